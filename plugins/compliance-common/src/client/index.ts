@@ -1,0 +1,2 @@
+export { ComplianceClient } from './ComplianceClient';
+export type { ComplianceApi, ComplianceRequestOptions } from './ComplianceClient';

@@ -1,0 +1,43 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * Read compliance reports (summaries, results, history, overview).
+ * Entity visibility is enforced separately through the catalog.
+ *
+ * @public
+ */
+export const complianceReportReadPermission = createPermission({
+  name: 'compliance.report.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Trigger a refresh (collection and evaluation) of one entity.
+ *
+ * @public
+ */
+export const complianceEntityRefreshPermission = createPermission({
+  name: 'compliance.entity.refresh',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Read the collector status and other operational views.
+ *
+ * @public
+ */
+export const complianceAdminReadPermission = createPermission({
+  name: 'compliance.admin.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * All permissions of the compliance suite.
+ *
+ * @public
+ */
+export const compliancePermissions = [
+  complianceReportReadPermission,
+  complianceEntityRefreshPermission,
+  complianceAdminReadPermission,
+];

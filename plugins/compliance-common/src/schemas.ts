@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import type { JsonValue, RuleCondition } from './types';
+
+const nameRegex = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/;
+
+/**
+ * Path parameters naming an entity: `/entities/:kind/:namespace/:name`.
+ *
+ * @public
+ */
+export const entityRefParamsSchema = z.object({
+  kind: z
+    .string()
+    .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'kind must be a catalog kind such as "component"'),
+  namespace: z
+    .string()
+    .regex(nameRegex, 'namespace must be a valid catalog namespace'),
+  name: z.string().regex(nameRegex, 'name must be a valid catalog entity name'),
+});
+
+/**
+ * Query of the history endpoint.
+ *
+ * @public
+ */
+export const historyQuerySchema = z.object({
+  days: z.coerce.number().int().min(1).max(3650).default(90),
+});
+
+const csv = z
+  .union([z.string(), z.array(z.string())])
+  .transform(v => (Array.isArray(v) ? v : v.split(',')))
+  .transform(v => v.map(s => s.trim()).filter(Boolean));
+
+/**
+ * Query of the overview endpoint.
+ *
+ * @public
+ */
+export const overviewQuerySchema = z.object({
+  owner: csv.optional(),
+  system: csv.optional(),
+  kind: csv.optional(),
+  level: csv.optional(),
+  lifecycle: csv.optional(),
+  framework: z.string().regex(/^[a-z0-9-_]+$/i).optional(),
+  search: z.string().max(200).optional(),
+  sort: z
+    .enum(['score', 'coverage', 'name', 'owner', 'level', 'evaluatedAt', 'failing'])
+    .default('score'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/**
+ * The parsed overview query.
+ *
+ * @public
+ */
+export type OverviewQuery = z.infer<typeof overviewQuerySchema>;
+
+/**
+ * Input accepted by the overview query (before defaults).
+ *
+ * @public
+ */
+export type OverviewQueryInput = z.input<typeof overviewQuerySchema>;
+
+const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValueSchema),
+    z.record(jsonValueSchema),
+  ]),
+);
+
+const ruleConditionSchema: z.ZodType<RuleCondition> = z.lazy(() =>
+  z.union([
+    z
+      .object({
+        fact: z.string().min(1),
+        operator: z.enum([
+          'equal',
+          'notEqual',
+          'lessThan',
+          'lessThanInclusive',
+          'greaterThan',
+          'greaterThanInclusive',
+          'in',
+          'notIn',
+          'contains',
+          'notContains',
+          'matches',
+          'exists',
+          'notExists',
+          'lengthGreaterThanInclusive',
+        ]),
+        value: jsonValueSchema.optional(),
+      })
+      .strict(),
+    z.object({ all: z.array(ruleConditionSchema).min(1) }).strict(),
+    z.object({ any: z.array(ruleConditionSchema).min(1) }).strict(),
+    z.object({ not: ruleConditionSchema }).strict(),
+  ]),
+);
+
+/**
+ * Schema of a control definition, as modules and `app-config.yaml` give it.
+ *
+ * @public
+ */
+export const controlDefinitionSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'control id must be alphanumeric with . _ -'),
+    title: z.string().min(1),
+    description: z.string().default(''),
+    category: z.string().min(1),
+    severity: z.enum(['critical', 'high', 'medium', 'low', 'info']),
+    weight: z.number().min(0).max(100).optional(),
+    applicability: z
+      .object({
+        kinds: z.array(z.string()).optional(),
+        types: z.array(z.string()).optional(),
+        lifecycles: z.array(z.string()).optional(),
+        tags: z.array(z.string()).optional(),
+        excludeTags: z.array(z.string()).optional(),
+        annotations: z.array(z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+    rule: z
+      .object({
+        pass: ruleConditionSchema,
+        warn: ruleConditionSchema.optional(),
+        notApplicable: ruleConditionSchema.optional(),
+      })
+      .strict(),
+    frameworks: z.record(z.array(z.string())).optional(),
+    remediation: z
+      .object({ text: z.string(), url: z.string().url().optional() })
+      .optional(),
+    messages: z
+      .object({
+        pass: z.string().optional(),
+        warn: z.string().optional(),
+        fail: z.string().optional(),
+      })
+      .optional(),
+  })
+  .strict();

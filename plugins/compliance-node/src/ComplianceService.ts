@@ -1,0 +1,70 @@
+import {
+  BackstageCredentials,
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import {
+  ComplianceClient,
+  ControlResultWithControl,
+  EntityComplianceSummary,
+} from 'backstage-plugin-compliance-common';
+
+/**
+ * Compliance data for other backend plugins and modules, without HTTP.
+ *
+ * @public
+ */
+export interface ComplianceService {
+  getSummary(
+    entityRef: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<EntityComplianceSummary>;
+  getResults(
+    entityRef: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ControlResultWithControl[]>;
+  refresh(
+    entityRef: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<EntityComplianceSummary>;
+}
+
+/**
+ * Service ref `compliance.service`. Its default implementation calls the
+ * compliance backend on behalf of the given credentials.
+ *
+ * @public
+ */
+export const complianceServiceRef = createServiceRef<ComplianceService>({
+  id: 'compliance.service',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: { auth: coreServices.auth, discovery: coreServices.discovery },
+      factory({ auth, discovery }) {
+        const client = new ComplianceClient({ discoveryApi: discovery });
+        const tokenFor = async (credentials: BackstageCredentials) =>
+          (
+            await auth.getPluginRequestToken({
+              onBehalfOf: credentials,
+              targetPluginId: 'compliance',
+            })
+          ).token;
+        return {
+          async getSummary(entityRef, { credentials }) {
+            return client.getSummary(entityRef, { token: await tokenFor(credentials) });
+          },
+          async getResults(entityRef, { credentials }) {
+            const res = await client.getResults(entityRef, {
+              token: await tokenFor(credentials),
+            });
+            return res.items;
+          },
+          async refresh(entityRef, { credentials }) {
+            return client.refresh(entityRef, { token: await tokenFor(credentials) });
+          },
+        };
+      },
+    }),
+});

@@ -1,0 +1,13 @@
+import { createServiceMock } from '@backstage/backend-test-utils';
+import { complianceServiceRef } from '../ComplianceService';
+
+/**
+ * A mock of {@link complianceServiceRef} for tests, with a `.factory`.
+ *
+ * @public
+ */
+export const complianceServiceMock = createServiceMock(complianceServiceRef, () => ({
+  getSummary: jest.fn(),
+  getResults: jest.fn(),
+  refresh: jest.fn(),
+}));

@@ -1,0 +1,1 @@
+export { complianceServiceMock } from './complianceServiceMock';
