@@ -63,4 +63,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// compliance suite: the engine and the GitHub collectors
+backend.add(import('backstage-plugin-compliance-backend'));
+// GITHUB_MODULE_PLACEHOLDER
+
 backend.start();

@@ -22,16 +22,6 @@ export const complianceEntityRefreshPermission = createPermission({
 });
 
 /**
- * Read the collector status and other operational views.
- *
- * @public
- */
-export const complianceAdminReadPermission = createPermission({
-  name: 'compliance.admin.read',
-  attributes: { action: 'read' },
-});
-
-/**
  * All permissions of the compliance suite.
  *
  * @public
@@ -39,5 +29,4 @@ export const complianceAdminReadPermission = createPermission({
 export const compliancePermissions = [
   complianceReportReadPermission,
   complianceEntityRefreshPermission,
-  complianceAdminReadPermission,
 ];

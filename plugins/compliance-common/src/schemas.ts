@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JsonValue, RuleCondition } from './types';
 
-const nameRegex = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/;
+const nameRegex = /^(?=.{1,63}$)[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/;
 
 /**
  * Path parameters naming an entity: `/entities/:kind/:namespace/:name`.

@@ -1,0 +1,108 @@
+import type { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /** Configuration of the compliance suite. */
+  compliance?: {
+    /**
+     * Which catalog entities are evaluated. Default: kinds Component, API,
+     * Resource and System.
+     */
+    entities?: {
+      /** Catalog kinds to evaluate. Default: [Component, API, Resource, System]. */
+      kinds?: string[];
+    };
+    /** Schedules of the engine's own tasks. */
+    schedule?: {
+      /** Evaluation of changed entities. Default: every 5 minutes (also triggered after each collection). */
+      evaluate?: { frequency: HumanDuration | string; timeout?: HumanDuration | string };
+      /** Daily roll-up of scores into history. Default: every hour (one row per entity and day). */
+      rollup?: { frequency: HumanDuration | string; timeout?: HumanDuration | string };
+      /** Retention clean-up. Default: every 24 hours. */
+      retention?: { frequency: HumanDuration | string; timeout?: HumanDuration | string };
+    };
+    /** Per-collector settings, keyed by collector id (`catalog`, `github`, ...). */
+    collectors?: {
+      [collectorId: string]: {
+        /** Overrides the collector's default schedule. */
+        schedule?: {
+          frequency: HumanDuration | string;
+          timeout?: HumanDuration | string;
+          initialDelay?: HumanDuration | string;
+        };
+        /**
+         * Split the collector's entities into this many shards, each its own
+         * scheduled task, so several replicas share a cycle. Default: 1.
+         */
+        shards?: number;
+        /** Disable the collector. Default: false. */
+        disabled?: boolean;
+      };
+    };
+    /** Control catalogue changes. */
+    controls?: {
+      /** Control ids to switch off. */
+      disabled?: string[];
+      /** Severity or weight overrides per control id. */
+      overrides?: {
+        [controlId: string]: {
+          severity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+          weight?: number;
+        };
+      };
+      /**
+       * Additional controls (same shape as the built-in ones). A control with
+       * the id of a built-in one replaces it.
+       * @deepVisibility backend
+       */
+      custom?: Array<{
+        id: string;
+        title: string;
+        description?: string;
+        category: string;
+        severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+        weight?: number;
+        applicability?: object;
+        rule: object;
+        frameworks?: { [framework: string]: string[] };
+        remediation?: { text: string; url?: string };
+        messages?: { pass?: string; warn?: string; fail?: string };
+      }>;
+    };
+    /**
+     * Levels, lowest first. An entity reaches a level when every required
+     * control of it and of all lower levels passes. Default: bronze, silver, gold
+     * over the catalog controls.
+     */
+    levels?: Array<{ id: string; title: string; requiredControls: string[] }>;
+    /** Framework titles, keyed by framework id. Default: soc2, iso27001, openssf. */
+    frameworks?: { [frameworkId: string]: { title: string } };
+    /** Waivers: accepted exceptions. Expired waivers stop applying. */
+    waivers?: Array<{
+      entityRef: string;
+      controlId: string;
+      reason: string;
+      /** ISO date or timestamp. */
+      expiresAt?: string;
+    }>;
+    /** Settings of the built-in catalog collector. */
+    catalog?: {
+      /** Accepted lifecycle values (CAT-02). Default: [experimental, production, deprecated]. */
+      lifecycles?: string[];
+      /** Annotations that count as on-call routing (CAT-06). Default: PagerDuty and Opsgenie annotations. */
+      onCallAnnotations?: string[];
+      /** Minimum description length (CAT-04). Default: 20. */
+      minDescriptionLength?: number;
+    };
+    /** How long history is kept. */
+    retention?: {
+      /** Daily roll-up rows. Default: 400 days. */
+      historyDays?: number;
+      /** Status-change ledger. Default: 400 days. */
+      ledgerDays?: number;
+      /** Fact change history. Default: 90 days. */
+      factHistoryDays?: number;
+      /** Collector run records. Default: 30 days. */
+      runDays?: number;
+    };
+  };
+}

@@ -1,0 +1,126 @@
+import type {
+  CollectorStatus,
+  ComplianceStatus,
+  ControlResult,
+  EntityComplianceSummary,
+  Fact,
+  HistoryPoint,
+  JsonValue,
+  OverviewQuery,
+  ScoreBreakdown,
+  StatusChange,
+  StatusCounts,
+  UnknownReason,
+} from 'backstage-plugin-compliance-common';
+import type { EntitySnapshot } from '../lib/evaluate';
+
+/** A fact to write. `value` is absent for an unknown fact. */
+export interface FactWrite {
+  entityRef: string;
+  factId: string;
+  value?: JsonValue;
+  unknownReason?: UnknownReason;
+  message?: string;
+  evidence?: Fact['evidence'];
+  observedAt: Date;
+}
+
+/** A fact as stored, with what evaluation needs. */
+export interface StoredFact extends Fact {
+  /** True when the value is usable for evaluation. */
+  known: boolean;
+  /** True when a transient failure kept the last good value. */
+  stale: boolean;
+}
+
+/** Score data of one entity after an evaluation. */
+export interface EntityScoreWrite {
+  entityRef: string;
+  score: number | null;
+  coverage: number;
+  level: string | null;
+  counts: StatusCounts;
+  summary: {
+    knownWeight: number;
+    applicableWeight: number;
+    categories: Record<string, ScoreBreakdown>;
+    frameworks: Record<string, ScoreBreakdown>;
+    nextLevel?: { id: string; title: string; missingControls: string[] };
+  };
+  inputsHash: string;
+}
+
+/** Everything one evaluation writes for one entity. */
+export interface EntityEvaluationWrite {
+  entityRef: string;
+  /** Results that are new or changed. */
+  upsertResults: ControlResult[];
+  /** Controls whose results must be removed (control disabled or deleted). */
+  deleteResults: string[];
+  changes: StatusChange[];
+  /** Only set when the score row changed. */
+  score?: EntityScoreWrite;
+}
+
+/** Filters of the overview, after permission and group expansion. */
+export interface OverviewFilter extends Omit<OverviewQuery, 'owner'> {
+  owners?: string[];
+  /** When set, only these entity refs may be returned. */
+  allowedRefs?: string[];
+}
+
+/** One row of the overview, before the API adds framework details. */
+export type OverviewRow = EntityComplianceSummary;
+
+/** A collector or evaluation run. */
+export type RunRecord = NonNullable<CollectorStatus['lastRun']> & { id: string };
+
+/**
+ * All persistence of the compliance backend.
+ */
+export interface ComplianceStore {
+  /** Inserts or updates entity snapshots; changed ones become dirty. Returns the changed refs. */
+  upsertEntities(entities: EntitySnapshot[], now: Date): Promise<string[]>;
+  /** Removes entities (and their data) that are not in `keep`. Returns the removed count. */
+  deleteEntitiesNotIn(keep: Set<string>): Promise<number>;
+  getEntitySnapshots(entityRefs: string[]): Promise<Map<string, EntitySnapshot>>;
+
+  /** Writes only facts that changed, records their history, marks entities dirty. */
+  writeFacts(collectorId: string, facts: FactWrite[]): Promise<{ written: number }>;
+  getFacts(entityRefs: string[], prefix?: string): Promise<Map<string, StoredFact[]>>;
+
+  markAllDirty(): Promise<void>;
+  /** Up to `limit` dirty entity refs, ordered by ref, after `after`. */
+  getDirtyEntityRefs(limit: number, after?: string): Promise<string[]>;
+  getResults(entityRefs: string[]): Promise<Map<string, ControlResult[]>>;
+  getInputsHashes(entityRefs: string[]): Promise<Map<string, string | null>>;
+  /** Persists evaluations and clears the dirty flag of entities not changed since `startedAt`. */
+  saveEvaluations(writes: EntityEvaluationWrite[], evaluatedRefs: string[], startedAt: Date, now: Date): Promise<{ rowsWritten: number }>;
+
+  getSummary(entityRef: string): Promise<EntityComplianceSummary | undefined>;
+  getHistory(entityRef: string, since: string): Promise<{ points: HistoryPoint[]; changes: StatusChange[] }>;
+  getOverview(filter: OverviewFilter): Promise<{
+    items: OverviewRow[];
+    totalCount: number;
+    distribution: Array<{ bucket: string; count: number }>;
+    topFailing: Array<{ controlId: string; count: number }>;
+    levels: Record<string, number>;
+  }>;
+  countEntities(): Promise<number>;
+
+  /** Writes today's history row for every entity that lacks one. */
+  rollUp(day: string): Promise<number>;
+  /** Deletes history, ledger, fact history and runs older than the cut-offs. */
+  applyRetention(cutoffs: { history: string; ledger: Date; factHistory: Date; runs: Date }): Promise<Record<string, number>>;
+
+  startRun(collectorId: string, now: Date): Promise<string>;
+  finishRun(id: string, data: { status: 'succeeded' | 'failed'; entitiesProcessed: number; factsWritten: number; errors: number; message?: string }, now: Date): Promise<void>;
+  getLatestRuns(): Promise<Map<string, RunRecord>>;
+
+  getState(collectorId: string, keys: string[]): Promise<Map<string, JsonValue>>;
+  setState(collectorId: string, entries: Array<{ key: string; value: JsonValue }>, now: Date): Promise<void>;
+  deleteState(collectorId: string, keys: string[]): Promise<void>;
+}
+
+/** Statuses as stored. */
+export type StoredStatus = ComplianceStatus;
