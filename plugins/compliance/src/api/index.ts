@@ -1,0 +1,1 @@
+export { complianceApiRef } from './ComplianceApiRef';

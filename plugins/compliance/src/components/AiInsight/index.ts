@@ -1,0 +1,2 @@
+export { AiInsight, controlAnchor } from './AiInsight';
+export type { ComplianceInsight } from './AiInsight';

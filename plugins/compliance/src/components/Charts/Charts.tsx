@@ -1,0 +1,117 @@
+import { useTheme } from '@material-ui/core/styles';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+
+/**
+ * The recharts-based charts. This module is only ever imported dynamically
+ * (see LazyCharts.tsx) so recharts stays out of the app's initial bundle.
+ */
+
+function useChartColors() {
+  const theme = useTheme();
+  return {
+    line: theme.palette.primary.main,
+    secondary: theme.palette.secondary.main,
+    grid: theme.palette.divider,
+    text: theme.palette.text.secondary,
+    tooltip: {
+      backgroundColor: theme.palette.background.paper,
+      border: `1px solid ${theme.palette.divider}`,
+      color: theme.palette.text.primary,
+    },
+  };
+}
+
+/** Score (and coverage) per day. */
+export function TrendChart(props: {
+  points: Array<{ day: string; score: number | null; coverage: number }>;
+  height?: number;
+}) {
+  const colors = useChartColors();
+  const data = props.points.map(p => ({
+    day: p.day,
+    score: p.score === null ? null : Math.round(p.score * 10) / 10,
+    coverage: Math.round(p.coverage * 1000) / 10,
+  }));
+  return (
+    <ResponsiveContainer width="100%" height={props.height ?? 240}>
+      <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+        <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
+        <XAxis dataKey="day" tick={{ fill: colors.text, fontSize: 12 }} minTickGap={24} />
+        <YAxis domain={[0, 100]} tick={{ fill: colors.text, fontSize: 12 }} width={36} />
+        <Tooltip contentStyle={colors.tooltip} />
+        <Line
+          type="monotone"
+          dataKey="score"
+          name="Score"
+          stroke={colors.line}
+          strokeWidth={2}
+          dot={false}
+          connectNulls
+          isAnimationActive={false}
+        />
+        <Line
+          type="monotone"
+          dataKey="coverage"
+          name="Coverage %"
+          stroke={colors.secondary}
+          strokeDasharray="4 4"
+          dot={false}
+          isAnimationActive={false}
+        />
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
+
+/** Median CI run duration per day, in seconds. */
+export function DurationChart(props: {
+  series: Array<{ day: string; p50DurationSeconds?: number }>;
+  height?: number;
+}) {
+  const colors = useChartColors();
+  return (
+    <ResponsiveContainer width="100%" height={props.height ?? 180}>
+      <BarChart data={props.series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+        <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
+        <XAxis dataKey="day" tick={{ fill: colors.text, fontSize: 12 }} minTickGap={24} />
+        <YAxis tick={{ fill: colors.text, fontSize: 12 }} width={40} unit="s" />
+        <Tooltip contentStyle={colors.tooltip} />
+        <Bar
+          dataKey="p50DurationSeconds"
+          name="Median duration (s)"
+          fill={colors.line}
+          isAnimationActive={false}
+        />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
+/** Entities per score bucket. */
+export function DistributionChart(props: {
+  distribution: Array<{ bucket: string; count: number }>;
+  height?: number;
+}) {
+  const colors = useChartColors();
+  return (
+    <ResponsiveContainer width="100%" height={props.height ?? 200}>
+      <BarChart data={props.distribution} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+        <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
+        <XAxis dataKey="bucket" tick={{ fill: colors.text, fontSize: 12 }} />
+        <YAxis allowDecimals={false} tick={{ fill: colors.text, fontSize: 12 }} width={32} />
+        <Tooltip contentStyle={colors.tooltip} />
+        <Bar dataKey="count" name="Entities" fill={colors.line} isAnimationActive={false} />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}

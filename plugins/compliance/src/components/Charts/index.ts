@@ -1,0 +1,1 @@
+export { ScoreTrendChart, CiDurationChart, ScoreDistributionChart } from './LazyCharts';

@@ -1,0 +1,1 @@
+export { CiSignals } from './CiSignals';

@@ -1,0 +1,1 @@
+export { CollectorStatusPanel } from './CollectorStatusPanel';

@@ -1,0 +1,1 @@
+export { ComplianceSummaryHeader, isSummaryStale } from './ComplianceSummaryHeader';

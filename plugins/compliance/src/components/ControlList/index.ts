@@ -1,0 +1,1 @@
+export { ControlList, useUnknownReasonText } from './ControlList';

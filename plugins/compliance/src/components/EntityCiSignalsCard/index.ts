@@ -1,0 +1,1 @@
+export { EntityCiSignalsCard } from './EntityCiSignalsCard';

@@ -1,0 +1,2 @@
+export { EntityComplianceCard } from './EntityComplianceCard';
+export type { EntityComplianceCardProps } from './EntityComplianceCard';

@@ -1,0 +1,2 @@
+export { EntityComplianceContent } from './EntityComplianceContent';
+export type { EntityComplianceContentProps } from './EntityComplianceContent';

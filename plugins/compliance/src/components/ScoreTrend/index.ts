@@ -1,0 +1,1 @@
+export { ScoreTrend, TREND_RANGES } from './ScoreTrend';

@@ -1,0 +1,70 @@
+import Chip from '@material-ui/core/Chip';
+import { makeStyles, Theme } from '@material-ui/core/styles';
+import CheckCircleIcon from '@material-ui/icons/CheckCircle';
+import ErrorIcon from '@material-ui/icons/Error';
+import WarningIcon from '@material-ui/icons/Warning';
+import HelpIcon from '@material-ui/icons/Help';
+import BlockIcon from '@material-ui/icons/Block';
+import VerifiedUserIcon from '@material-ui/icons/VerifiedUser';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import type { ComplianceStatus } from 'backstage-plugin-compliance-common';
+import { complianceTranslationRef } from '../../translation';
+
+/** The theme colour of a status; works in light and dark themes. */
+export function statusColor(theme: Theme, status: ComplianceStatus): string {
+  switch (status) {
+    case 'pass':
+      return theme.palette.success.main;
+    case 'warn':
+      return theme.palette.warning.main;
+    case 'fail':
+      return theme.palette.error.main;
+    case 'waived':
+      return theme.palette.info.main;
+    default:
+      return theme.palette.text.secondary;
+  }
+}
+
+const useStyles = makeStyles(theme => ({
+  chip: (props: { status: ComplianceStatus }) => ({
+    color: statusColor(theme, props.status),
+    borderColor: statusColor(theme, props.status),
+    fontWeight: theme.typography.fontWeightMedium as number,
+  }),
+  icon: (props: { status: ComplianceStatus }) => ({
+    color: `${statusColor(theme, props.status)} !important`,
+  }),
+}));
+
+const icons: Record<ComplianceStatus, typeof CheckCircleIcon> = {
+  pass: CheckCircleIcon,
+  warn: WarningIcon,
+  fail: ErrorIcon,
+  unknown: HelpIcon,
+  not_applicable: BlockIcon,
+  waived: VerifiedUserIcon,
+};
+
+/**
+ * A chip showing a control status with an icon and a text label, so the
+ * status never relies on colour alone.
+ *
+ * @public
+ */
+export function StatusChip(props: { status: ComplianceStatus; size?: 'small' | 'medium' }) {
+  const { status, size = 'small' } = props;
+  const classes = useStyles({ status });
+  const { t } = useTranslationRef(complianceTranslationRef);
+  const Icon = icons[status] ?? HelpIcon;
+  return (
+    <Chip
+      variant="outlined"
+      size={size}
+      className={classes.chip}
+      icon={<Icon className={classes.icon} aria-hidden />}
+      label={t(`status.${status}`)}
+      data-status={status}
+    />
+  );
+}

@@ -1,0 +1,1 @@
+export { StatusChip, statusColor } from './StatusChip';

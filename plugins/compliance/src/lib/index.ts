@@ -1,0 +1,5 @@
+export {
+  isComplianceAvailable,
+  complianceEntityFilter,
+  COMPLIANCE_ENTITY_KINDS,
+} from './isComplianceAvailable';

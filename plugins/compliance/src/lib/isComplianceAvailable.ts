@@ -1,0 +1,42 @@
+import type { Entity } from '@backstage/catalog-model';
+import type { FilterPredicate } from '@backstage/filter-predicates';
+import { ANNOTATION_COMPLIANCE_SKIP } from 'backstage-plugin-compliance-common';
+
+/**
+ * The entity kinds the compliance tab and cards are shown for by default.
+ *
+ * @public
+ */
+export const COMPLIANCE_ENTITY_KINDS: readonly string[] = ['component'];
+
+/**
+ * Whether compliance data can be shown for an entity: it is a component and
+ * does not opt out with the annotation `compliance.backstage.io/skip: 'true'`.
+ *
+ * @remarks
+ * Use with `EntitySwitch` in the legacy frontend system. The new frontend
+ * system uses the equivalent declarative filter `complianceEntityFilter`.
+ *
+ * @public
+ */
+export function isComplianceAvailable(entity: Entity): boolean {
+  if (!COMPLIANCE_ENTITY_KINDS.includes(entity.kind.toLocaleLowerCase('en-US'))) {
+    return false;
+  }
+  const skip = entity.metadata.annotations?.[ANNOTATION_COMPLIANCE_SKIP];
+  return skip?.toLocaleLowerCase('en-US') !== 'true';
+}
+
+/**
+ * The declarative entity filter of the new-system extensions: the same rule
+ * as {@link isComplianceAvailable}. Adopters can replace it with the
+ * extension's `filter` config.
+ *
+ * @public
+ */
+export const complianceEntityFilter: FilterPredicate = {
+  $all: [
+    { kind: { $in: [...COMPLIANCE_ENTITY_KINDS] } },
+    { $not: { [`metadata.annotations.${ANNOTATION_COMPLIANCE_SKIP}`]: 'true' } },
+  ],
+};
