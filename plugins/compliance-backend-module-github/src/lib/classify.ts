@@ -1,0 +1,157 @@
+import { UnknownReason } from 'backstage-plugin-compliance-common';
+
+/**
+ * What a GitHub error answer means for a fact, per the reference's
+ * fail-vs-unknown table.
+ *
+ * @public
+ */
+export type GithubAnswer =
+  | { kind: 'not_modified' }
+  /** 404 "Branch not protected": the branch exists and has no classic protection. */
+  | { kind: 'branch_not_protected' }
+  /** The feature (Dependabot alerts, secret scanning, code scanning) is off. */
+  | { kind: 'feature_disabled'; message: string }
+  /** 409: the repository has no commits. */
+  | { kind: 'empty_repository'; message: string }
+  /** The answer proves nothing about the setting. */
+  | {
+      kind: 'unknown';
+      reason: UnknownReason;
+      message: string;
+      status?: number;
+      /** The permission GitHub says is missing (`X-Accepted-GitHub-Permissions`). */
+      acceptedPermissions?: string;
+    };
+
+/** The parts of an HTTP error answer the classification reads. */
+export interface GithubErrorAnswer {
+  status?: number;
+  message?: string;
+  headers?: Record<string, string | number | undefined>;
+}
+
+const FEATURE_DISABLED =
+  /\b(disabled|not enabled|must be enabled|no analysis found)\b/i;
+
+function header(
+  headers: GithubErrorAnswer['headers'],
+  name: string,
+): string | undefined {
+  const value = headers?.[name];
+  return value === undefined ? undefined : String(value);
+}
+
+/**
+ * Classifies a GitHub REST error answer. The message, not only the status,
+ * separates "absent" (a fail) from "not allowed to see" (unknown).
+ *
+ * @public
+ */
+export function classifyGithubError(answer: GithubErrorAnswer): GithubAnswer {
+  const status = answer.status;
+  const message = (answer.message ?? '').trim();
+  const permissions = header(answer.headers, 'x-accepted-github-permissions');
+  if (status === 304) {
+    return { kind: 'not_modified' };
+  }
+  if (
+    (status === 403 || status === 429) &&
+    (header(answer.headers, 'x-ratelimit-remaining') === '0' ||
+      /rate limit/i.test(message))
+  ) {
+    return {
+      kind: 'unknown',
+      reason: 'rate_limited',
+      status,
+      message: `GitHub rate limit reached: ${message || status}`,
+    };
+  }
+  if (status === 404 && /branch not protected/i.test(message)) {
+    return { kind: 'branch_not_protected' };
+  }
+  if (status === 409) {
+    return {
+      kind: 'empty_repository',
+      message: message || 'Git Repository is empty.',
+    };
+  }
+  if (
+    (status === 403 || status === 404 || status === 422) &&
+    FEATURE_DISABLED.test(message) &&
+    !/resource not accessible/i.test(message)
+  ) {
+    return { kind: 'feature_disabled', message };
+  }
+  if (status === 401) {
+    return {
+      kind: 'unknown',
+      reason: 'no_credentials',
+      status,
+      message: `GitHub rejected the configured credentials (401 ${message || 'Bad credentials'})`,
+    };
+  }
+  if (status === 403 || status === 404) {
+    const needs = permissions ? ` (needs ${permissions})` : '';
+    return {
+      kind: 'unknown',
+      reason: 'insufficient_permission',
+      status,
+      acceptedPermissions: permissions,
+      message:
+        status === 404
+          ? `GitHub answered 404 ${message || 'Not Found'}; the credentials cannot tell an absent setting from a hidden one${needs}`
+          : `GitHub answered 403 ${message || 'Forbidden'}${needs}`,
+    };
+  }
+  return {
+    kind: 'unknown',
+    reason: 'error',
+    status,
+    message: status
+      ? `GitHub answered ${status} ${message}`.trim()
+      : `GitHub request failed: ${message || 'network error'}`,
+  };
+}
+
+/** One entry of a GraphQL `errors` array. */
+export interface GraphqlErrorEntry {
+  type?: string;
+  message?: string;
+  path?: Array<string | number>;
+}
+
+/**
+ * Classifies a GraphQL field error (an entry of `errors[]` of a 200 answer).
+ *
+ * @public
+ */
+export function classifyGraphqlError(
+  error: GraphqlErrorEntry,
+): Extract<GithubAnswer, { kind: 'unknown' | 'feature_disabled' }> {
+  const message = error.message ?? 'GraphQL error';
+  if (error.type === 'RATE_LIMITED' || /rate limit/i.test(message)) {
+    return { kind: 'unknown', reason: 'rate_limited', message };
+  }
+  if (
+    error.type === 'FORBIDDEN' ||
+    /resource not accessible|must have (admin|push)|permission/i.test(message)
+  ) {
+    return {
+      kind: 'unknown',
+      reason: 'insufficient_permission',
+      message: `GitHub GraphQL: ${message}`,
+    };
+  }
+  if (FEATURE_DISABLED.test(message)) {
+    return { kind: 'feature_disabled', message };
+  }
+  if (error.type === 'NOT_FOUND') {
+    return {
+      kind: 'unknown',
+      reason: 'insufficient_permission',
+      message: `GitHub GraphQL: ${message}`,
+    };
+  }
+  return { kind: 'unknown', reason: 'error', message: `GitHub GraphQL: ${message}` };
+}

@@ -1,0 +1,53 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
+import {
+  complianceCollectorsExtensionPoint,
+  complianceControlsExtensionPoint,
+} from 'backstage-plugin-compliance-node';
+import { readGithubComplianceConfig } from './config';
+import { createGithubControls } from './controls';
+import { GithubCollector } from './GithubCollector';
+
+/**
+ * Adds the GitHub collector and the GitHub controls to the compliance
+ * backend.
+ *
+ * @public
+ */
+export const complianceModuleGithub = createBackendModule({
+  pluginId: 'compliance',
+  moduleId: 'github',
+  register(env) {
+    env.registerInit({
+      deps: {
+        collectors: complianceCollectorsExtensionPoint,
+        controls: complianceControlsExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+      },
+      async init({ collectors, controls, config, logger }) {
+        const moduleConfig = readGithubComplianceConfig(config);
+        const integrations = ScmIntegrations.fromConfig(config);
+        const disabled = new Set(moduleConfig.disabledControls);
+        const definitions = createGithubControls(moduleConfig.thresholds).filter(
+          c => !disabled.has(c.id),
+        );
+        collectors.addCollector(
+          GithubCollector.create({
+            config: moduleConfig,
+            integrations,
+            logger: logger.child({ collector: 'github' }),
+          }),
+        );
+        controls.addControls(definitions);
+        logger.info('Registered GitHub compliance collector and controls', {
+          controls: definitions.length,
+          disabled: disabled.size,
+        });
+      },
+    });
+  },
+});
