@@ -704,8 +704,16 @@ export class GithubCollector implements ComplianceCollector {
       settingFact(sink, F.strictStatusChecks, effective.strictStatusChecks, url);
       settingFact(sink, F.adminsEnforced, effective.adminsEnforced, url);
       settingFact(sink, F.requiresSignatures, effective.requiresSignatures, url);
-      const summary = { branch, classic: classic.state, ...effective } as unknown as JsonValue;
-      sink.set(F.protection, summary, { source: 'classic protection + rulesets', url, sha256: sha256Of(summary) });
+      if (
+        classic.state === 'unknown' &&
+        (classic.reason === 'error' || classic.reason === 'rate_limited')
+      ) {
+        // Transient: keep the last complete picture rather than a partial one.
+        sink.unknown(F.protection, classic.reason, classic.message, { url });
+      } else {
+        const summary = { branch, classic: classic.state, ...effective } as unknown as JsonValue;
+        sink.set(F.protection, summary, { source: 'classic protection + rulesets', url, sha256: sha256Of(summary) });
+      }
     }
 
     // 3. Default workflow token permissions (admin)

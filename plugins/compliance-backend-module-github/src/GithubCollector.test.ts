@@ -1,0 +1,458 @@
+import { mockServices, registerMswTestHooks } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import { JsonValue } from 'backstage-plugin-compliance-common';
+import {
+  CollectedFact,
+  CollectorContext,
+  CollectorStateStore,
+} from 'backstage-plugin-compliance-node';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import branchProtection from './__fixtures__/branch-protection.json';
+import codeScanningAlerts from './__fixtures__/code-scanning-alerts.json';
+import errors from './__fixtures__/errors.json';
+import graphqlRepository from './__fixtures__/graphql-repository.json';
+import repository from './__fixtures__/repository.json';
+import secretScanningAlerts from './__fixtures__/secret-scanning-alerts.json';
+import workflowPermissions from './__fixtures__/workflow-permissions.json';
+import workflowRunAttempt from './__fixtures__/workflow-run-attempt.json';
+import workflowRuns from './__fixtures__/workflow-runs.json';
+import { readGithubComplianceConfig } from './config';
+import { GITHUB_FACT_DESCRIPTORS, GITHUB_FACTS as F } from './facts';
+import { GithubCollector } from './GithubCollector';
+
+const API = 'https://api.github.com';
+const REPO = `${API}/repos/acme/payments`;
+const NOW = new Date('2025-06-15T12:00:00Z');
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+let testId = 0;
+
+function memoryState(): CollectorStateStore & { data: Map<string, JsonValue> } {
+  const data = new Map<string, JsonValue>();
+  return {
+    data,
+    async get<T extends JsonValue>(key: string) {
+      return data.get(key) as T | undefined;
+    },
+    async getMany<T extends JsonValue>(keys: string[]) {
+      const out = new Map<string, T>();
+      for (const k of keys) if (data.has(k)) out.set(k, data.get(k) as T);
+      return out;
+    },
+    async set(entries) {
+      for (const e of entries) data.set(e.key, JSON.parse(JSON.stringify(e.value)));
+    },
+    async delete(keys) {
+      keys.forEach(k => data.delete(k));
+    },
+  };
+}
+
+function context(state = memoryState()) {
+  const stop = jest.fn();
+  const ctx: CollectorContext = { logger: mockServices.logger.mock(), state, stop };
+  return { ctx, stop, state };
+}
+
+function collector(options: { token?: string | null; github?: object } = {}) {
+  testId += 1;
+  const config = new ConfigReader({
+    integrations: {
+      github: [
+        options.token === null
+          ? { host: 'github.com' }
+          : { host: 'github.com', token: options.token ?? 'ghp_test' },
+      ],
+    },
+    compliance: { github: options.github ?? {} },
+  });
+  return GithubCollector.create({
+    config: readGithubComplianceConfig(config),
+    integrations: ScmIntegrations.fromConfig(config),
+    logger: mockServices.logger.mock(),
+    retry: { retryAfterBaseValue: 1, throttleIdPrefix: `test-${testId}` },
+    now: () => NOW,
+  });
+}
+
+const component = (name: string, annotations: Record<string, string>): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, annotations },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+});
+const payments = component('payments', { 'github.com/project-slug': 'acme/payments' });
+
+const rate = (remaining = 4000, resource = 'core') => ({
+  'x-ratelimit-limit': '5000',
+  'x-ratelimit-remaining': String(remaining),
+  'x-ratelimit-resource': resource,
+});
+
+/** A GET handler with ETag support and a request counter. */
+function etagged(url: string, body: unknown, etag: string, calls: string[]) {
+  return http.get(url, ({ request }) => {
+    calls.push(`${request.method} ${new URL(request.url).pathname}`);
+    if (request.headers.get('if-none-match') === etag) {
+      return new HttpResponse(null, { status: 304, headers: { etag, ...rate() } });
+    }
+    return HttpResponse.json(body as Record<string, unknown>, { headers: { etag, ...rate() } });
+  });
+}
+
+function githubHandlers(calls: string[], graphql: unknown = graphqlRepository) {
+  return [
+    http.post(`${API}/graphql`, () => {
+      calls.push('POST /graphql');
+      return HttpResponse.json(graphql as Record<string, unknown>, { headers: rate(4990, 'graphql') });
+    }),
+    etagged(REPO, repository, '"repo-1"', calls),
+    etagged(`${REPO}/branches/main/protection`, branchProtection, '"prot-1"', calls),
+    etagged(`${REPO}/actions/permissions/workflow`, workflowPermissions, '"wf-1"', calls),
+    etagged(`${REPO}/secret-scanning/alerts`, secretScanningAlerts, '"ss-1"', calls),
+    etagged(`${REPO}/code-scanning/alerts`, codeScanningAlerts, '"cs-1"', calls),
+    http.get(`${REPO}/actions/runs`, ({ request }) => {
+      calls.push(`GET /actions/runs ${new URL(request.url).searchParams.get('created')}`);
+      return HttpResponse.json(workflowRuns, { headers: rate() });
+    }),
+    http.get(`${REPO}/actions/runs/103/attempts/1`, () => {
+      calls.push('GET /attempts');
+      return HttpResponse.json(workflowRunAttempt, { headers: rate() });
+    }),
+  ];
+}
+
+const byId = (facts: CollectedFact[], entity = 'component:default/payments') =>
+  new Map(facts.filter(f => f.entityRef === entity).map(f => [f.factId, f]));
+
+function graphqlWith(mutate: (repo: any) => void, errorsList?: unknown[]) {
+  const copy = JSON.parse(JSON.stringify(graphqlRepository));
+  mutate(copy.data.r0);
+  if (errorsList) copy.errors = errorsList;
+  return copy;
+}
+
+describe('GithubCollector', () => {
+  it('collects repository controls and CI signals from realistic answers', async () => {
+    const calls: string[] = [];
+    server.use(...githubHandlers(calls));
+    const { ctx, stop } = context();
+    const facts = byId(await collector().collect([payments], ctx));
+
+    expect(stop).not.toHaveBeenCalled();
+    expect(facts.size).toBe(GITHUB_FACT_DESCRIPTORS.length);
+    const v = (id: string) => facts.get(id)?.value;
+    expect(v(F.repoArchived)).toBe(false);
+    expect(v(F.repoVisibility)).toBe('private');
+    expect(v(F.repoDaysSinceLastCommit)).toBe(1);
+    expect(v(F.repoLicense)).toBe('Apache-2.0');
+    expect(v(F.codeownersPresent)).toBe(true);
+    expect(v(F.codeownersErrors)).toBe(0);
+    expect(v(F.securityPolicyEnabled)).toBe(true);
+    expect(v(F.commitsSignedRatio)).toBe(0.75);
+    expect(v(F.protected)).toBe(true);
+    expect(v(F.requiredApprovals)).toBe(2);
+    expect(v(F.staleReviewsDismissed)).toBe(true);
+    expect(v(F.requiredStatusChecks)).toBe(2);
+    expect(v(F.strictStatusChecks)).toBe(true);
+    expect(v(F.adminsEnforced)).toBe(true);
+    expect(v(F.forcePushesBlocked)).toBe(true);
+    expect(v(F.dependencyUpdatesConfigured)).toBe(true);
+    expect(v(F.dependabotAlertsEnabled)).toBe(true);
+    expect(v(F.dependabotOpenCriticalHigh)).toBe(2);
+    expect(v(F.dependabotOverdueCriticalHigh)).toBe(1);
+    expect(v(F.secretScanningEnabled)).toBe(true);
+    expect(v(F.pushProtectionEnabled)).toBe(false);
+    expect(v(F.secretScanningOpenAlerts)).toBe(1);
+    expect(v(F.codeScanningEnabled)).toBe(true);
+    expect(v(F.codeScanningOpenCriticalHigh)).toBe(1);
+    expect(v(F.workflowTokenReadOnly)).toBe(true);
+    expect(v(F.workflowCanApprovePullRequests)).toBe(false);
+    expect(v(F.mergedPullRequests)).toBe(3);
+    expect(v(F.reviewedRatio)).toBe(0.667);
+    expect(v(F.ciPresent)).toBe(true);
+    expect(v(F.ciHeadState)).toBe('SUCCESS');
+    expect(v(F.ciRuns)).toBe(8);
+    expect(v(F.ciPassRate)).toBe(0.75);
+    expect(v(F.ciFlakyRate)).toBe(0.125);
+    expect(v(F.ciSummary)).toMatchObject({
+      headState: 'SUCCESS',
+      windowDays: 30,
+      runs: 8,
+      p50DurationSeconds: 290,
+      p95DurationSeconds: 320,
+      topFailingChecks: [{ name: 'CI', count: 1 }, { name: 'Lint', count: 1 }],
+    });
+    expect((v(F.ciSummary) as { daily: unknown[] }).daily).toHaveLength(30);
+    expect(facts.get(F.protected)?.evidence?.url).toBe('https://github.com/acme/payments/settings/branches');
+    expect(calls.filter(c => c === 'POST /graphql')).toHaveLength(1);
+    expect(calls).toContain('GET /actions/runs >=2025-05-17T00:00:00Z');
+  });
+
+  it('marks every fact unknown (no_repo) for entities without a repository, without calling GitHub', async () => {
+    const calls: string[] = [];
+    server.use(...githubHandlers(calls));
+    const { ctx } = context();
+    const facts = await collector().collect([component('lonely', {})], ctx);
+    expect(facts).toHaveLength(GITHUB_FACT_DESCRIPTORS.length);
+    expect(facts.every(f => f.unknownReason === 'no_repo' && f.value === undefined)).toBe(true);
+    expect(calls).toEqual([]);
+  });
+
+  it('says no GitHub credentials are configured when the host has neither token nor app', async () => {
+    const calls: string[] = [];
+    server.use(...githubHandlers(calls));
+    const { ctx } = context();
+    const facts = await collector({ token: null }).collect([payments], ctx);
+    expect(facts.every(f => f.unknownReason === 'no_credentials')).toBe(true);
+    expect(facts[0].message).toMatch(/No GitHub credentials are configured for github\.com/);
+    expect(calls).toEqual([]);
+  });
+
+  it('fails protection on 404 "Branch not protected" without rulesets', async () => {
+    const calls: string[] = [];
+    const graphql = graphqlWith(r => {
+      r.defaultBranchRef.rules.nodes = [];
+      r.defaultBranchRef.refUpdateRule = null;
+    });
+    server.use(
+      http.get(`${REPO}/branches/main/protection`, () =>
+        HttpResponse.json(errors.branchNotProtected, { status: 404, headers: rate() })),
+      ...githubHandlers(calls, graphql),
+    );
+    const facts = byId(await collector().collect([payments], context().ctx));
+    expect(facts.get(F.protected)).toMatchObject({ value: false });
+    expect(facts.get(F.requiredApprovals)).toMatchObject({ value: 0 });
+    expect(facts.get(F.adminsEnforced)).toMatchObject({ value: false });
+  });
+
+  it('keeps protection unknown on 404 Not Found from an admin endpoint', async () => {
+    const calls: string[] = [];
+    const graphql = graphqlWith(
+      r => {
+        r.defaultBranchRef.rules.nodes = [];
+        r.defaultBranchRef.refUpdateRule = null;
+      },
+      [{ ...errors.graphqlForbiddenField, path: ['r0', 'defaultBranchRef', 'refUpdateRule'] }],
+    );
+    server.use(
+      http.get(`${REPO}/branches/main/protection`, () =>
+        HttpResponse.json(errors.notFound, { status: 404, headers: rate() })),
+      ...githubHandlers(calls, graphql),
+    );
+    const facts = byId(await collector().collect([payments], context().ctx));
+    expect(facts.get(F.protected)).toMatchObject({ unknownReason: 'insufficient_permission' });
+    expect(facts.get(F.protected)?.value).toBeUndefined();
+    expect(facts.get(F.requiredApprovals)).toMatchObject({ unknownReason: 'insufficient_permission' });
+  });
+
+  it('uses the non-admin view on 403 "Resource not accessible by integration"', async () => {
+    const calls: string[] = [];
+    server.use(
+      http.get(`${REPO}/branches/main/protection`, () =>
+        HttpResponse.json(errors.notAccessibleByIntegration, {
+          status: 403,
+          headers: { ...rate(), 'x-accepted-github-permissions': 'administration=read' },
+        })),
+      http.get(`${REPO}/actions/permissions/workflow`, () =>
+        HttpResponse.json(errors.notAccessibleByIntegration, { status: 403, headers: rate() })),
+      ...githubHandlers(calls),
+    );
+    const facts = byId(await collector().collect([payments], context().ctx));
+    expect(facts.get(F.protected)?.value).toBe(true);
+    expect(facts.get(F.requiredApprovals)?.value).toBe(2);
+    // dismiss-stale is proven by the ruleset, admin enforcement is not provable
+    expect(facts.get(F.staleReviewsDismissed)?.value).toBe(true);
+    expect(facts.get(F.adminsEnforced)).toMatchObject({ unknownReason: 'insufficient_permission' });
+    expect(facts.get(F.adminsEnforced)?.message).toMatch(/administration=read/);
+    expect(facts.get(F.workflowTokenReadOnly)).toMatchObject({ unknownReason: 'insufficient_permission' });
+  });
+
+  it('skips admin-only endpoints when the viewer is known not to be an admin', async () => {
+    const calls: string[] = [];
+    server.use(...githubHandlers(calls, graphqlWith(r => { r.viewerPermission = 'WRITE'; })));
+    const facts = byId(await collector().collect([payments], context().ctx));
+    expect(calls.some(c => c.includes('/protection'))).toBe(false);
+    expect(calls.some(c => c.includes('/permissions/workflow'))).toBe(false);
+    expect(facts.get(F.requiredApprovals)?.value).toBe(2);
+    expect(facts.get(F.workflowTokenReadOnly)?.unknownReason).toBe('insufficient_permission');
+  });
+
+  it('marks all facts unknown on 401 Bad credentials', async () => {
+    server.use(
+      http.post(`${API}/graphql`, () => HttpResponse.json(errors.badCredentials, { status: 401 })),
+    );
+    const facts = await collector().collect([payments], context().ctx);
+    expect(facts).toHaveLength(GITHUB_FACT_DESCRIPTORS.length);
+    expect(facts.every(f => f.unknownReason === 'no_credentials' && f.value === undefined)).toBe(true);
+  });
+
+  it('retries 5xx and then reports error, which keeps the last good value', async () => {
+    let attempts = 0;
+    server.use(
+      http.post(`${API}/graphql`, () => {
+        attempts += 1;
+        return HttpResponse.json(errors.serverError, { status: 502 });
+      }),
+    );
+    const facts = await collector().collect([payments], context().ctx);
+    expect(attempts).toBe(3);
+    expect(facts.every(f => f.unknownReason === 'error' && f.value === undefined)).toBe(true);
+  });
+
+  it('treats an empty repository (409 / no default branch) as unknown, never as a fail', async () => {
+    const calls: string[] = [];
+    const graphql = graphqlWith(r => {
+      r.isEmpty = true;
+      r.defaultBranchRef = null;
+    });
+    server.use(
+      http.get(`${REPO}/secret-scanning/alerts`, () =>
+        HttpResponse.json(errors.emptyRepository, { status: 409, headers: rate() })),
+      ...githubHandlers(calls, graphql),
+    );
+    const facts = byId(await collector().collect([payments], context().ctx));
+    expect(facts.get(F.protected)?.unknownReason).toBe('feature_unavailable');
+    expect(facts.get(F.ciPresent)?.unknownReason).toBe('feature_unavailable');
+    expect(facts.get(F.secretScanningOpenAlerts)?.unknownReason).toBeDefined();
+    expect(calls.some(c => c.includes('/protection') || c.includes('/actions/runs'))).toBe(false);
+  });
+
+  it('waits for retry-after on a secondary rate limit and then succeeds', async () => {
+    const calls: string[] = [];
+    let protectionCalls = 0;
+    server.use(
+      http.get(`${REPO}/branches/main/protection`, () => {
+        protectionCalls += 1;
+        if (protectionCalls === 1) {
+          return HttpResponse.json(errors.secondaryRateLimit, {
+            status: 403,
+            headers: { ...rate(), 'retry-after': '2' },
+          });
+        }
+        return HttpResponse.json(branchProtection, { headers: rate() });
+      }),
+      ...githubHandlers(calls),
+    );
+    const facts = byId(await collector().collect([payments], context().ctx));
+    expect(protectionCalls).toBe(2);
+    expect(facts.get(F.adminsEnforced)?.value).toBe(true);
+  });
+
+  it('classifies disabled security features as off, not as unknown', async () => {
+    const calls: string[] = [];
+    const noSa = { ...repository, security_and_analysis: undefined };
+    server.use(
+      etagged(REPO, noSa, '"repo-2"', calls),
+      http.get(`${REPO}/secret-scanning/alerts`, () =>
+        HttpResponse.json(errors.secretScanningDisabled, { status: 404, headers: rate() })),
+      http.get(`${REPO}/code-scanning/alerts`, () =>
+        HttpResponse.json(errors.noAnalysisFound, { status: 404, headers: rate() })),
+      ...githubHandlers(calls, graphqlWith(r => { r.hasVulnerabilityAlertsEnabled = false; })),
+    );
+    const facts = byId(await collector().collect([payments], context().ctx));
+    expect(facts.get(F.secretScanningEnabled)?.value).toBe(false);
+    expect(facts.get(F.secretScanningOpenAlerts)?.unknownReason).toBe('feature_unavailable');
+    expect(facts.get(F.codeScanningEnabled)?.value).toBe(false);
+    expect(facts.get(F.dependabotAlertsEnabled)?.value).toBe(false);
+    expect(facts.get(F.pushProtectionEnabled)?.unknownReason).toBe('insufficient_permission');
+  });
+
+  it('keeps previous facts through an outage and uses ETags and the run watermark when GitHub is back', async () => {
+    const calls: string[] = [];
+    server.use(...githubHandlers(calls));
+    const shared = memoryState();
+    const c = collector();
+    const first = byId(await c.collect([payments], context(shared).ctx));
+    const firstCount = calls.length;
+
+    // Outage: every REST endpoint answers 503.
+    const outageCalls: string[] = [];
+    server.use(
+      http.get(`${REPO}/*`, () => HttpResponse.json(errors.serverError, { status: 503, headers: rate() })),
+      http.get(REPO, () => HttpResponse.json(errors.serverError, { status: 503, headers: rate() })),
+      http.post(`${API}/graphql`, () => {
+        outageCalls.push('graphql');
+        return HttpResponse.json(graphqlWith(r => {
+          r.defaultBranchRef.target.oid = 'new-head';
+        }), { headers: rate(4980, 'graphql') });
+      }),
+    );
+    const outage = byId(await c.collect([payments], context(shared).ctx));
+    for (const [id, fact] of outage) {
+      if (fact.unknownReason) {
+        // Only reasons that keep the last good value in the engine.
+        expect(['error', 'rate_limited']).toContain(fact.unknownReason);
+      } else {
+        expect(fact.value).toEqual(first.get(id)?.value);
+      }
+    }
+    expect(outage.get(F.adminsEnforced)?.unknownReason).toBe('error');
+    expect(outage.get(F.protection)?.unknownReason).toBe('error');
+    expect(outage.get(F.workflowTokenReadOnly)?.unknownReason).toBe('error');
+    expect(outage.get(F.ciPassRate)?.unknownReason).toBe('error');
+    // The stored runs and ETags survived the outage.
+    expect([...shared.data.keys()].some(k => k.startsWith('runs:'))).toBe(true);
+
+    // Back to normal: conditional requests answer 304, runs resume from the watermark.
+    server.resetHandlers();
+    const after: string[] = [];
+    server.use(...githubHandlers(after, graphqlWith(r => { r.defaultBranchRef.target.oid = 'newer-head'; })));
+    const recovered = byId(await c.collect([payments], context(shared).ctx));
+    for (const [id, fact] of first) {
+      if (id === F.ciSummary) {
+        expect(recovered.get(id)?.value).toEqual({ ...(fact.value as object), headSha: 'newer-head' });
+      } else {
+        expect(recovered.get(id)?.value).toEqual(fact.value);
+      }
+    }
+    expect(after).toContain('GET /actions/runs >=2025-06-15T11:50:00Z');
+    expect(after).not.toContain('GET /attempts');
+    expect(firstCount).toBeGreaterThan(0);
+  });
+
+  it('makes no REST requests for an unchanged repository in steady state except conditional ones', async () => {
+    const calls: string[] = [];
+    server.use(...githubHandlers(calls));
+    const shared = memoryState();
+    const c = collector();
+    await c.collect([payments], context(shared).ctx);
+    calls.length = 0;
+    const statuses: number[] = [];
+    const listener = ({ response }: { response: Response }) => statuses.push(response.status);
+    server.events.on('response:mocked', listener);
+    await c.collect([payments], context(shared).ctx);
+    server.events.removeListener('response:mocked', listener);
+    expect(calls.some(x => x.startsWith('GET /actions/runs'))).toBe(false);
+    // every REST call was answered 304, which costs no rate limit
+    expect(statuses.filter(s => s !== 304)).toEqual([200]); // the GraphQL POST
+  });
+
+  it('stops the cycle when the budget falls under the reserve, marking nothing failed', async () => {
+    const calls: string[] = [];
+    const two = JSON.parse(JSON.stringify(graphqlRepository));
+    two.data.r1 = JSON.parse(JSON.stringify(graphqlRepository.data.r0));
+    server.use(
+      http.get(`${API}/repos/acme/*`, ({ request }) => {
+        calls.push(new URL(request.url).pathname);
+        return HttpResponse.json({}, { headers: rate(100) });
+      }),
+      http.post(`${API}/graphql`, () => HttpResponse.json(two, { headers: rate(4990, 'graphql') })),
+    );
+    const { ctx, stop } = context();
+    const other = component('billing', { 'github.com/project-slug': 'acme/billing' });
+    const facts = await collector({ github: { concurrency: 1 } }).collect([payments, other], ctx);
+    expect(stop).toHaveBeenCalledWith(expect.stringMatching(/under the reserve of 500/));
+    const billing = byId(facts, 'component:default/billing');
+    // GraphQL facts are still reported; REST facts are left for the next cycle
+    expect(billing.get(F.repoArchived)?.value).toBe(false);
+    expect(billing.has(F.protected)).toBe(false);
+    expect(calls.some(p => p.includes('/billing'))).toBe(false);
+    expect(facts.some(f => f.value === false && f.factId === F.protected)).toBe(false);
+  });
+});
