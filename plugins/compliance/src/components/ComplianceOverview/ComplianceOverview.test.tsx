@@ -1,0 +1,146 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { registerMswTestHooks, renderInTestApp } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { complianceApiRef } from '../../api';
+import { ComplianceOverview } from './ComplianceOverview';
+import { controls, makeOverview, status } from '../../__testUtils__/fixtures';
+import { baseUrl, createTestClient, http, HttpResponse, server } from '../../__testUtils__/server';
+
+registerMswTestHooks(server);
+
+describe('ComplianceOverview', () => {
+  let queries: URLSearchParams[];
+
+  beforeEach(() => {
+    queries = [];
+    server.use(
+      http.get(`${baseUrl}/controls`, () => HttpResponse.json(controls)),
+      http.get(`${baseUrl}/status`, () => HttpResponse.json(status)),
+      http.get(`${baseUrl}/overview`, ({ request }) => {
+        const q = new URL(request.url).searchParams;
+        queries.push(q);
+        if (q.get('search') === 'nothing') {
+          return HttpResponse.json({ ...makeOverview(1, 25, 0) });
+        }
+        return HttpResponse.json(makeOverview(Number(q.get('page')), Number(q.get('pageSize'))));
+      }),
+    );
+  });
+
+  function renderOverview() {
+    return renderInTestApp(<ComplianceOverview pageSize={10} />, {
+      apis: [[complianceApiRef, createTestClient()]],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+  }
+
+  const lastQuery = () => queries[queries.length - 1];
+  const selectButton = (name: RegExp) =>
+    screen
+      .getAllByRole('button', { name })
+      .find(b => b.getAttribute('aria-haspopup') === 'listbox')!;
+
+  it('shows progress before the first page arrives', async () => {
+    server.use(http.get(`${baseUrl}/overview`, () => new Promise(() => {})));
+    await renderOverview();
+    expect(screen.getAllByTestId('progress').length).toBeGreaterThan(0);
+  });
+
+  it('lists entities with links, distribution, top failing controls and collectors', async () => {
+    await renderOverview();
+    const rows = await screen.findAllByTestId('compliance-overview-row');
+    expect(rows).toHaveLength(10);
+    expect(within(rows[0]).getByRole('link', { name: 'Service 1' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/service-1',
+    );
+    expect(screen.getByRole('img', { name: /Number of entities per score bucket: 0-9 3/ })).toBeInTheDocument();
+    expect(screen.getByText('17 entities')).toBeInTheDocument();
+    expect(screen.getByText('Bronze: 30')).toBeInTheDocument();
+    expect(await screen.findByTestId('compliance-collector')).toHaveTextContent('GitHub repository');
+    expect(lastQuery().get('sort')).toBe('score');
+    expect(lastQuery().get('order')).toBe('asc');
+    expect(lastQuery().get('pageSize')).toBe('10');
+  });
+
+  it('paginates', async () => {
+    await renderOverview();
+    await screen.findAllByTestId('compliance-overview-row');
+    expect(screen.getByText('1-10 of 60')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: /next page/i }));
+    await waitFor(() => expect(lastQuery().get('page')).toBe('2'));
+    expect(await screen.findByRole('link', { name: 'Service 11' })).toBeInTheDocument();
+    expect(screen.getByText('11-20 of 60')).toBeInTheDocument();
+  });
+
+  it('sorts by a column and toggles the order', async () => {
+    await renderOverview();
+    await screen.findAllByTestId('compliance-overview-row');
+    await userEvent.click(screen.getByRole('button', { name: 'Failing' }));
+    await waitFor(() => expect(lastQuery().get('sort')).toBe('failing'));
+    expect(lastQuery().get('order')).toBe('desc');
+    await userEvent.click(screen.getByRole('button', { name: /Failing/ }));
+    await waitFor(() => expect(lastQuery().get('order')).toBe('asc'));
+  });
+
+  it('filters by search, owner, kind, level and framework', async () => {
+    await renderOverview();
+    await screen.findAllByTestId('compliance-overview-row');
+    await userEvent.click(screen.getByRole('button', { name: /next page/i }));
+    await waitFor(() => expect(lastQuery().get('page')).toBe('2'));
+
+    await userEvent.type(screen.getByRole('textbox', { name: 'Owner' }), 'group:default/team-a');
+    await waitFor(() => expect(lastQuery().get('owner')).toBe('group:default/team-a'));
+    expect(lastQuery().get('page')).toBe('1');
+
+    await userEvent.click(selectButton(/^Kind/));
+    await userEvent.click(await screen.findByRole('option', { name: 'Component' }));
+    await waitFor(() => expect(lastQuery().get('kind')).toBe('component'));
+
+    await userEvent.click(selectButton(/^Level/));
+    await userEvent.click(await screen.findByRole('option', { name: 'Silver' }));
+    await waitFor(() => expect(lastQuery().get('level')).toBe('silver'));
+
+    await userEvent.click(selectButton(/^Framework/));
+    await userEvent.click(await screen.findByRole('option', { name: 'SOC 2' }));
+    await waitFor(() => expect(lastQuery().get('framework')).toBe('soc2'));
+
+    await userEvent.type(screen.getByRole('textbox', { name: 'Search' }), 'nothing');
+    expect(await screen.findByText('No entities match these filters')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(lastQuery().get('owner')).toBeNull());
+    expect(lastQuery().get('kind')).toBeNull();
+  }, 30_000);
+
+  it('shows an error', async () => {
+    server.use(
+      http.get(`${baseUrl}/overview`, () =>
+        HttpResponse.json({ error: { name: 'Error', message: 'overview broke' } }, { status: 500 }),
+      ),
+    );
+    await renderOverview();
+    expect((await screen.findAllByText(/overview broke/)).length).toBeGreaterThan(0);
+  });
+
+  it('exports every matching entity as CSV', async () => {
+    const createObjectURL = jest.fn(() => 'blob:csv');
+    const revokeObjectURL = jest.fn();
+    Object.assign(URL, { createObjectURL, revokeObjectURL });
+    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    await renderOverview();
+    await screen.findAllByTestId('compliance-overview-row');
+    await userEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+    await waitFor(() => expect(click).toHaveBeenCalled());
+    const exportQuery = queries.find(q => q.get('pageSize') === '500');
+    expect(exportQuery?.get('page')).toBe('1');
+    const blob = (createObjectURL.mock.calls[0] as unknown as [Blob])[0];
+    const text = await blob.text();
+    expect(text.split('\r\n')[0]).toBe(
+      'entityRef,title,owner,system,score,coverage,level,pass,warn,fail,unknown,evaluatedAt',
+    );
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(61);
+    click.mockRestore();
+  });
+});
