@@ -57,7 +57,11 @@ const SEVERE = new Set(['CRITICAL', 'HIGH', 'critical', 'high']);
 /** Workflow runs are refetched at least this often even when HEAD did not change. */
 const RUNS_MAX_AGE_HOURS = 24;
 const MAX_RUN_PAGES = 10;
-const MAX_ATTEMPT_LOOKUPS = 10;
+/** Earlier-attempt lookups per repository per cycle; the rest are refined in later cycles. */
+const MAX_ATTEMPT_LOOKUPS = 1;
+/** How long a "not protected" or "feature disabled" answer is reused before asking again. */
+const NEGATIVE_TTL_HOURS = 6;
+const NEGATIVE = '__negative__';
 
 /**
  * Options of {@link GithubCollector}.
@@ -481,13 +485,25 @@ export class GithubCollector implements ComplianceCollector {
     route: string,
     params: Record<string, string | number | boolean>,
     derive: (data: unknown) => T,
+    reuseNegative = true,
   ): Promise<CondResult<T>> {
     const stateKey = `etag:${client.key}:${route}:${JSON.stringify(params)}`;
     const cached = etags.get(stateKey);
+    if (cached?.etag === NEGATIVE) {
+      const negative = cached.value as { answer: GithubAnswer; at: string } | null;
+      if (
+        reuseNegative &&
+        negative &&
+        this.#now().getTime() - Date.parse(negative.at) < NEGATIVE_TTL_HOURS * 3_600_000
+      ) {
+        return { ok: false, answer: negative.answer };
+      }
+    }
+    const validator = cached && cached.etag !== NEGATIVE ? cached : undefined;
     try {
       const response = await client.octokit.request(route, {
         ...params,
-        headers: cached ? { 'if-none-match': cached.etag } : {},
+        headers: validator ? { 'if-none-match': validator.etag } : {},
       });
       const value = derive(response.data);
       const etag = response.headers.etag;
@@ -497,8 +513,15 @@ export class GithubCollector implements ComplianceCollector {
       return { ok: true, value, notModified: false };
     } catch (error) {
       const answer = errorAnswer(error);
-      if (answer.kind === 'not_modified' && cached) {
-        return { ok: true, value: cached.value as T, notModified: true };
+      if (answer.kind === 'not_modified' && validator) {
+        return { ok: true, value: validator.value as T, notModified: true };
+      }
+      if (answer.kind === 'branch_not_protected' || answer.kind === 'feature_disabled') {
+        // Error answers carry no ETag; remember them for a while instead.
+        writes.push({
+          key: stateKey,
+          value: { etag: NEGATIVE, value: { answer, at: this.#now().toISOString() } } as unknown as JsonValue,
+        });
       }
       return { ok: false, answer };
     }
@@ -655,6 +678,8 @@ export class GithubCollector implements ComplianceCollector {
           'GET /repos/{owner}/{repo}/branches/{branch}/protection',
           { owner, repo, branch },
           data => parseClassicProtection(data) as unknown as JsonValue,
+          // "Branch not protected" is reused only while GraphQL shows no rule either.
+          visible === null,
         );
         if (answer.ok) {
           classic = { state: 'protected', settings: answer.value as unknown as ReturnType<typeof parseClassicProtection> };

@@ -38,7 +38,7 @@ fragment ComplianceRepo on Repository {
       allowsDeletions allowsForcePushes requiredApprovingReviewCount
       requiredStatusCheckContexts requiresCodeOwnerReviews requiresSignatures
     }
-    rules(first: 50) {
+    rules(first: 20) {
       nodes {
         type
         repositoryRuleset { databaseId bypassActors(first: 1) { totalCount } }

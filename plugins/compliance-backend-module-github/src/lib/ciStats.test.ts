@@ -38,6 +38,13 @@ describe('ciStats', () => {
     expect(stats.flakyRate).toBe(0.125);
   });
 
+  it('does not count a re-run whose earlier attempt was not a failure', () => {
+    const runs = stored.map(r => (r.id === 103 ? { ...r, rerunAfterFailure: false } : r));
+    expect(computeCiStats(runs, { now, windowDays: 30 }).flaky).toBe(0);
+    // not looked up yet: assumed flaky
+    expect(computeCiStats(stored, { now, windowDays: 30 }).flaky).toBe(1);
+  });
+
   it('counts a success after a failed run of the same workflow and commit as flaky', () => {
     const runs: StoredRun[] = [
       { id: 1, name: 'CI', sha: 'x', status: 'completed', conclusion: 'failure', attempt: 1, createdAt: '2025-06-14T10:00:00Z', durationSeconds: 100 },

@@ -176,8 +176,9 @@ function round(value: number, digits = 4) {
  * Computes pass rate, flaky rate, durations, top failing checks and the
  * daily series over the window. Cancelled, skipped, neutral and
  * action-required runs are left out; a flaky run is a successful run whose
- * earlier attempt failed, or that follows a failed run of the same workflow
- * on the same commit.
+ * earlier attempt failed (assumed for a re-run whose earlier attempt has not
+ * been looked up yet), or that follows a failed run of the same workflow on
+ * the same commit.
  *
  * @public
  */
@@ -202,7 +203,12 @@ export function computeCiStats(
     const key = `${run.name}\u0000${run.sha}`;
     if (isFailedConclusion(run.conclusion)) {
       failedBefore.add(key);
-    } else if (run.rerunAfterFailure || failedBefore.has(key)) {
+    } else if (
+      run.rerunAfterFailure ||
+      // Not yet looked up: a successful re-run is assumed to follow a failure.
+      (run.rerunAfterFailure === undefined && run.attempt > 1) ||
+      failedBefore.has(key)
+    ) {
       flakyIds.add(run.id);
     }
   }
