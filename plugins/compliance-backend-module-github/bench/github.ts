@@ -56,9 +56,13 @@ function makeRepo(i: number): FakeRepo {
     for (let d = 29; d >= 0; d--) {
       const perDay = Math.floor(r() * 4);
       for (let k = 0; k < perDay; k++) {
-        const created = new Date(NOW.getTime() - d * 86400000 - (k + 1) * 3600000);
+        const created = new Date(
+          NOW.getTime() - d * 86400000 - (k + 1) * 3600000,
+        );
         const roll = r();
-        const conclusion = roll < 0.82 ? 'success' : roll < 0.95 ? 'failure' : 'cancelled';
+        let conclusion = 'cancelled';
+        if (roll < 0.82) conclusion = 'success';
+        else if (roll < 0.95) conclusion = 'failure';
         const attempt = conclusion === 'success' && r() < 0.05 ? 2 : 1;
         const duration = 120 + Math.floor(r() * 600);
         runs.push({
@@ -72,11 +76,15 @@ function makeRepo(i: number): FakeRepo {
           run_attempt: attempt,
           created_at: created.toISOString().replace(/\.\d{3}Z$/, 'Z'),
           run_started_at: created.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          updated_at: new Date(created.getTime() + duration * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          updated_at: new Date(created.getTime() + duration * 1000)
+            .toISOString()
+            .replace(/\.\d{3}Z$/, 'Z'),
         });
       }
     }
-    runs.sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+    runs.sort((a, b) =>
+      String(b.created_at).localeCompare(String(a.created_at)),
+    );
   }
   return {
     name: `service-${i}`,
@@ -106,14 +114,35 @@ function graphqlNode(repo: FakeRepo) {
     hasVulnerabilityAlertsEnabled: true,
     vulnerabilityAlerts: { totalCount: 0, nodes: [] },
     codeowners: { errors: [] },
-    coGithub: { id: 'x' }, coRoot: null, coDocs: null,
-    dependabotYml: { id: 'y' }, dependabotYaml: null, renovateJson: null, renovateJson5: null,
-    renovateGithub: null, renovaterc: null, renovatercJson: null,
-    pullRequests: { nodes: [{ author: { __typename: 'User', login: 'a' }, reviews: { nodes: [{ author: { login: 'b' } }] } }] },
+    coGithub: { id: 'x' },
+    coRoot: null,
+    coDocs: null,
+    dependabotYml: { id: 'y' },
+    dependabotYaml: null,
+    renovateJson: null,
+    renovateJson5: null,
+    renovateGithub: null,
+    renovaterc: null,
+    renovatercJson: null,
+    pullRequests: {
+      nodes: [
+        {
+          author: { __typename: 'User', login: 'a' },
+          reviews: { nodes: [{ author: { login: 'b' } }] },
+        },
+      ],
+    },
     defaultBranchRef: {
       name: 'main',
       refUpdateRule: repo.protectedClassic
-        ? { allowsDeletions: false, allowsForcePushes: false, requiredApprovingReviewCount: 1, requiredStatusCheckContexts: ['ci'], requiresCodeOwnerReviews: false, requiresSignatures: false }
+        ? {
+            allowsDeletions: false,
+            allowsForcePushes: false,
+            requiredApprovingReviewCount: 1,
+            requiredStatusCheckContexts: ['ci'],
+            requiresCodeOwnerReviews: false,
+            requiresSignatures: false,
+          }
         : null,
       rules: { nodes: [] },
       target: {
@@ -134,7 +163,13 @@ function graphqlNode(repo: FakeRepo) {
 const REQUESTS_PER_REPO = 1 + (1 + 30) + (1 + 20) + 1 + 1;
 
 // ---------------------------------------------------------------- fake server
-const counters = { graphql: 0, graphqlPoints: 0, rest: 0, rest304: 0, restByRoute: new Map<string, number>() };
+const counters = {
+  graphql: 0,
+  graphqlPoints: 0,
+  rest: 0,
+  rest304: 0,
+  restByRoute: new Map<string, number>(),
+};
 function reset() {
   counters.graphql = 0;
   counters.graphqlPoints = 0;
@@ -143,7 +178,13 @@ function reset() {
   counters.restByRoute = new Map();
 }
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, route: string) {
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  route: string,
+) {
   const payload = JSON.stringify(body);
   const etag = `"${createHash('sha1').update(payload).digest('hex')}"`;
   const headers: Record<string, string> = {
@@ -172,20 +213,33 @@ const server = createServer((req, res) => {
     req.on('end', () => {
       const { query } = JSON.parse(raw) as { query: string };
       const data: Record<string, unknown> = {};
-      const aliases = [...query.matchAll(/(r\d+): repository\(owner: "([^"]+)", name: "([^"]+)"\)/g)];
+      const aliases = [
+        ...query.matchAll(
+          /(r\d+): repository\(owner: "([^"]+)", name: "([^"]+)"\)/g,
+        ),
+      ];
       for (const [, alias, , name] of aliases) {
         const repo = repos.get(name);
         data[alias] = repo ? graphqlNode(repo) : null;
       }
-      const cost = Math.max(1, Math.round((aliases.length * REQUESTS_PER_REPO) / 100));
+      const cost = Math.max(
+        1,
+        Math.round((aliases.length * REQUESTS_PER_REPO) / 100),
+      );
       counters.graphql += 1;
       counters.graphqlPoints += cost;
-      data.rateLimit = { cost, remaining: 5000 - counters.graphqlPoints, resetAt: NOW.toISOString() };
-      res.writeHead(200, {
-        'content-type': 'application/json',
-        'x-ratelimit-remaining': String(100000 - counters.graphqlPoints),
-        'x-ratelimit-resource': 'graphql',
-      }).end(JSON.stringify({ data }));
+      data.rateLimit = {
+        cost,
+        remaining: 5000 - counters.graphqlPoints,
+        resetAt: NOW.toISOString(),
+      };
+      res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          'x-ratelimit-remaining': String(100000 - counters.graphqlPoints),
+          'x-ratelimit-resource': 'graphql',
+        })
+        .end(JSON.stringify({ data }));
     });
     return;
   }
@@ -197,40 +251,98 @@ const server = createServer((req, res) => {
   }
   const rest = m[3] ?? '';
   if (rest === '') {
-    send(req, res, 200, {
-      name: repo.name, full_name: `${OWNER}/${repo.name}`, default_branch: 'main', archived: false, visibility: 'private',
-      security_and_analysis: {
-        secret_scanning: { status: repo.secretScanning ? 'enabled' : 'disabled' },
-        secret_scanning_push_protection: { status: repo.secretScanning ? 'enabled' : 'disabled' },
+    send(
+      req,
+      res,
+      200,
+      {
+        name: repo.name,
+        full_name: `${OWNER}/${repo.name}`,
+        default_branch: 'main',
+        archived: false,
+        visibility: 'private',
+        security_and_analysis: {
+          secret_scanning: {
+            status: repo.secretScanning ? 'enabled' : 'disabled',
+          },
+          secret_scanning_push_protection: {
+            status: repo.secretScanning ? 'enabled' : 'disabled',
+          },
+        },
       },
-    }, 'repo');
+      'repo',
+    );
   } else if (rest === '/branches/main/protection') {
     if (repo.protectedClassic) {
-      send(req, res, 200, {
-        required_status_checks: { strict: true, contexts: ['ci'] },
-        required_pull_request_reviews: { required_approving_review_count: 1, dismiss_stale_reviews: true },
-        enforce_admins: { enabled: false }, allow_force_pushes: { enabled: false }, allow_deletions: { enabled: false },
-        required_signatures: { enabled: false },
-      }, 'protection');
+      send(
+        req,
+        res,
+        200,
+        {
+          required_status_checks: { strict: true, contexts: ['ci'] },
+          required_pull_request_reviews: {
+            required_approving_review_count: 1,
+            dismiss_stale_reviews: true,
+          },
+          enforce_admins: { enabled: false },
+          allow_force_pushes: { enabled: false },
+          allow_deletions: { enabled: false },
+          required_signatures: { enabled: false },
+        },
+        'protection',
+      );
     } else {
       send(req, res, 404, { message: 'Branch not protected' }, 'protection');
     }
   } else if (rest === '/actions/permissions/workflow') {
-    send(req, res, 200, { default_workflow_permissions: 'read', can_approve_pull_request_reviews: false }, 'workflow-permissions');
+    send(
+      req,
+      res,
+      200,
+      {
+        default_workflow_permissions: 'read',
+        can_approve_pull_request_reviews: false,
+      },
+      'workflow-permissions',
+    );
   } else if (rest === '/secret-scanning/alerts') {
     if (repo.secretScanning) send(req, res, 200, [], 'secret-alerts');
-    else send(req, res, 404, { message: 'Secret scanning is disabled on this repository.' }, 'secret-alerts');
+    else
+      send(
+        req,
+        res,
+        404,
+        { message: 'Secret scanning is disabled on this repository.' },
+        'secret-alerts',
+      );
   } else if (rest === '/code-scanning/alerts') {
     if (repo.codeScanning) send(req, res, 200, [], 'code-alerts');
     else send(req, res, 404, { message: 'no analysis found' }, 'code-alerts');
   } else if (rest === '/actions/runs') {
-    const created = (url.searchParams.get('created') ?? '>=1970-01-01T00:00:00Z').replace(/^>=/, '');
+    const created = (
+      url.searchParams.get('created') ?? '>=1970-01-01T00:00:00Z'
+    ).replace(/^>=/, '');
     const page = Number(url.searchParams.get('page') ?? 1);
     const perPage = Number(url.searchParams.get('per_page') ?? 30);
     const all = repo.runs.filter(r => String(r.created_at) >= created);
-    send(req, res, 200, { total_count: all.length, workflow_runs: all.slice((page - 1) * perPage, page * perPage) }, 'runs');
+    send(
+      req,
+      res,
+      200,
+      {
+        total_count: all.length,
+        workflow_runs: all.slice((page - 1) * perPage, page * perPage),
+      },
+      'runs',
+    );
   } else if (/^\/actions\/runs\/\d+\/attempts\/\d+$/.test(rest)) {
-    send(req, res, 200, { conclusion: 'failure', status: 'completed' }, 'attempts');
+    send(
+      req,
+      res,
+      200,
+      { conclusion: 'failure', status: 'completed' },
+      'attempts',
+    );
   } else {
     send(req, res, 404, { message: 'Not Found' }, 'unknown');
   }
@@ -276,7 +388,13 @@ async function main() {
   const port = (server.address() as AddressInfo).port;
   const config = new ConfigReader({
     integrations: {
-      github: [{ host: HOST, apiBaseUrl: `http://127.0.0.1:${port}/api/v3`, token: 'bench-token' }],
+      github: [
+        {
+          host: HOST,
+          apiBaseUrl: `http://127.0.0.1:${port}/api/v3`,
+          token: 'bench-token',
+        },
+      ],
     },
   });
   const moduleConfig = readGithubComplianceConfig(config);
@@ -303,18 +421,20 @@ async function main() {
     reset();
     const start = process.hrtime.bigint();
     let facts = 0;
-    let stopped: string | undefined;
+    const flag: { stopped?: string } = {};
+    const ctx = {
+      logger: quietLogger,
+      state,
+      stop: (reason: string) => {
+        flag.stopped = reason;
+      },
+    };
     const batch = collector.batchSize ?? 100;
-    for (let i = 0; i < entities.length && !stopped; i += batch) {
-      const out = await collector.collect(entities.slice(i, i + batch), {
-        logger: quietLogger,
-        state,
-        stop: reason => {
-          stopped = reason;
-        },
-      });
+    for (let i = 0; i < entities.length && !flag.stopped; i += batch) {
+      const out = await collector.collect(entities.slice(i, i + batch), ctx);
       facts += out.length;
     }
+    const stopped = flag.stopped;
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     return {
       seconds,
@@ -331,14 +451,22 @@ async function main() {
   const first = await cycle();
   const steady = await cycle();
   // Churn: 20% of repositories get a new push with a CI run.
-  let n = 0;
+  let index = 0;
   for (const repo of repos.values()) {
-    if (n++ % 5 !== 0 || !repo.ci) continue;
+    if (index++ % 5 !== 0 || !repo.ci) continue;
     const created = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     repo.runs.unshift({
-      id: Number(repo.runs[0]?.id ?? 0) + 1, name: 'CI', head_sha: createHash('sha1').update(`new-${repo.name}`).digest('hex'),
-      head_branch: 'main', event: 'push', status: 'completed', conclusion: 'success', run_attempt: 1,
-      created_at: created, run_started_at: created, updated_at: created,
+      id: Number(repo.runs[0]?.id ?? 0) + 1,
+      name: 'CI',
+      head_sha: createHash('sha1').update(`new-${repo.name}`).digest('hex'),
+      head_branch: 'main',
+      event: 'push',
+      status: 'completed',
+      conclusion: 'success',
+      run_attempt: 1,
+      created_at: created,
+      run_started_at: created,
+      updated_at: created,
     });
   }
   const churn = await cycle();
@@ -354,24 +482,49 @@ async function main() {
     requestsPerRepoSteady,
     graphqlPoints: first.points,
     wallSeconds: round(first.seconds, 1),
-    reposPerHourAt5000: Math.floor(5000 / Math.max(requestsPerRepoSteady, 1e-9)),
+    reposPerHourAt5000: Math.floor(
+      5000 / Math.max(requestsPerRepoSteady, 1e-9),
+    ),
   };
 
   const line = (label: string, c: typeof first) =>
     `${label}: ${c.graphql} GraphQL requests (${c.points} points), ${c.rest} REST requests counted, ` +
-    `${c.rest304} REST 304 (free), ${round((c.graphql + c.rest + c.rest304) / REPOS)} HTTP requests/repo, ` +
-    `${round(c.seconds, 1)} s, ${c.facts} facts${c.stopped ? `, stopped: ${c.stopped}` : ''}`;
-  console.log(`GitHub collector benchmark: ${REPOS} repositories on a local fake GitHub`);
+    `${c.rest304} REST 304 (free), ${round(
+      (c.graphql + c.rest + c.rest304) / REPOS,
+    )} HTTP requests/repo, ` +
+    `${round(c.seconds, 1)} s, ${c.facts} facts${
+      c.stopped ? `, stopped: ${c.stopped}` : ''
+    }`;
+  console.log(
+    `GitHub collector benchmark: ${REPOS} repositories on a local fake GitHub`,
+  );
   console.log(line('first cycle ', first));
   console.log(`  REST by route: ${JSON.stringify(first.byRoute)}`);
   console.log(line('steady cycle', steady));
   console.log(`  REST by route: ${JSON.stringify(steady.byRoute)}`);
   console.log(line('churn cycle (20% of repos pushed)', churn));
   console.log(`  REST by route: ${JSON.stringify(churn.byRoute)}`);
-  console.log(`requests/repo (rate-limited: GraphQL + non-304 REST): first ${requestsPerRepoFirst}, steady ${requestsPerRepoSteady}`);
-  console.log(`GraphQL points first cycle: ${first.points} (${round(first.points / REPOS)} per repo); steady: ${steady.points}`);
-  console.log(`wall seconds: first ${round(first.seconds, 1)}, steady ${round(steady.seconds, 1)} (GraphQL is serialised 1/s per owner by plugin-throttling)`);
-  console.log(`repos/hour at 5000 req/h: steady ${result.reposPerHourAt5000}, with 20% churn ${Math.floor(5000 / perRepo(churn))}, first ${Math.floor(5000 / requestsPerRepoFirst)}`);
+  console.log(
+    `requests/repo (rate-limited: GraphQL + non-304 REST): first ${requestsPerRepoFirst}, steady ${requestsPerRepoSteady}`,
+  );
+  console.log(
+    `GraphQL points first cycle: ${first.points} (${round(
+      first.points / REPOS,
+    )} per repo); steady: ${steady.points}`,
+  );
+  console.log(
+    `wall seconds: first ${round(first.seconds, 1)}, steady ${round(
+      steady.seconds,
+      1,
+    )} (GraphQL is serialised 1/s per owner by plugin-throttling)`,
+  );
+  console.log(
+    `repos/hour at 5000 req/h: steady ${
+      result.reposPerHourAt5000
+    }, with 20% churn ${Math.floor(5000 / perRepo(churn))}, first ${Math.floor(
+      5000 / requestsPerRepoFirst,
+    )}`,
+  );
   console.log(JSON.stringify(result));
 }
 

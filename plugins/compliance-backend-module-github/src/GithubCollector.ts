@@ -46,10 +46,7 @@ import {
   mergeEffectiveProtection,
   parseClassicProtection,
 } from './lib/protection';
-import {
-  GithubRepositoryRef,
-  resolveGithubRepository,
-} from './lib/repository';
+import { GithubRepositoryRef, resolveGithubRepository } from './lib/repository';
 
 const ALL_FACT_IDS = GITHUB_FACT_DESCRIPTORS.map(d => d.id);
 const NON_ADMIN = new Set(['READ', 'TRIAGE', 'WRITE', 'MAINTAIN']);
@@ -138,10 +135,17 @@ function errorAnswer(error: unknown): GithubAnswer {
   return classifyGithubError({ message: String(error) });
 }
 
-function settingFact(sink: FactSink, id: string, setting: EffectiveSetting<boolean | number>, url: string) {
+function settingFact(
+  sink: FactSink,
+  id: string,
+  setting: EffectiveSetting<boolean | number>,
+  url: string,
+) {
   if (setting.known) {
     sink.set(id, setting.value, {
-      source: setting.sources.length ? setting.sources.join(', ') : 'no protection',
+      source: setting.sources.length
+        ? setting.sources.join(', ')
+        : 'no protection',
       url,
     });
   } else {
@@ -192,7 +196,10 @@ export class GithubCollector implements ComplianceCollector {
     return entity.kind.toLocaleLowerCase('en-US') === 'component';
   }
 
-  async collect(entities: Entity[], ctx: CollectorContext): Promise<CollectedFact[]> {
+  async collect(
+    entities: Entity[],
+    ctx: CollectorContext,
+  ): Promise<CollectedFact[]> {
     const observedAt = this.#now().toISOString();
     const out: CollectedFact[] = [];
     const work = new Map<string, RepoWork>();
@@ -220,17 +227,29 @@ export class GithubCollector implements ComplianceCollector {
         out.push(...sink.toFacts(entityRef, observedAt));
         continue;
       }
-      const key = `${ref.host}/${ref.owner}/${ref.repo}`.toLocaleLowerCase('en-US');
+      const key = `${ref.host}/${ref.owner}/${ref.repo}`.toLocaleLowerCase(
+        'en-US',
+      );
       const existing = work.get(key);
       if (existing) {
         existing.entityRefs.push(entityRef);
       } else {
-        work.set(key, { ref, key, entityRefs: [entityRef], sink: new FactSink(), alias: '', errors: [] });
+        work.set(key, {
+          ref,
+          key,
+          entityRefs: [entityRef],
+          sink: new FactSink(),
+          alias: '',
+          errors: [],
+        });
       }
     }
 
     // Group by credential bucket (host/owner), then GraphQL batches.
-    const byClient = new Map<string, { client: GithubClient; repos: RepoWork[] }>();
+    const byClient = new Map<
+      string,
+      { client: GithubClient; repos: RepoWork[] }
+    >();
     for (const item of work.values()) {
       const client = this.#clients.forOwner(item.ref.host, item.ref.owner)!;
       const group = byClient.get(client.key) ?? { client, repos: [] };
@@ -246,13 +265,21 @@ export class GithubCollector implements ComplianceCollector {
     };
 
     for (const { client, repos } of byClient.values()) {
-      for (let i = 0; i < repos.length && !stopper.stopped; i += this.#config.graphqlBatchSize) {
+      for (
+        let i = 0;
+        i < repos.length && !stopper.stopped;
+        i += this.#config.graphqlBatchSize
+      ) {
         if (ctx.signal?.aborted) {
           stopper.stop('aborted');
           break;
         }
         if (client.budget.exhausted(this.#config.budgetReserve)) {
-          stopper.stop(`GitHub rate-limit budget for ${client.key} is under the reserve of ${this.#config.budgetReserve}`);
+          stopper.stop(
+            `GitHub rate-limit budget for ${
+              client.key
+            } is under the reserve of ${this.#config.budgetReserve}`,
+          );
           break;
         }
         const chunk = repos.slice(i, i + this.#config.graphqlBatchSize);
@@ -312,20 +339,34 @@ export class GithubCollector implements ComplianceCollector {
     }
     if (errors.some(e => e.type === 'RATE_LIMITED') && !answer.data) {
       for (const item of chunk) {
-        item.sink.unknownAll(ALL_FACT_IDS, 'rate_limited', 'GitHub GraphQL rate limit reached');
+        item.sink.unknownAll(
+          ALL_FACT_IDS,
+          'rate_limited',
+          'GitHub GraphQL rate limit reached',
+        );
       }
       stopper.stop(`GitHub GraphQL rate limit reached for ${client.key}`);
       return false;
     }
     for (const item of chunk) {
-      const node = answer.data?.[item.alias] as RepositoryNode | null | undefined;
+      const node = answer.data?.[item.alias] as
+        | RepositoryNode
+        | null
+        | undefined;
       const own = errors.filter(e => e.path?.[0] === item.alias);
       if (!node) {
         const top = own.find(e => (e.path?.length ?? 0) <= 1) ?? own[0];
         const classified = top
           ? classifyGraphqlError(top)
-          : { kind: 'unknown' as const, reason: 'error' as UnknownReason, message: 'GitHub returned no data' };
-        const reason = classified.kind === 'unknown' ? classified.reason : 'insufficient_permission';
+          : {
+              kind: 'unknown' as const,
+              reason: 'error' as UnknownReason,
+              message: 'GitHub returned no data',
+            };
+        const reason =
+          classified.kind === 'unknown'
+            ? classified.reason
+            : 'insufficient_permission';
         item.sink.unknownAll(
           ALL_FACT_IDS,
           reason,
@@ -349,9 +390,7 @@ export class GithubCollector implements ComplianceCollector {
     const repoUrl = `https://${ref.host}/${ref.owner}/${ref.repo}`;
     const source = 'GraphQL repository';
     const fieldError = (...path: string[]) => {
-      const hit = errors.find(e =>
-        path.every((p, i) => e.path?.[i + 1] === p),
-      );
+      const hit = errors.find(e => path.every((p, i) => e.path?.[i + 1] === p));
       return hit ? classifyGraphqlError(hit) : undefined;
     };
     const unknownFrom = (
@@ -360,7 +399,9 @@ export class GithubCollector implements ComplianceCollector {
     ) => {
       sink.unknown(
         id,
-        classified.kind === 'unknown' ? classified.reason : 'feature_unavailable',
+        classified.kind === 'unknown'
+          ? classified.reason
+          : 'feature_unavailable',
         classified.message,
       );
     };
@@ -368,7 +409,11 @@ export class GithubCollector implements ComplianceCollector {
 
     sink.set(F.repoArchived, Boolean(node.isArchived), ev());
     if (node.visibility) {
-      sink.set(F.repoVisibility, node.visibility.toLocaleLowerCase('en-US'), ev());
+      sink.set(
+        F.repoVisibility,
+        node.visibility.toLocaleLowerCase('en-US'),
+        ev(),
+      );
     }
     const licenseError = fieldError('licenseInfo');
     if (licenseError) unknownFrom(F.repoLicense, licenseError);
@@ -378,7 +423,11 @@ export class GithubCollector implements ComplianceCollector {
     const emptyMessage = `Repository ${ref.owner}/${ref.repo} is empty (no default branch)`;
     const commit = node.defaultBranchRef?.target;
     if (empty) {
-      sink.unknown(F.repoDaysSinceLastCommit, 'feature_unavailable', emptyMessage);
+      sink.unknown(
+        F.repoDaysSinceLastCommit,
+        'feature_unavailable',
+        emptyMessage,
+      );
       sink.set(F.codeownersPresent, false, ev());
       sink.set(F.codeownersErrors, 0, ev());
       sink.set(F.dependencyUpdatesConfigured, false, ev());
@@ -386,21 +435,37 @@ export class GithubCollector implements ComplianceCollector {
     } else {
       if (commit?.committedDate) {
         const days = Math.floor(
-          (this.#now().getTime() - Date.parse(commit.committedDate)) / 86_400_000,
+          (this.#now().getTime() - Date.parse(commit.committedDate)) /
+            86_400_000,
         );
         sink.set(F.repoDaysSinceLastCommit, Math.max(0, days), ev('/commits'));
       }
-      const coError = fieldError('coGithub') ?? fieldError('coRoot') ?? fieldError('coDocs');
+      const coError =
+        fieldError('coGithub') ?? fieldError('coRoot') ?? fieldError('coDocs');
       if (coError) unknownFrom(F.codeownersPresent, coError);
-      else sink.set(F.codeownersPresent, Boolean(node.coGithub || node.coRoot || node.coDocs), ev());
+      else
+        sink.set(
+          F.codeownersPresent,
+          Boolean(node.coGithub || node.coRoot || node.coDocs),
+          ev(),
+        );
       const ownersError = fieldError('codeowners');
       if (ownersError) unknownFrom(F.codeownersErrors, ownersError);
-      else sink.set(F.codeownersErrors, node.codeowners?.errors?.length ?? 0, ev());
+      else
+        sink.set(
+          F.codeownersErrors,
+          node.codeowners?.errors?.length ?? 0,
+          ev(),
+        );
       sink.set(
         F.dependencyUpdatesConfigured,
         Boolean(
-          node.dependabotYml || node.dependabotYaml || node.renovateJson ||
-            node.renovateJson5 || node.renovateGithub || node.renovaterc ||
+          node.dependabotYml ||
+            node.dependabotYaml ||
+            node.renovateJson ||
+            node.renovateJson5 ||
+            node.renovateGithub ||
+            node.renovaterc ||
             node.renovatercJson,
         ),
         ev(),
@@ -408,13 +473,22 @@ export class GithubCollector implements ComplianceCollector {
       const history = commit?.history?.nodes ?? [];
       if (history.length) {
         const signed = history.filter(n => n.signature?.isValid).length;
-        sink.set(F.commitsSignedRatio, Math.round((signed / history.length) * 1000) / 1000, ev('/commits'));
+        sink.set(
+          F.commitsSignedRatio,
+          Math.round((signed / history.length) * 1000) / 1000,
+          ev('/commits'),
+        );
       }
     }
 
     const policyError = fieldError('isSecurityPolicyEnabled');
     if (policyError) unknownFrom(F.securityPolicyEnabled, policyError);
-    else sink.set(F.securityPolicyEnabled, Boolean(node.isSecurityPolicyEnabled), ev('/security/policy'));
+    else
+      sink.set(
+        F.securityPolicyEnabled,
+        Boolean(node.isSecurityPolicyEnabled),
+        ev('/security/policy'),
+      );
 
     // Dependabot alerts
     const alertsEnabledError = fieldError('hasVulnerabilityAlertsEnabled');
@@ -424,11 +498,19 @@ export class GithubCollector implements ComplianceCollector {
       alertsError?.kind === 'feature_disabled' ||
       node.hasVulnerabilityAlertsEnabled === false;
     if (disabled) {
-      sink.set(F.dependabotAlertsEnabled, false, ev('/settings/security_analysis'));
+      sink.set(
+        F.dependabotAlertsEnabled,
+        false,
+        ev('/settings/security_analysis'),
+      );
     } else if (alertsEnabledError) {
       unknownFrom(F.dependabotAlertsEnabled, alertsEnabledError);
     } else if (node.hasVulnerabilityAlertsEnabled === true) {
-      sink.set(F.dependabotAlertsEnabled, true, ev('/settings/security_analysis'));
+      sink.set(
+        F.dependabotAlertsEnabled,
+        true,
+        ev('/settings/security_analysis'),
+      );
     }
     if (disabled) {
       const msg = 'Dependabot alerts are disabled for this repository';
@@ -446,8 +528,14 @@ export class GithubCollector implements ComplianceCollector {
       const severe = node.vulnerabilityAlerts.nodes.filter(a =>
         SEVERE.has(a.securityVulnerability?.severity ?? ''),
       );
-      const cutoff = this.#now().getTime() - this.#config.thresholds.staleAlertDays * 86_400_000;
-      sink.set(F.dependabotOpenCriticalHigh, severe.length, ev('/security/dependabot'));
+      const cutoff =
+        this.#now().getTime() -
+        this.#config.thresholds.staleAlertDays * 86_400_000;
+      sink.set(
+        F.dependabotOpenCriticalHigh,
+        severe.length,
+        ev('/security/dependabot'),
+      );
       sink.set(
         F.dependabotOverdueCriticalHigh,
         severe.filter(a => Date.parse(a.createdAt) < cutoff).length,
@@ -462,7 +550,10 @@ export class GithubCollector implements ComplianceCollector {
       unknownFrom(F.reviewedRatio, prError);
     } else {
       const prs = (node.pullRequests?.nodes ?? []).filter(
-        pr => pr.author && pr.author.__typename !== 'Bot' && !pr.author.login.endsWith('[bot]'),
+        pr =>
+          pr.author &&
+          pr.author.__typename !== 'Bot' &&
+          !pr.author.login.endsWith('[bot]'),
       );
       const reviewed = prs.filter(pr =>
         (pr.reviews?.nodes ?? []).some(
@@ -490,11 +581,15 @@ export class GithubCollector implements ComplianceCollector {
     const stateKey = `etag:${client.key}:${route}:${JSON.stringify(params)}`;
     const cached = etags.get(stateKey);
     if (cached?.etag === NEGATIVE) {
-      const negative = cached.value as { answer: GithubAnswer; at: string } | null;
+      const negative = cached.value as {
+        answer: GithubAnswer;
+        at: string;
+      } | null;
       if (
         reuseNegative &&
         negative &&
-        this.#now().getTime() - Date.parse(negative.at) < NEGATIVE_TTL_HOURS * 3_600_000
+        this.#now().getTime() - Date.parse(negative.at) <
+          NEGATIVE_TTL_HOURS * 3_600_000
       ) {
         return { ok: false, answer: negative.answer };
       }
@@ -516,11 +611,17 @@ export class GithubCollector implements ComplianceCollector {
       if (answer.kind === 'not_modified' && validator) {
         return { ok: true, value: validator.value as T, notModified: true };
       }
-      if (answer.kind === 'branch_not_protected' || answer.kind === 'feature_disabled') {
+      if (
+        answer.kind === 'branch_not_protected' ||
+        answer.kind === 'feature_disabled'
+      ) {
         // Error answers carry no ETag; remember them for a while instead.
         writes.push({
           key: stateKey,
-          value: { etag: NEGATIVE, value: { answer, at: this.#now().toISOString() } } as unknown as JsonValue,
+          value: {
+            etag: NEGATIVE,
+            value: { answer, at: this.#now().toISOString() },
+          } as unknown as JsonValue,
         });
       }
       return { ok: false, answer };
@@ -555,7 +656,11 @@ export class GithubCollector implements ComplianceCollector {
           stopper.stop('aborted');
         }
         if (client.budget.exhausted(this.#config.budgetReserve)) {
-          stopper.stop(`GitHub rate-limit budget for ${client.key} is under the reserve of ${this.#config.budgetReserve}`);
+          stopper.stop(
+            `GitHub rate-limit budget for ${
+              client.key
+            } is under the reserve of ${this.#config.budgetReserve}`,
+          );
         }
         if (stopper.stopped) {
           // GraphQL facts are still emitted; REST facts keep their last values.
@@ -572,7 +677,10 @@ export class GithubCollector implements ComplianceCollector {
       }
     };
     await Promise.all(
-      Array.from({ length: Math.min(this.#config.concurrency, ready.length) }, worker),
+      Array.from(
+        { length: Math.min(this.#config.concurrency, ready.length) },
+        worker,
+      ),
     );
     if (writes.length) {
       await ctx.state.set(writes);
@@ -582,14 +690,33 @@ export class GithubCollector implements ComplianceCollector {
   #etagKeys(client: GithubClient, item: RepoWork): string[] {
     const { owner, repo } = item.ref;
     const branch = item.node?.defaultBranchRef?.name ?? '';
-    const k = (route: string, params: Record<string, string | number | boolean>) =>
-      `etag:${client.key}:${route}:${JSON.stringify(params)}`;
+    const k = (
+      route: string,
+      params: Record<string, string | number | boolean>,
+    ) => `etag:${client.key}:${route}:${JSON.stringify(params)}`;
     return [
       k('GET /repos/{owner}/{repo}', { owner, repo }),
-      k('GET /repos/{owner}/{repo}/branches/{branch}/protection', { owner, repo, branch }),
-      k('GET /repos/{owner}/{repo}/actions/permissions/workflow', { owner, repo }),
-      k('GET /repos/{owner}/{repo}/secret-scanning/alerts', { owner, repo, state: 'open', per_page: 100 }),
-      k('GET /repos/{owner}/{repo}/code-scanning/alerts', { owner, repo, state: 'open', per_page: 100 }),
+      k('GET /repos/{owner}/{repo}/branches/{branch}/protection', {
+        owner,
+        repo,
+        branch,
+      }),
+      k('GET /repos/{owner}/{repo}/actions/permissions/workflow', {
+        owner,
+        repo,
+      }),
+      k('GET /repos/{owner}/{repo}/secret-scanning/alerts', {
+        owner,
+        repo,
+        state: 'open',
+        per_page: 100,
+      }),
+      k('GET /repos/{owner}/{repo}/code-scanning/alerts', {
+        owner,
+        repo,
+        state: 'open',
+        per_page: 100,
+      }),
     ];
   }
 
@@ -609,35 +736,57 @@ export class GithubCollector implements ComplianceCollector {
     const knownNonAdmin = permission !== undefined && NON_ADMIN.has(permission);
     const nonAdminMessage = `The credentials have ${permission} access; this setting is only visible to repository administrators`;
     const unknownFromAnswer = (ids: string[], answer: GithubAnswer) => {
-      const reason: UnknownReason = answer.kind === 'unknown' ? answer.reason : 'error';
-      const message = 'message' in answer ? answer.message : 'GitHub request failed';
+      const reason: UnknownReason =
+        answer.kind === 'unknown' ? answer.reason : 'error';
+      const message =
+        'message' in answer ? answer.message : 'GitHub request failed';
       for (const id of ids) sink.unknown(id, reason, message);
     };
 
     // 1. security_and_analysis (admin or security manager only)
     let secretScanning: boolean | undefined;
     const repoAnswer = await this.#conditional(
-      client, etags, writes, 'GET /repos/{owner}/{repo}', { owner, repo },
+      client,
+      etags,
+      writes,
+      'GET /repos/{owner}/{repo}',
+      { owner, repo },
       data => {
-        const sa = (data as { security_and_analysis?: Record<string, { status?: string }> | null })
-          .security_and_analysis;
+        const sa = (
+          data as {
+            security_and_analysis?: Record<string, { status?: string }> | null;
+          }
+        ).security_and_analysis;
         return sa
           ? {
               secretScanning: sa.secret_scanning?.status ?? null,
-              pushProtection: sa.secret_scanning_push_protection?.status ?? null,
+              pushProtection:
+                sa.secret_scanning_push_protection?.status ?? null,
             }
           : null;
       },
     );
-    const saEvidence = { source: 'GET /repos/{owner}/{repo}', url: `${repoUrl}/settings/security_analysis` };
+    const saEvidence = {
+      source: 'GET /repos/{owner}/{repo}',
+      url: `${repoUrl}/settings/security_analysis`,
+    };
     if (repoAnswer.ok) {
-      const sa = repoAnswer.value as { secretScanning: string | null; pushProtection: string | null } | null;
+      const sa = repoAnswer.value as {
+        secretScanning: string | null;
+        pushProtection: string | null;
+      } | null;
       if (sa && sa.secretScanning) {
         secretScanning = sa.secretScanning === 'enabled';
-        sink.set(F.secretScanningEnabled, secretScanning, { ...saEvidence, sha256: sha256Of(sa) });
+        sink.set(F.secretScanningEnabled, secretScanning, {
+          ...saEvidence,
+          sha256: sha256Of(sa),
+        });
       }
       if (sa && sa.pushProtection) {
-        sink.set(F.pushProtectionEnabled, sa.pushProtection === 'enabled', { ...saEvidence, sha256: sha256Of(sa) });
+        sink.set(F.pushProtectionEnabled, sa.pushProtection === 'enabled', {
+          ...saEvidence,
+          sha256: sha256Of(sa),
+        });
       } else {
         sink.unknown(
           F.pushProtectionEnabled,
@@ -652,12 +801,24 @@ export class GithubCollector implements ComplianceCollector {
 
     // 2. Classic protection, merged with ruleset rules from GraphQL
     const protectionIds = [
-      F.protected, F.forcePushesBlocked, F.deletionsBlocked, F.requiredApprovals,
-      F.codeOwnerReviewRequired, F.staleReviewsDismissed, F.requiredStatusChecks,
-      F.strictStatusChecks, F.adminsEnforced, F.requiresSignatures, F.protection,
+      F.protected,
+      F.forcePushesBlocked,
+      F.deletionsBlocked,
+      F.requiredApprovals,
+      F.codeOwnerReviewRequired,
+      F.staleReviewsDismissed,
+      F.requiredStatusChecks,
+      F.strictStatusChecks,
+      F.adminsEnforced,
+      F.requiresSignatures,
+      F.protection,
     ];
     if (!branch) {
-      sink.unknownAll(protectionIds, 'feature_unavailable', `Repository ${owner}/${repo} is empty (no default branch)`);
+      sink.unknownAll(
+        protectionIds,
+        'feature_unavailable',
+        `Repository ${owner}/${repo} is empty (no default branch)`,
+      );
     } else {
       const hasError = (...path: string[]) =>
         item.errors.some(e => path.every((p, i) => e.path?.[i + 1] === p));
@@ -674,7 +835,9 @@ export class GithubCollector implements ComplianceCollector {
         };
       } else {
         const answer = await this.#conditional(
-          client, etags, writes,
+          client,
+          etags,
+          writes,
           'GET /repos/{owner}/{repo}/branches/{branch}/protection',
           { owner, repo, branch },
           data => parseClassicProtection(data) as unknown as JsonValue,
@@ -682,7 +845,12 @@ export class GithubCollector implements ComplianceCollector {
           visible === null,
         );
         if (answer.ok) {
-          classic = { state: 'protected', settings: answer.value as unknown as ReturnType<typeof parseClassicProtection> };
+          classic = {
+            state: 'protected',
+            settings: answer.value as unknown as ReturnType<
+              typeof parseClassicProtection
+            >,
+          };
         } else if (answer.answer.kind === 'branch_not_protected') {
           classic = { state: 'none' };
         } else {
@@ -690,7 +858,10 @@ export class GithubCollector implements ComplianceCollector {
           classic = {
             state: 'unknown',
             reason: a.kind === 'unknown' ? a.reason : 'error',
-            message: 'message' in a ? a.message : 'Branch protection could not be read',
+            message:
+              'message' in a
+                ? a.message
+                : 'Branch protection could not be read',
             visible,
           };
         }
@@ -715,20 +886,51 @@ export class GithubCollector implements ComplianceCollector {
         : {
             state: 'unknown',
             reason: 'insufficient_permission',
-            message: 'Ruleset rules for the default branch are not visible to these credentials',
+            message:
+              'Ruleset rules for the default branch are not visible to these credentials',
           };
       const effective = mergeEffectiveProtection(classic, rules);
       const url = `${repoUrl}/settings/branches`;
       settingFact(sink, F.protected, effective.protected, url);
-      settingFact(sink, F.forcePushesBlocked, effective.forcePushesBlocked, url);
+      settingFact(
+        sink,
+        F.forcePushesBlocked,
+        effective.forcePushesBlocked,
+        url,
+      );
       settingFact(sink, F.deletionsBlocked, effective.deletionsBlocked, url);
       settingFact(sink, F.requiredApprovals, effective.requiredApprovals, url);
-      settingFact(sink, F.codeOwnerReviewRequired, effective.codeOwnerReviewRequired, url);
-      settingFact(sink, F.staleReviewsDismissed, effective.staleReviewsDismissed, url);
-      settingFact(sink, F.requiredStatusChecks, effective.requiredStatusChecks, url);
-      settingFact(sink, F.strictStatusChecks, effective.strictStatusChecks, url);
+      settingFact(
+        sink,
+        F.codeOwnerReviewRequired,
+        effective.codeOwnerReviewRequired,
+        url,
+      );
+      settingFact(
+        sink,
+        F.staleReviewsDismissed,
+        effective.staleReviewsDismissed,
+        url,
+      );
+      settingFact(
+        sink,
+        F.requiredStatusChecks,
+        effective.requiredStatusChecks,
+        url,
+      );
+      settingFact(
+        sink,
+        F.strictStatusChecks,
+        effective.strictStatusChecks,
+        url,
+      );
       settingFact(sink, F.adminsEnforced, effective.adminsEnforced, url);
-      settingFact(sink, F.requiresSignatures, effective.requiresSignatures, url);
+      settingFact(
+        sink,
+        F.requiresSignatures,
+        effective.requiresSignatures,
+        url,
+      );
       if (
         classic.state === 'unknown' &&
         (classic.reason === 'error' || classic.reason === 'rate_limited')
@@ -736,24 +938,48 @@ export class GithubCollector implements ComplianceCollector {
         // Transient: keep the last complete picture rather than a partial one.
         sink.unknown(F.protection, classic.reason, classic.message, { url });
       } else {
-        const summary = { branch, classic: classic.state, ...effective } as unknown as JsonValue;
-        sink.set(F.protection, summary, { source: 'classic protection + rulesets', url, sha256: sha256Of(summary) });
+        const summary = {
+          branch,
+          classic: classic.state,
+          ...effective,
+        } as unknown as JsonValue;
+        sink.set(F.protection, summary, {
+          source: 'classic protection + rulesets',
+          url,
+          sha256: sha256Of(summary),
+        });
       }
     }
 
     // 3. Default workflow token permissions (admin)
-    const tokenIds = [F.workflowTokenReadOnly, F.workflowCanApprovePullRequests];
+    const tokenIds = [
+      F.workflowTokenReadOnly,
+      F.workflowCanApprovePullRequests,
+    ];
     if (knownNonAdmin) {
       sink.unknownAll(tokenIds, 'insufficient_permission', nonAdminMessage);
     } else {
       const answer = await this.#conditional(
-        client, etags, writes, 'GET /repos/{owner}/{repo}/actions/permissions/workflow', { owner, repo },
+        client,
+        etags,
+        writes,
+        'GET /repos/{owner}/{repo}/actions/permissions/workflow',
+        { owner, repo },
         data => {
-          const d = data as { default_workflow_permissions?: string; can_approve_pull_request_reviews?: boolean };
-          return { readOnly: d.default_workflow_permissions === 'read', canApprove: Boolean(d.can_approve_pull_request_reviews) };
+          const d = data as {
+            default_workflow_permissions?: string;
+            can_approve_pull_request_reviews?: boolean;
+          };
+          return {
+            readOnly: d.default_workflow_permissions === 'read',
+            canApprove: Boolean(d.can_approve_pull_request_reviews),
+          };
         },
       );
-      const evidence = { source: 'GET /repos/{owner}/{repo}/actions/permissions/workflow', url: `${repoUrl}/settings/actions` };
+      const evidence = {
+        source: 'GET /repos/{owner}/{repo}/actions/permissions/workflow',
+        url: `${repoUrl}/settings/actions`,
+      };
       if (answer.ok) {
         const v = answer.value as { readOnly: boolean; canApprove: boolean };
         sink.set(F.workflowTokenReadOnly, v.readOnly, evidence);
@@ -765,48 +991,85 @@ export class GithubCollector implements ComplianceCollector {
 
     // 4. Secret scanning alerts
     if (secretScanning === false) {
-      sink.unknown(F.secretScanningOpenAlerts, 'feature_unavailable', 'Secret scanning is disabled on this repository');
+      sink.unknown(
+        F.secretScanningOpenAlerts,
+        'feature_unavailable',
+        'Secret scanning is disabled on this repository',
+      );
     } else {
       const answer = await this.#conditional(
-        client, etags, writes, 'GET /repos/{owner}/{repo}/secret-scanning/alerts',
+        client,
+        etags,
+        writes,
+        'GET /repos/{owner}/{repo}/secret-scanning/alerts',
         { owner, repo, state: 'open', per_page: 100 },
         data => (Array.isArray(data) ? data.length : 0),
       );
-      const evidence = { source: 'GET /repos/{owner}/{repo}/secret-scanning/alerts?state=open', url: `${repoUrl}/security/secret-scanning` };
+      const evidence = {
+        source: 'GET /repos/{owner}/{repo}/secret-scanning/alerts?state=open',
+        url: `${repoUrl}/security/secret-scanning`,
+      };
       if (answer.ok) {
         sink.set(F.secretScanningEnabled, true, evidence);
         sink.set(F.secretScanningOpenAlerts, answer.value as number, evidence);
       } else if (answer.answer.kind === 'feature_disabled') {
         sink.set(F.secretScanningEnabled, false, evidence);
-        sink.unknown(F.secretScanningOpenAlerts, 'feature_unavailable', answer.answer.message);
+        sink.unknown(
+          F.secretScanningOpenAlerts,
+          'feature_unavailable',
+          answer.answer.message,
+        );
       } else {
-        unknownFromAnswer([F.secretScanningEnabled, F.secretScanningOpenAlerts], answer.answer);
+        unknownFromAnswer(
+          [F.secretScanningEnabled, F.secretScanningOpenAlerts],
+          answer.answer,
+        );
       }
     }
 
     // 5. Code scanning alerts (also proves code scanning is set up)
     {
       const answer = await this.#conditional(
-        client, etags, writes, 'GET /repos/{owner}/{repo}/code-scanning/alerts',
+        client,
+        etags,
+        writes,
+        'GET /repos/{owner}/{repo}/code-scanning/alerts',
         { owner, repo, state: 'open', per_page: 100 },
         data =>
           Array.isArray(data)
             ? data.filter(a =>
                 SEVERE.has(
-                  String((a as { rule?: { security_severity_level?: string } }).rule?.security_severity_level ?? ''),
+                  String(
+                    (a as { rule?: { security_severity_level?: string } }).rule
+                      ?.security_severity_level ?? '',
+                  ),
                 ),
               ).length
             : 0,
       );
-      const evidence = { source: 'GET /repos/{owner}/{repo}/code-scanning/alerts?state=open', url: `${repoUrl}/security/code-scanning` };
+      const evidence = {
+        source: 'GET /repos/{owner}/{repo}/code-scanning/alerts?state=open',
+        url: `${repoUrl}/security/code-scanning`,
+      };
       if (answer.ok) {
         sink.set(F.codeScanningEnabled, true, evidence);
-        sink.set(F.codeScanningOpenCriticalHigh, answer.value as number, evidence);
+        sink.set(
+          F.codeScanningOpenCriticalHigh,
+          answer.value as number,
+          evidence,
+        );
       } else if (answer.answer.kind === 'feature_disabled') {
         sink.set(F.codeScanningEnabled, false, evidence);
-        sink.unknown(F.codeScanningOpenCriticalHigh, 'feature_unavailable', answer.answer.message);
+        sink.unknown(
+          F.codeScanningOpenCriticalHigh,
+          'feature_unavailable',
+          answer.answer.message,
+        );
       } else {
-        unknownFromAnswer([F.codeScanningEnabled, F.codeScanningOpenCriticalHigh], answer.answer);
+        unknownFromAnswer(
+          [F.codeScanningEnabled, F.codeScanningOpenCriticalHigh],
+          answer.answer,
+        );
       }
     }
 
@@ -828,12 +1091,27 @@ export class GithubCollector implements ComplianceCollector {
     const commit = node.defaultBranchRef?.target;
     const headState = commit?.statusCheckRollup?.state ?? 'NONE';
     const suites = commit?.checkSuites?.totalCount ?? 0;
-    const ciIds = [F.ciPresent, F.ciHeadState, F.ciRuns, F.ciPassRate, F.ciFlakyRate, F.ciP50DurationSeconds, F.ciSummary];
+    const ciIds = [
+      F.ciPresent,
+      F.ciHeadState,
+      F.ciRuns,
+      F.ciPassRate,
+      F.ciFlakyRate,
+      F.ciP50DurationSeconds,
+      F.ciSummary,
+    ];
     if (!branch) {
-      sink.unknownAll(ciIds, 'feature_unavailable', `Repository ${owner}/${repo} is empty (no default branch)`);
+      sink.unknownAll(
+        ciIds,
+        'feature_unavailable',
+        `Repository ${owner}/${repo} is empty (no default branch)`,
+      );
       return;
     }
-    sink.set(F.ciHeadState, headState, { source: 'GraphQL statusCheckRollup', url: `${repoUrl}/commits/${branch}` });
+    sink.set(F.ciHeadState, headState, {
+      source: 'GraphQL statusCheckRollup',
+      url: `${repoUrl}/commits/${branch}`,
+    });
 
     const now = this.#now();
     const windowStart = DateTime.fromJSDate(now, { zone: 'utc' })
@@ -841,32 +1119,45 @@ export class GithubCollector implements ComplianceCollector {
       .minus({ days: this.#config.windowDays - 1 })
       .toJSDate();
     const stateKey = `runs:${item.key}`;
-    const previous = runStates.get(stateKey) as unknown as RunsState | undefined;
+    const previous = runStates.get(stateKey) as unknown as
+      | RunsState
+      | undefined;
     const signature = `${commit?.oid ?? ''}:${headState}:${suites}`;
     let runs: StoredRun[] = previous?.runs ?? [];
     const fresh =
       previous &&
       previous.signature === signature &&
-      now.getTime() - Date.parse(previous.syncedAt) < RUNS_MAX_AGE_HOURS * 3_600_000;
-    const runsUrl = `${repoUrl}/actions?query=branch%3A${encodeURIComponent(branch)}`;
+      now.getTime() - Date.parse(previous.syncedAt) <
+        RUNS_MAX_AGE_HOURS * 3_600_000;
+    const runsUrl = `${repoUrl}/actions?query=branch%3A${encodeURIComponent(
+      branch,
+    )}`;
     let runsError: GithubAnswer | undefined;
 
     if (!fresh && (suites > 0 || previous)) {
       const watermark = previous?.watermark ?? windowStart.toISOString();
-      const since = watermark < windowStart.toISOString() ? windowStart.toISOString() : watermark;
+      const since =
+        watermark < windowStart.toISOString()
+          ? windowStart.toISOString()
+          : watermark;
       const fetched: StoredRun[] = [];
       try {
         for (let page = 1; page <= MAX_RUN_PAGES; page++) {
-          const response = await client.octokit.request('GET /repos/{owner}/{repo}/actions/runs', {
-            owner,
-            repo,
-            branch,
-            created: `>=${since.replace(/\.\d{3}Z$/, 'Z')}`,
-            exclude_pull_requests: true,
-            per_page: 100,
-            page,
-          });
-          const list = (response.data as { workflow_runs?: RestWorkflowRun[] }).workflow_runs ?? [];
+          const response = await client.octokit.request(
+            'GET /repos/{owner}/{repo}/actions/runs',
+            {
+              owner,
+              repo,
+              branch,
+              created: `>=${since.replace(/\.\d{3}Z$/, 'Z')}`,
+              exclude_pull_requests: true,
+              per_page: 100,
+              page,
+            },
+          );
+          const list =
+            (response.data as { workflow_runs?: RestWorkflowRun[] })
+              .workflow_runs ?? [];
           fetched.push(...list.map(toStoredRun));
           if (list.length < 100) break;
         }
@@ -879,14 +1170,22 @@ export class GithubCollector implements ComplianceCollector {
               'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}',
               { owner, repo, run_id: run.id, attempt_number: run.attempt - 1 },
             );
-            const conclusion = (attempt.data as { conclusion?: string | null }).conclusion;
-            run.rerunAfterFailure = ['failure', 'timed_out', 'startup_failure'].includes(conclusion ?? '');
+            const conclusion = (attempt.data as { conclusion?: string | null })
+              .conclusion;
+            run.rerunAfterFailure = [
+              'failure',
+              'timed_out',
+              'startup_failure',
+            ].includes(conclusion ?? '');
           } catch (error) {
-            this.#logger.debug('Could not read an earlier workflow run attempt', {
-              repository: item.key,
-              runId: run.id,
-              error: isError(error) ? error.message : String(error),
-            });
+            this.#logger.debug(
+              'Could not read an earlier workflow run attempt',
+              {
+                repository: item.key,
+                runId: run.id,
+                error: isError(error) ? error.message : String(error),
+              },
+            );
           }
         }
         const state: RunsState = {
@@ -904,17 +1203,45 @@ export class GithubCollector implements ComplianceCollector {
     }
 
     if (runsError) {
-      const reason: UnknownReason = runsError.kind === 'unknown' ? runsError.reason : 'error';
-      const message = 'message' in runsError ? runsError.message : 'Workflow runs could not be read';
-      sink.unknownAll([F.ciRuns, F.ciPassRate, F.ciFlakyRate, F.ciP50DurationSeconds, F.ciSummary], reason, message);
-      if (headState !== 'NONE') sink.set(F.ciPresent, true, { source: 'GraphQL statusCheckRollup', url: runsUrl });
+      const reason: UnknownReason =
+        runsError.kind === 'unknown' ? runsError.reason : 'error';
+      const message =
+        'message' in runsError
+          ? runsError.message
+          : 'Workflow runs could not be read';
+      sink.unknownAll(
+        [
+          F.ciRuns,
+          F.ciPassRate,
+          F.ciFlakyRate,
+          F.ciP50DurationSeconds,
+          F.ciSummary,
+        ],
+        reason,
+        message,
+      );
+      if (headState !== 'NONE')
+        sink.set(F.ciPresent, true, {
+          source: 'GraphQL statusCheckRollup',
+          url: runsUrl,
+        });
       else sink.unknown(F.ciPresent, reason, message);
       return;
     }
 
-    const stats = computeCiStats(runs, { now, windowDays: this.#config.windowDays });
-    const evidence = { source: 'GET /repos/{owner}/{repo}/actions/runs', url: runsUrl };
-    sink.set(F.ciPresent, headState !== 'NONE' || suites > 0 || stats.runs > 0, evidence);
+    const stats = computeCiStats(runs, {
+      now,
+      windowDays: this.#config.windowDays,
+    });
+    const evidence = {
+      source: 'GET /repos/{owner}/{repo}/actions/runs',
+      url: runsUrl,
+    };
+    sink.set(
+      F.ciPresent,
+      headState !== 'NONE' || suites > 0 || stats.runs > 0,
+      evidence,
+    );
     sink.set(F.ciRuns, stats.runs, evidence);
     sink.set(F.ciPassRate, stats.passRate, evidence);
     sink.set(F.ciFlakyRate, stats.flakyRate, evidence);

@@ -6,7 +6,13 @@ describe('readGithubComplianceConfig', () => {
     const c = readGithubComplianceConfig(new ConfigReader({}));
     expect(c).toMatchObject({
       windowDays: 30,
-      thresholds: { passRate: 0.9, passRateWarn: 0.75, flakyRate: 0.05, flakyRateWarn: 0.15, staleAlertDays: 30 },
+      thresholds: {
+        passRate: 0.9,
+        passRateWarn: 0.75,
+        flakyRate: 0.05,
+        flakyRateWarn: 0.15,
+        staleAlertDays: 30,
+      },
       disabledControls: [],
       budgetReserve: 500,
       graphqlBatchSize: 25,
@@ -22,7 +28,13 @@ describe('readGithubComplianceConfig', () => {
           github: {
             schedule: { frequency: { minutes: 30 }, timeout: '10m' },
             windowDays: 14,
-            thresholds: { passRate: 0.95, passRateWarn: 0.8, flakyRate: 0.02, flakyRateWarn: 0.1, staleAlertDays: 7 },
+            thresholds: {
+              passRate: 0.95,
+              passRateWarn: 0.8,
+              flakyRate: 0.02,
+              flakyRateWarn: 0.1,
+              staleAlertDays: 7,
+            },
             controls: { disabled: ['GH-SCM-02'] },
             budgetReserve: 1000,
             graphqlBatchSize: 10,
@@ -35,7 +47,11 @@ describe('readGithubComplianceConfig', () => {
     expect(c.windowDays).toBe(14);
     expect(c.thresholds.staleAlertDays).toBe(7);
     expect(c.disabledControls).toEqual(['GH-SCM-02']);
-    expect(c).toMatchObject({ budgetReserve: 1000, graphqlBatchSize: 10, concurrency: 2 });
+    expect(c).toMatchObject({
+      budgetReserve: 1000,
+      graphqlBatchSize: 10,
+      concurrency: 2,
+    });
   });
 
   it('rejects invalid values with an InputError', () => {

@@ -135,8 +135,7 @@ export function readGithubComplianceConfig(
       : { ...defaults.schedule },
     windowDays: positiveInt(config, 'windowDays', defaults.windowDays, 365),
     thresholds,
-    disabledControls:
-      config?.getOptionalStringArray('controls.disabled') ?? [],
+    disabledControls: config?.getOptionalStringArray('controls.disabled') ?? [],
     budgetReserve,
     graphqlBatchSize: positiveInt(
       config,

@@ -48,12 +48,19 @@ export function createGithubControls(
         notApplicable: is('entity.lifecycle', 'deprecated'),
         pass: is(F.repoArchived, false),
       },
-      frameworks: { soc2: ['CC7.1'], iso27001: ['A.8.8'], openssf: ['Maintained'] },
+      frameworks: {
+        soc2: ['CC7.1'],
+        iso27001: ['A.8.8'],
+        openssf: ['Maintained'],
+      },
       remediation: {
         text: 'Unarchive the repository, or mark the component `lifecycle: deprecated` if it is retired.',
         url: `${DOCS}/repositories/archiving-a-github-repository/archiving-repositories`,
       },
-      messages: { pass: 'The repository is active.', fail: 'The repository is archived.' },
+      messages: {
+        pass: 'The repository is active.',
+        fail: 'The repository is archived.',
+      },
     },
     {
       id: 'GH-SCM-02',
@@ -66,13 +73,20 @@ export function createGithubControls(
       rule: {
         pass: {
           any: [
-            { fact: F.repoVisibility, operator: 'in', value: ['private', 'internal'] },
+            {
+              fact: F.repoVisibility,
+              operator: 'in',
+              value: ['private', 'internal'],
+            },
             { fact: 'entity.tags', operator: 'contains', value: 'public' },
             { fact: 'entity.tags', operator: 'contains', value: 'open-source' },
           ],
         },
       },
-      frameworks: { soc2: ['CC6.1', 'CC6.7'], iso27001: ['A.5.12', 'A.8.3', 'A.8.4'] },
+      frameworks: {
+        soc2: ['CC6.1', 'CC6.7'],
+        iso27001: ['A.5.12', 'A.8.3', 'A.8.4'],
+      },
       remediation: {
         text: 'Make the repository private or internal, or tag the component `public` if publishing its source is intended.',
         url: `${DOCS}/repositories/managing-your-repositorys-settings-and-features/managing-repository-settings/setting-repository-visibility`,
@@ -90,7 +104,11 @@ export function createGithubControls(
         pass: atMost(F.repoDaysSinceLastCommit, 90),
         warn: atMost(F.repoDaysSinceLastCommit, 180),
       },
-      frameworks: { soc2: ['CC7.1'], iso27001: ['A.8.8'], openssf: ['Maintained'] },
+      frameworks: {
+        soc2: ['CC7.1'],
+        iso27001: ['A.8.8'],
+        openssf: ['Maintained'],
+      },
       remediation: {
         text: 'Keep dependencies and code current; a service nobody changes for months may have lost its maintainers.',
       },
@@ -127,7 +145,9 @@ export function createGithubControls(
       severity: 'medium',
       applicability: APPLIES_TO,
       rule: {
-        pass: { all: [is(F.codeownersPresent, true), is(F.codeownersErrors, 0)] },
+        pass: {
+          all: [is(F.codeownersPresent, true), is(F.codeownersErrors, 0)],
+        },
         warn: is(F.codeownersPresent, true),
       },
       frameworks: {
@@ -143,7 +163,8 @@ export function createGithubControls(
     {
       id: 'GH-SCM-06',
       title: 'Security policy published',
-      description: 'A SECURITY.md tells reporters how to disclose vulnerabilities.',
+      description:
+        'A SECURITY.md tells reporters how to disclose vulnerabilities.',
       category: 'repository',
       severity: 'medium',
       applicability: APPLIES_TO,
@@ -203,35 +224,115 @@ export function createGithubControls(
   });
 
   controls.push(
-    bp('01', 'Default branch protected', 'The default branch has classic protection or at least one active ruleset rule.', 'critical',
-      { pass: is(F.protected, true) }, ['CC8.1', 'CC6.1'], ['A.8.4', 'A.8.32'],
-      'Add a branch ruleset (or classic protection) targeting the default branch.'),
-    bp('02', 'Force pushes blocked', 'Force pushes to the default branch are blocked.', 'high',
-      { pass: is(F.forcePushesBlocked, true) }, ['CC8.1'], ['A.8.4', 'A.8.32'],
-      'Enable "Block force pushes" in the ruleset, or disable "Allow force pushes" in branch protection.'),
-    bp('03', 'Branch deletion blocked', 'The default branch cannot be deleted.', 'high',
-      { pass: is(F.deletionsBlocked, true) }, ['CC8.1', 'A1.2'], ['A.8.4', 'A.8.32'],
-      'Enable "Restrict deletions" in the ruleset, or disable "Allow deletions" in branch protection.'),
-    bp('04', 'Pull request with at least one approval required', 'Changes reach the default branch through a pull request approved by at least one reviewer.', 'critical',
-      { pass: atLeast(F.requiredApprovals, 1) }, ['CC8.1', 'CC6.3'], ['A.8.32', 'A.8.25', 'A.5.3'],
-      'Require a pull request before merging with at least one approval.'),
-    bp('05', 'Two-person review', 'At least two approvals are required (warn with one).', 'medium',
-      { pass: atLeast(F.requiredApprovals, 2), warn: atLeast(F.requiredApprovals, 1) }, ['CC8.1'], ['A.5.3'],
-      'Set the required approvals to 2.'),
-    bp('06', 'Code-owner review required', 'Code owners must approve changes to what they own (warn when required but no CODEOWNERS file exists).', 'medium',
-      { pass: { all: [is(F.codeOwnerReviewRequired, true), is(F.codeownersPresent, true)] }, warn: is(F.codeOwnerReviewRequired, true) },
-      ['CC8.1'], ['A.8.4', 'A.5.3'],
-      'Enable "Require review from Code Owners" and add a CODEOWNERS file.'),
-    bp('07', 'Stale approvals dismissed', 'New commits dismiss earlier approvals, or the last push must be approved by someone else.', 'medium',
-      { pass: is(F.staleReviewsDismissed, true) }, ['CC8.1'], ['A.8.32'],
-      'Enable "Dismiss stale pull request approvals when new commits are pushed" or "Require approval of the most recent reviewable push".'),
-    bp('08', 'Required status checks configured', 'At least one status check must pass before merging, with branches up to date (warn when not strict).', 'high',
-      { pass: { all: [atLeast(F.requiredStatusChecks, 1), is(F.strictStatusChecks, true)] }, warn: atLeast(F.requiredStatusChecks, 1) },
-      ['CC8.1'], ['A.8.29', 'A.8.32'],
-      'Require status checks to pass (and branches to be up to date) before merging.'),
-    bp('09', 'Rules apply to administrators', 'Administrators cannot bypass the protection: classic "Do not allow bypassing" and rulesets without bypass actors.', 'medium',
-      { pass: is(F.adminsEnforced, true) }, ['CC6.1', 'CC6.3'], ['A.8.2', 'A.5.3'],
-      'Enable "Do not allow bypassing the above settings" and remove bypass actors from rulesets.'),
+    bp(
+      '01',
+      'Default branch protected',
+      'The default branch has classic protection or at least one active ruleset rule.',
+      'critical',
+      { pass: is(F.protected, true) },
+      ['CC8.1', 'CC6.1'],
+      ['A.8.4', 'A.8.32'],
+      'Add a branch ruleset (or classic protection) targeting the default branch.',
+    ),
+    bp(
+      '02',
+      'Force pushes blocked',
+      'Force pushes to the default branch are blocked.',
+      'high',
+      { pass: is(F.forcePushesBlocked, true) },
+      ['CC8.1'],
+      ['A.8.4', 'A.8.32'],
+      'Enable "Block force pushes" in the ruleset, or disable "Allow force pushes" in branch protection.',
+    ),
+    bp(
+      '03',
+      'Branch deletion blocked',
+      'The default branch cannot be deleted.',
+      'high',
+      { pass: is(F.deletionsBlocked, true) },
+      ['CC8.1', 'A1.2'],
+      ['A.8.4', 'A.8.32'],
+      'Enable "Restrict deletions" in the ruleset, or disable "Allow deletions" in branch protection.',
+    ),
+    bp(
+      '04',
+      'Pull request with at least one approval required',
+      'Changes reach the default branch through a pull request approved by at least one reviewer.',
+      'critical',
+      { pass: atLeast(F.requiredApprovals, 1) },
+      ['CC8.1', 'CC6.3'],
+      ['A.8.32', 'A.8.25', 'A.5.3'],
+      'Require a pull request before merging with at least one approval.',
+    ),
+    bp(
+      '05',
+      'Two-person review',
+      'At least two approvals are required (warn with one).',
+      'medium',
+      {
+        pass: atLeast(F.requiredApprovals, 2),
+        warn: atLeast(F.requiredApprovals, 1),
+      },
+      ['CC8.1'],
+      ['A.5.3'],
+      'Set the required approvals to 2.',
+    ),
+    bp(
+      '06',
+      'Code-owner review required',
+      'Code owners must approve changes to what they own (warn when required but no CODEOWNERS file exists).',
+      'medium',
+      {
+        pass: {
+          all: [
+            is(F.codeOwnerReviewRequired, true),
+            is(F.codeownersPresent, true),
+          ],
+        },
+        warn: is(F.codeOwnerReviewRequired, true),
+      },
+      ['CC8.1'],
+      ['A.8.4', 'A.5.3'],
+      'Enable "Require review from Code Owners" and add a CODEOWNERS file.',
+    ),
+    bp(
+      '07',
+      'Stale approvals dismissed',
+      'New commits dismiss earlier approvals, or the last push must be approved by someone else.',
+      'medium',
+      { pass: is(F.staleReviewsDismissed, true) },
+      ['CC8.1'],
+      ['A.8.32'],
+      'Enable "Dismiss stale pull request approvals when new commits are pushed" or "Require approval of the most recent reviewable push".',
+    ),
+    bp(
+      '08',
+      'Required status checks configured',
+      'At least one status check must pass before merging, with branches up to date (warn when not strict).',
+      'high',
+      {
+        pass: {
+          all: [
+            atLeast(F.requiredStatusChecks, 1),
+            is(F.strictStatusChecks, true),
+          ],
+        },
+        warn: atLeast(F.requiredStatusChecks, 1),
+      },
+      ['CC8.1'],
+      ['A.8.29', 'A.8.32'],
+      'Require status checks to pass (and branches to be up to date) before merging.',
+    ),
+    bp(
+      '09',
+      'Rules apply to administrators',
+      'Administrators cannot bypass the protection: classic "Do not allow bypassing" and rulesets without bypass actors.',
+      'medium',
+      { pass: is(F.adminsEnforced, true) },
+      ['CC6.1', 'CC6.3'],
+      ['A.8.2', 'A.5.3'],
+      'Enable "Do not allow bypassing the above settings" and remove bypass actors from rulesets.',
+    ),
   );
 
   const sec = (
@@ -247,10 +348,15 @@ export function createGithubControls(
   controls.push(
     sec('01', {
       title: 'Dependency update tool configured',
-      description: 'Dependabot version updates or Renovate keep dependencies current.',
+      description:
+        'Dependabot version updates or Renovate keep dependencies current.',
       severity: 'high',
       rule: { pass: is(F.dependencyUpdatesConfigured, true) },
-      frameworks: { soc2: ['CC7.1'], iso27001: ['A.8.8'], openssf: ['Dependency-Update-Tool'] },
+      frameworks: {
+        soc2: ['CC7.1'],
+        iso27001: ['A.8.8'],
+        openssf: ['Dependency-Update-Tool'],
+      },
       remediation: {
         text: 'Add `.github/dependabot.yml` (or a Renovate config such as `renovate.json`).',
         url: `${DOCS}/code-security/dependabot/dependabot-version-updates/configuring-dependabot-version-updates`,
@@ -261,7 +367,11 @@ export function createGithubControls(
       description: 'GitHub alerts on known vulnerable dependencies.',
       severity: 'high',
       rule: { pass: is(F.dependabotAlertsEnabled, true) },
-      frameworks: { soc2: ['CC7.1'], iso27001: ['A.8.8'], openssf: ['Vulnerabilities'] },
+      frameworks: {
+        soc2: ['CC7.1'],
+        iso27001: ['A.8.8'],
+        openssf: ['Vulnerabilities'],
+      },
       remediation: {
         text: 'Enable Dependabot alerts in the repository’s security settings.',
         url: `${DOCS}/code-security/dependabot/dependabot-alerts/configuring-dependabot-alerts`,
@@ -276,7 +386,11 @@ export function createGithubControls(
         pass: is(F.dependabotOpenCriticalHigh, 0),
         warn: is(F.dependabotOverdueCriticalHigh, 0),
       },
-      frameworks: { soc2: ['CC7.1', 'CC7.4'], iso27001: ['A.8.8'], openssf: ['Vulnerabilities'] },
+      frameworks: {
+        soc2: ['CC7.1', 'CC7.4'],
+        iso27001: ['A.8.8'],
+        openssf: ['Vulnerabilities'],
+      },
       remediation: {
         text: 'Update or patch the vulnerable dependencies, or dismiss alerts that do not apply with a reason.',
         url: `${DOCS}/code-security/dependabot/dependabot-alerts/viewing-and-updating-dependabot-alerts`,
@@ -306,7 +420,8 @@ export function createGithubControls(
     }),
     sec('06', {
       title: 'No open secret scanning alerts',
-      description: 'Every leaked secret GitHub found has been revoked and its alert closed.',
+      description:
+        'Every leaked secret GitHub found has been revoked and its alert closed.',
       severity: 'critical',
       rule: {
         notApplicable: is(F.secretScanningEnabled, false),
@@ -323,7 +438,11 @@ export function createGithubControls(
       description: 'Code scanning has analysed the repository.',
       severity: 'medium',
       rule: { pass: is(F.codeScanningEnabled, true) },
-      frameworks: { soc2: ['CC7.1', 'CC8.1'], iso27001: ['A.8.25', 'A.8.28', 'A.8.29'], openssf: ['SAST'] },
+      frameworks: {
+        soc2: ['CC7.1', 'CC8.1'],
+        iso27001: ['A.8.25', 'A.8.28', 'A.8.29'],
+        openssf: ['SAST'],
+      },
       remediation: {
         text: 'Enable CodeQL default setup (or upload SARIF from another scanner).',
         url: `${DOCS}/code-security/code-scanning/enabling-code-scanning/configuring-default-setup-for-code-scanning`,
@@ -331,13 +450,18 @@ export function createGithubControls(
     }),
     sec('08', {
       title: 'No open critical or high code scanning alerts',
-      description: 'Code scanning reports no open alert of critical or high security severity.',
+      description:
+        'Code scanning reports no open alert of critical or high security severity.',
       severity: 'high',
       rule: {
         notApplicable: is(F.codeScanningEnabled, false),
         pass: is(F.codeScanningOpenCriticalHigh, 0),
       },
-      frameworks: { soc2: ['CC7.1'], iso27001: ['A.8.8', 'A.8.28'], openssf: ['SAST'] },
+      frameworks: {
+        soc2: ['CC7.1'],
+        iso27001: ['A.8.8', 'A.8.28'],
+        openssf: ['SAST'],
+      },
       remediation: {
         text: 'Fix or dismiss (with a reason) the critical and high code scanning alerts.',
         url: `${DOCS}/code-security/code-scanning/managing-code-scanning-alerts/about-code-scanning-alerts`,
@@ -349,10 +473,24 @@ export function createGithubControls(
         'The default GITHUB_TOKEN is read-only and Actions cannot approve pull requests (warn when only one holds).',
       severity: 'medium',
       rule: {
-        pass: { all: [is(F.workflowTokenReadOnly, true), is(F.workflowCanApprovePullRequests, false)] },
-        warn: { any: [is(F.workflowTokenReadOnly, true), is(F.workflowCanApprovePullRequests, false)] },
+        pass: {
+          all: [
+            is(F.workflowTokenReadOnly, true),
+            is(F.workflowCanApprovePullRequests, false),
+          ],
+        },
+        warn: {
+          any: [
+            is(F.workflowTokenReadOnly, true),
+            is(F.workflowCanApprovePullRequests, false),
+          ],
+        },
       },
-      frameworks: { soc2: ['CC6.1', 'CC6.3'], iso27001: ['A.8.2', 'A.5.15'], openssf: ['Token-Permissions'] },
+      frameworks: {
+        soc2: ['CC6.1', 'CC6.3'],
+        iso27001: ['A.8.2', 'A.5.15'],
+        openssf: ['Token-Permissions'],
+      },
       remediation: {
         text: 'Under Settings → Actions → General, choose "Read repository contents and packages permissions" and untick "Allow GitHub Actions to create and approve pull requests".',
         url: `${DOCS}/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository`,
@@ -371,7 +509,11 @@ export function createGithubControls(
       severity: 'high',
       applicability: APPLIES_TO,
       rule: { pass: is(F.ciPresent, true) },
-      frameworks: { soc2: ['CC8.1'], iso27001: ['A.8.29'], openssf: ['CI-Tests'] },
+      frameworks: {
+        soc2: ['CC8.1'],
+        iso27001: ['A.8.29'],
+        openssf: ['CI-Tests'],
+      },
       remediation: {
         text: 'Add a GitHub Actions workflow (or another CI reporting statuses) that builds and tests on pushes to the default branch.',
         url: `${DOCS}/actions/writing-workflows/quickstart`,
@@ -388,9 +530,17 @@ export function createGithubControls(
       rule: {
         notApplicable: is(F.ciHeadState, 'NONE'),
         pass: is(F.ciHeadState, 'SUCCESS'),
-        warn: { fact: F.ciHeadState, operator: 'in', value: ['PENDING', 'EXPECTED'] },
+        warn: {
+          fact: F.ciHeadState,
+          operator: 'in',
+          value: ['PENDING', 'EXPECTED'],
+        },
       },
-      frameworks: { soc2: ['CC8.1', 'CC7.1'], iso27001: ['A.8.29', 'A.8.32'], openssf: ['CI-Tests'] },
+      frameworks: {
+        soc2: ['CC8.1', 'CC7.1'],
+        iso27001: ['A.8.29', 'A.8.32'],
+        openssf: ['CI-Tests'],
+      },
       remediation: {
         text: 'Fix the failing checks on the default branch.',
         url: `${DOCS}/pull-requests/collaborating-with-pull-requests/collaborating-on-repositories-with-code-quality-features/about-status-checks`,
@@ -399,7 +549,9 @@ export function createGithubControls(
     {
       id: 'GH-CI-03',
       title: `CI pass rate at least ${pct(thresholds.passRate)}`,
-      description: `Share of successful default-branch workflow runs in the window, cancelled and skipped runs excluded (warn from ${pct(thresholds.passRateWarn)}; not applicable under 5 runs).`,
+      description: `Share of successful default-branch workflow runs in the window, cancelled and skipped runs excluded (warn from ${pct(
+        thresholds.passRateWarn,
+      )}; not applicable under 5 runs).`,
       category: 'ci',
       severity: 'medium',
       applicability: APPLIES_TO,
@@ -417,7 +569,9 @@ export function createGithubControls(
     {
       id: 'GH-CI-04',
       title: `Flaky rate at most ${pct(thresholds.flakyRate)}`,
-      description: `Share of runs that failed and then passed on the same commit after a re-run (warn up to ${pct(thresholds.flakyRateWarn)}; not applicable under 5 runs).`,
+      description: `Share of runs that failed and then passed on the same commit after a re-run (warn up to ${pct(
+        thresholds.flakyRateWarn,
+      )}; not applicable under 5 runs).`,
       category: 'ci',
       severity: 'low',
       applicability: APPLIES_TO,
@@ -463,7 +617,11 @@ export function createGithubControls(
         pass: atLeast(F.reviewedRatio, 0.95),
         warn: atLeast(F.reviewedRatio, 0.8),
       },
-      frameworks: { soc2: ['CC8.1'], iso27001: ['A.8.32', 'A.5.3'], openssf: ['Code-Review'] },
+      frameworks: {
+        soc2: ['CC8.1'],
+        iso27001: ['A.8.32', 'A.5.3'],
+        openssf: ['Code-Review'],
+      },
       remediation: {
         text: 'Require approvals in branch protection so that changes cannot merge unreviewed.',
         url: `${DOCS}/pull-requests/collaborating-with-pull-requests/reviewing-changes-in-pull-requests/about-pull-request-reviews`,

@@ -17,6 +17,9 @@ export {
   GITHUB_FACT_DESCRIPTORS,
   type GithubFactId,
 } from './facts';
-export { GithubCollector, type GithubCollectorOptions } from './GithubCollector';
+export {
+  GithubCollector,
+  type GithubCollectorOptions,
+} from './GithubCollector';
 export type { GithubRetryOptions } from './client/GithubClients';
 export * from './lib';

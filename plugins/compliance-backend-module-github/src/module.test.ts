@@ -24,29 +24,43 @@ function fakeCompliancePlugin(sink: {
       env.registerExtensionPoint(complianceControlsExtensionPoint, {
         addControls: (...items) => sink.controls.push(...items.flat()),
       });
-      env.registerInit({ deps: { logger: coreServices.logger }, async init() {} });
+      env.registerInit({
+        deps: { logger: coreServices.logger },
+        async init() {},
+      });
     },
   });
 }
 
 describe('complianceModuleGithub', () => {
   it('registers the GitHub collector and controls', async () => {
-    const sink = { collectors: [] as ComplianceCollector[], controls: [] as ControlDefinition[] };
+    const sink = {
+      collectors: [] as ComplianceCollector[],
+      controls: [] as ControlDefinition[],
+    };
     await startTestBackend({
       features: [
         fakeCompliancePlugin(sink),
         complianceModuleGithub,
         mockServices.rootConfig.factory({
           data: {
-            integrations: { github: [{ host: 'github.com', token: 'ghp_test' }] },
-            compliance: { github: { controls: { disabled: ['GH-SCM-02'] }, windowDays: 14 } },
+            integrations: {
+              github: [{ host: 'github.com', token: 'ghp_test' }],
+            },
+            compliance: {
+              github: { controls: { disabled: ['GH-SCM-02'] }, windowDays: 14 },
+            },
           },
         }),
       ],
     });
     expect(sink.collectors.map(c => c.id)).toEqual(['github']);
-    expect(sink.collectors[0].facts.map(f => f.id)).toContain('github.ci.summary');
-    expect(sink.collectors[0].defaultSchedule).toMatchObject({ frequency: { hours: 1 } });
+    expect(sink.collectors[0].facts.map(f => f.id)).toContain(
+      'github.ci.summary',
+    );
+    expect(sink.collectors[0].defaultSchedule).toMatchObject({
+      frequency: { hours: 1 },
+    });
     const ids = sink.controls.map(c => c.id);
     expect(ids).toContain('GH-BP-01');
     expect(ids).toContain('GH-CI-03');
@@ -55,10 +69,18 @@ describe('complianceModuleGithub', () => {
   });
 
   it('filters to components', async () => {
-    const sink = { collectors: [] as ComplianceCollector[], controls: [] as ControlDefinition[] };
-    await startTestBackend({ features: [fakeCompliancePlugin(sink), complianceModuleGithub] });
+    const sink = {
+      collectors: [] as ComplianceCollector[],
+      controls: [] as ControlDefinition[],
+    };
+    await startTestBackend({
+      features: [fakeCompliancePlugin(sink), complianceModuleGithub],
+    });
     const filter = sink.collectors[0].filter!;
-    const base = { apiVersion: 'backstage.io/v1alpha1', metadata: { name: 'x' } };
+    const base = {
+      apiVersion: 'backstage.io/v1alpha1',
+      metadata: { name: 'x' },
+    };
     expect(filter({ ...base, kind: 'Component' })).toBe(true);
     expect(filter({ ...base, kind: 'Group' })).toBe(false);
   });

@@ -32,9 +32,9 @@ export const complianceModuleGithub = createBackendModule({
         const moduleConfig = readGithubComplianceConfig(config);
         const integrations = ScmIntegrations.fromConfig(config);
         const disabled = new Set(moduleConfig.disabledControls);
-        const definitions = createGithubControls(moduleConfig.thresholds).filter(
-          c => !disabled.has(c.id),
-        );
+        const definitions = createGithubControls(
+          moduleConfig.thresholds,
+        ).filter(c => !disabled.has(c.id));
         collectors.addCollector(
           GithubCollector.create({
             config: moduleConfig,

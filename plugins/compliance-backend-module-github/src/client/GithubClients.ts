@@ -35,7 +35,10 @@ export class RateBudget {
   observe(headers: Record<string, unknown> | undefined) {
     if (!headers) return;
     const remaining = Number(headers['x-ratelimit-remaining']);
-    if (!Number.isFinite(remaining) || headers['x-ratelimit-remaining'] === undefined) {
+    if (
+      !Number.isFinite(remaining) ||
+      headers['x-ratelimit-remaining'] === undefined
+    ) {
       return;
     }
     const resource = String(headers['x-ratelimit-resource'] ?? 'core');
@@ -79,7 +82,9 @@ export interface GithubClient {
   key: string;
 }
 
-function callbackAuth(options: { callback: () => Promise<string | undefined> }) {
+function callbackAuth(options: {
+  callback: () => Promise<string | undefined>;
+}) {
   const auth = async () => {
     const token = await options.callback();
     return token ? { type: 'token', token } : { type: 'unauthenticated' };
@@ -172,8 +177,11 @@ export class GithubClients {
       authStrategy: callbackAuth,
       auth: {
         callback: async () =>
-          (await credentials.getCredentials({ url: `https://${host}/${owner}` }))
-            .token,
+          (
+            await credentials.getCredentials({
+              url: `https://${host}/${owner}`,
+            })
+          ).token,
       },
       log: {
         debug: () => {},
@@ -184,7 +192,10 @@ export class GithubClients {
       throttle: {
         id: `${limits.throttleIdPrefix}:${key}`,
         retryAfterBaseValue: limits.retryAfterBaseValue,
-        onRateLimit: (retryAfter: number, options: { method: string; url: string }) => {
+        onRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+        ) => {
           // Primary limit: never wait for the reset inside a cycle; the
           // budget check stops the collector and the next cycle resumes.
           logger.warn('GitHub rate limit reached', {
@@ -203,7 +214,8 @@ export class GithubClients {
           retryCount: number,
         ) => {
           const again =
-            retryCount < 1 && retryAfter <= limits.maxSecondaryRetryAfterSeconds;
+            retryCount < 1 &&
+            retryAfter <= limits.maxSecondaryRetryAfterSeconds;
           logger.warn('GitHub secondary rate limit', {
             host,
             owner,
@@ -225,8 +237,9 @@ export class GithubClients {
       budget.observe(response.headers as Record<string, unknown>);
     });
     octokit.hook.error('request', error => {
-      const headers = (error as { response?: { headers?: Record<string, unknown> } })
-        .response?.headers;
+      const headers = (
+        error as { response?: { headers?: Record<string, unknown> } }
+      ).response?.headers;
       budget.observe(headers);
       throw error;
     });

@@ -78,7 +78,9 @@ export function buildRepositoryQuery(
   const fields = repos
     .map(
       (r, i) =>
-        `  r${i}: repository(owner: ${literal(r.owner)}, name: ${literal(r.repo)}) { ...ComplianceRepo }`,
+        `  r${i}: repository(owner: ${literal(r.owner)}, name: ${literal(
+          r.repo,
+        )}) { ...ComplianceRepo }`,
     )
     .join('\n');
   return `query ComplianceRepositories {\n  rateLimit { cost remaining resetAt }\n${fields}\n}\n${REPOSITORY_FRAGMENT}`;
@@ -102,7 +104,9 @@ export interface RepositoryNode {
       securityVulnerability: Maybe<{ severity: string }>;
     }>;
   }>;
-  codeowners?: Maybe<{ errors: Array<{ kind: string; line: number; path: string }> }>;
+  codeowners?: Maybe<{
+    errors: Array<{ kind: string; line: number; path: string }>;
+  }>;
   coGithub?: Maybe<{ id: string }>;
   coRoot?: Maybe<{ id: string }>;
   coDocs?: Maybe<{ id: string }>;
@@ -151,7 +155,9 @@ export interface RepositoryNode {
       committedDate?: string;
       statusCheckRollup?: Maybe<{ state: string }>;
       checkSuites?: Maybe<{ totalCount: number }>;
-      history?: Maybe<{ nodes: Array<{ signature: Maybe<{ isValid: boolean }> }> }>;
+      history?: Maybe<{
+        nodes: Array<{ signature: Maybe<{ isValid: boolean }> }>;
+      }>;
     }>;
   }>;
 }
@@ -160,7 +166,15 @@ export interface RepositoryNode {
 export interface RepositoryQueryAnswer {
   data?: {
     rateLimit?: { cost: number; remaining: number; resetAt: string };
-    [alias: string]: RepositoryNode | { cost: number; remaining: number; resetAt: string } | null | undefined;
+    [alias: string]:
+      | RepositoryNode
+      | { cost: number; remaining: number; resetAt: string }
+      | null
+      | undefined;
   } | null;
-  errors?: Array<{ type?: string; message?: string; path?: Array<string | number> }>;
+  errors?: Array<{
+    type?: string;
+    message?: string;
+    path?: Array<string | number>;
+  }>;
 }

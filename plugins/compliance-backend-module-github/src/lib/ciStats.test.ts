@@ -12,7 +12,9 @@ import {
 
 const now = new Date('2025-06-15T12:00:00Z');
 const windowStart = new Date('2025-05-17T00:00:00Z');
-const stored = (runsFixture.workflow_runs as RestWorkflowRun[]).map(toStoredRun);
+const stored = (runsFixture.workflow_runs as RestWorkflowRun[]).map(
+  toStoredRun,
+);
 
 describe('ciStats', () => {
   it('computes pass rate without cancelled or in-progress runs', () => {
@@ -28,18 +30,26 @@ describe('ciStats', () => {
     ]);
     expect(stats.daily).toHaveLength(30);
     expect(stats.daily[29].day).toBe('2025-06-15');
-    expect(stats.daily.find(d => d.day === '2025-06-11')).toMatchObject({ runs: 2, passed: 1, failed: 1 });
+    expect(stats.daily.find(d => d.day === '2025-06-11')).toMatchObject({
+      runs: 2,
+      passed: 1,
+      failed: 1,
+    });
   });
 
   it('counts a successful re-run after a failed attempt as flaky', () => {
-    const runs = stored.map(r => (r.id === 103 ? { ...r, rerunAfterFailure: true } : r));
+    const runs = stored.map(r =>
+      r.id === 103 ? { ...r, rerunAfterFailure: true } : r,
+    );
     const stats = computeCiStats(runs, { now, windowDays: 30 });
     expect(stats.flaky).toBe(1);
     expect(stats.flakyRate).toBe(0.125);
   });
 
   it('does not count a re-run whose earlier attempt was not a failure', () => {
-    const runs = stored.map(r => (r.id === 103 ? { ...r, rerunAfterFailure: false } : r));
+    const runs = stored.map(r =>
+      r.id === 103 ? { ...r, rerunAfterFailure: false } : r,
+    );
     expect(computeCiStats(runs, { now, windowDays: 30 }).flaky).toBe(0);
     // not looked up yet: assumed flaky
     expect(computeCiStats(stored, { now, windowDays: 30 }).flaky).toBe(1);
@@ -47,9 +57,36 @@ describe('ciStats', () => {
 
   it('counts a success after a failed run of the same workflow and commit as flaky', () => {
     const runs: StoredRun[] = [
-      { id: 1, name: 'CI', sha: 'x', status: 'completed', conclusion: 'failure', attempt: 1, createdAt: '2025-06-14T10:00:00Z', durationSeconds: 100 },
-      { id: 2, name: 'CI', sha: 'x', status: 'completed', conclusion: 'success', attempt: 1, createdAt: '2025-06-14T11:00:00Z', durationSeconds: 100 },
-      { id: 3, name: 'Lint', sha: 'x', status: 'completed', conclusion: 'success', attempt: 1, createdAt: '2025-06-14T11:00:00Z', durationSeconds: 10 },
+      {
+        id: 1,
+        name: 'CI',
+        sha: 'x',
+        status: 'completed',
+        conclusion: 'failure',
+        attempt: 1,
+        createdAt: '2025-06-14T10:00:00Z',
+        durationSeconds: 100,
+      },
+      {
+        id: 2,
+        name: 'CI',
+        sha: 'x',
+        status: 'completed',
+        conclusion: 'success',
+        attempt: 1,
+        createdAt: '2025-06-14T11:00:00Z',
+        durationSeconds: 100,
+      },
+      {
+        id: 3,
+        name: 'Lint',
+        sha: 'x',
+        status: 'completed',
+        conclusion: 'success',
+        attempt: 1,
+        createdAt: '2025-06-14T11:00:00Z',
+        durationSeconds: 10,
+      },
     ];
     expect(computeCiStats(runs, { now, windowDays: 30 }).flaky).toBe(1);
   });
@@ -65,16 +102,42 @@ describe('ciStats', () => {
 
   it('has no rates without runs', () => {
     const stats = computeCiStats([], { now, windowDays: 7 });
-    expect(stats).toMatchObject({ runs: 0, passRate: null, flakyRate: null, p50DurationSeconds: null });
+    expect(stats).toMatchObject({
+      runs: 0,
+      passRate: null,
+      flakyRate: null,
+      p50DurationSeconds: null,
+    });
     expect(stats.daily).toHaveLength(7);
   });
 
   it('merges incremental pages, marks re-runs after a seen failure and prunes old runs', () => {
-    const failedFirst: StoredRun = { id: 9, name: 'CI', sha: 'z', status: 'completed', conclusion: 'failure', attempt: 1, createdAt: '2025-06-12T10:00:00Z', durationSeconds: 50 };
-    const old: StoredRun = { ...failedFirst, id: 8, createdAt: '2025-01-01T00:00:00Z' };
-    const merged = mergeRuns([failedFirst, old], [{ ...failedFirst, conclusion: 'success', attempt: 2 }], windowStart);
+    const failedFirst: StoredRun = {
+      id: 9,
+      name: 'CI',
+      sha: 'z',
+      status: 'completed',
+      conclusion: 'failure',
+      attempt: 1,
+      createdAt: '2025-06-12T10:00:00Z',
+      durationSeconds: 50,
+    };
+    const old: StoredRun = {
+      ...failedFirst,
+      id: 8,
+      createdAt: '2025-01-01T00:00:00Z',
+    };
+    const merged = mergeRuns(
+      [failedFirst, old],
+      [{ ...failedFirst, conclusion: 'success', attempt: 2 }],
+      windowStart,
+    );
     expect(merged).toHaveLength(1);
-    expect(merged[0]).toMatchObject({ id: 9, attempt: 2, rerunAfterFailure: true });
+    expect(merged[0]).toMatchObject({
+      id: 9,
+      attempt: 2,
+      rerunAfterFailure: true,
+    });
     expect(runsNeedingAttemptLookup(merged)).toHaveLength(0);
     expect(runsNeedingAttemptLookup(stored).map(r => r.id)).toEqual([103]);
   });

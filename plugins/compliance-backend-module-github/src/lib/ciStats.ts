@@ -85,7 +85,9 @@ export function toStoredRun(run: RestWorkflowRun): StoredRun {
     attempt: run.run_attempt ?? 1,
     createdAt: run.created_at,
     durationSeconds:
-      done && updated >= started ? Math.round((updated - started) / 1000) : null,
+      done && updated >= started
+        ? Math.round((updated - started) / 1000)
+        : null,
   };
 }
 
@@ -106,9 +108,15 @@ export function mergeRuns(
     const before = byId.get(run.id);
     const merged: StoredRun = { ...run };
     if (before) {
-      if (before.rerunAfterFailure !== undefined && before.attempt === run.attempt) {
+      if (
+        before.rerunAfterFailure !== undefined &&
+        before.attempt === run.attempt
+      ) {
         merged.rerunAfterFailure = before.rerunAfterFailure;
-      } else if (run.attempt > before.attempt && isFailedConclusion(before.conclusion)) {
+      } else if (
+        run.attempt > before.attempt &&
+        isFailedConclusion(before.conclusion)
+      ) {
         merged.rerunAfterFailure = true;
       } else if (before.rerunAfterFailure) {
         merged.rerunAfterFailure = true;
@@ -150,11 +158,12 @@ export function runsNeedingAttemptLookup(runs: StoredRun[]): StoredRun[] {
  */
 export function nextWatermark(runs: StoredRun[], windowStart: Date): string {
   const open = runs.filter(r => r.status !== 'completed');
-  const pick = open.length
-    ? open.reduce((a, b) => (a.createdAt < b.createdAt ? a : b)).createdAt
-    : runs.length
-    ? runs.reduce((a, b) => (a.createdAt > b.createdAt ? a : b)).createdAt
-    : windowStart.toISOString();
+  let pick = windowStart.toISOString();
+  if (open.length) {
+    pick = open.reduce((a, b) => (a.createdAt < b.createdAt ? a : b)).createdAt;
+  } else if (runs.length) {
+    pick = runs.reduce((a, b) => (a.createdAt > b.createdAt ? a : b)).createdAt;
+  }
   return DateTime.fromISO(pick, { zone: 'utc' })
     .set({ millisecond: 0 })
     .toISO({ suppressMilliseconds: true })!;

@@ -4,13 +4,22 @@ import errors from '../__fixtures__/errors.json';
 describe('classifyGithubError', () => {
   it('treats 404 "Branch not protected" as an absent setting', () => {
     expect(
-      classifyGithubError({ status: 404, message: errors.branchNotProtected.message }),
+      classifyGithubError({
+        status: 404,
+        message: errors.branchNotProtected.message,
+      }),
     ).toEqual({ kind: 'branch_not_protected' });
   });
 
   it('treats 404 Not Found on an admin endpoint as unknown, not absent', () => {
-    const answer = classifyGithubError({ status: 404, message: errors.notFound.message });
-    expect(answer).toMatchObject({ kind: 'unknown', reason: 'insufficient_permission' });
+    const answer = classifyGithubError({
+      status: 404,
+      message: errors.notFound.message,
+    });
+    expect(answer).toMatchObject({
+      kind: 'unknown',
+      reason: 'insufficient_permission',
+    });
   });
 
   it('reports the missing permission of a 403 from an app', () => {
@@ -24,41 +33,100 @@ describe('classifyGithubError', () => {
       reason: 'insufficient_permission',
       acceptedPermissions: 'administration=read',
     });
-    expect(answer.kind === 'unknown' && answer.message).toContain('administration=read');
+    expect(answer.kind === 'unknown' && answer.message).toContain(
+      'administration=read',
+    );
   });
 
   it('treats disabled features as feature_disabled', () => {
-    expect(classifyGithubError({ status: 404, message: errors.secretScanningDisabled.message }).kind).toBe('feature_disabled');
-    expect(classifyGithubError({ status: 404, message: errors.noAnalysisFound.message }).kind).toBe('feature_disabled');
-    expect(classifyGithubError({ status: 403, message: errors.advancedSecurityRequired.message }).kind).toBe('feature_disabled');
+    expect(
+      classifyGithubError({
+        status: 404,
+        message: errors.secretScanningDisabled.message,
+      }).kind,
+    ).toBe('feature_disabled');
+    expect(
+      classifyGithubError({
+        status: 404,
+        message: errors.noAnalysisFound.message,
+      }).kind,
+    ).toBe('feature_disabled');
+    expect(
+      classifyGithubError({
+        status: 403,
+        message: errors.advancedSecurityRequired.message,
+      }).kind,
+    ).toBe('feature_disabled');
   });
 
   it('recognises rate limits by header and by message', () => {
     expect(
-      classifyGithubError({ status: 403, message: errors.primaryRateLimit.message, headers: { 'x-ratelimit-remaining': '0' } }),
+      classifyGithubError({
+        status: 403,
+        message: errors.primaryRateLimit.message,
+        headers: { 'x-ratelimit-remaining': '0' },
+      }),
     ).toMatchObject({ kind: 'unknown', reason: 'rate_limited' });
     expect(
-      classifyGithubError({ status: 403, message: errors.secondaryRateLimit.message }),
+      classifyGithubError({
+        status: 403,
+        message: errors.secondaryRateLimit.message,
+      }),
     ).toMatchObject({ kind: 'unknown', reason: 'rate_limited' });
-    expect(classifyGithubError({ status: 429, message: 'Too Many Requests', headers: { 'x-ratelimit-remaining': '0' } })).toMatchObject({ reason: 'rate_limited' });
+    expect(
+      classifyGithubError({
+        status: 429,
+        message: 'Too Many Requests',
+        headers: { 'x-ratelimit-remaining': '0' },
+      }),
+    ).toMatchObject({ reason: 'rate_limited' });
   });
 
   it('maps 401, 409, 5xx and network failures', () => {
-    expect(classifyGithubError({ status: 401, message: errors.badCredentials.message })).toMatchObject({ kind: 'unknown', reason: 'no_credentials' });
-    expect(classifyGithubError({ status: 409, message: errors.emptyRepository.message }).kind).toBe('empty_repository');
-    expect(classifyGithubError({ status: 502, message: 'Bad Gateway' })).toMatchObject({ kind: 'unknown', reason: 'error' });
-    expect(classifyGithubError({ message: 'ECONNRESET' })).toMatchObject({ kind: 'unknown', reason: 'error' });
-    expect(classifyGithubError({ status: 304 })).toEqual({ kind: 'not_modified' });
+    expect(
+      classifyGithubError({
+        status: 401,
+        message: errors.badCredentials.message,
+      }),
+    ).toMatchObject({ kind: 'unknown', reason: 'no_credentials' });
+    expect(
+      classifyGithubError({
+        status: 409,
+        message: errors.emptyRepository.message,
+      }).kind,
+    ).toBe('empty_repository');
+    expect(
+      classifyGithubError({ status: 502, message: 'Bad Gateway' }),
+    ).toMatchObject({ kind: 'unknown', reason: 'error' });
+    expect(classifyGithubError({ message: 'ECONNRESET' })).toMatchObject({
+      kind: 'unknown',
+      reason: 'error',
+    });
+    expect(classifyGithubError({ status: 304 })).toEqual({
+      kind: 'not_modified',
+    });
   });
 });
 
 describe('classifyGraphqlError', () => {
   it('maps FORBIDDEN field errors to insufficient_permission', () => {
-    expect(classifyGraphqlError(errors.graphqlForbiddenField)).toMatchObject({ kind: 'unknown', reason: 'insufficient_permission' });
+    expect(classifyGraphqlError(errors.graphqlForbiddenField)).toMatchObject({
+      kind: 'unknown',
+      reason: 'insufficient_permission',
+    });
   });
   it('maps NOT_FOUND and RATE_LIMITED', () => {
-    expect(classifyGraphqlError(errors.graphqlNotFound)).toMatchObject({ reason: 'insufficient_permission' });
-    expect(classifyGraphqlError({ type: 'RATE_LIMITED', message: 'API rate limit exceeded' })).toMatchObject({ reason: 'rate_limited' });
-    expect(classifyGraphqlError({ message: 'Something went wrong' })).toMatchObject({ reason: 'error' });
+    expect(classifyGraphqlError(errors.graphqlNotFound)).toMatchObject({
+      reason: 'insufficient_permission',
+    });
+    expect(
+      classifyGraphqlError({
+        type: 'RATE_LIMITED',
+        message: 'API rate limit exceeded',
+      }),
+    ).toMatchObject({ reason: 'rate_limited' });
+    expect(
+      classifyGraphqlError({ message: 'Something went wrong' }),
+    ).toMatchObject({ reason: 'error' });
   });
 });

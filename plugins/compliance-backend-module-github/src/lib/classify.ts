@@ -88,7 +88,9 @@ export function classifyGithubError(answer: GithubErrorAnswer): GithubAnswer {
       kind: 'unknown',
       reason: 'no_credentials',
       status,
-      message: `GitHub rejected the configured credentials (401 ${message || 'Bad credentials'})`,
+      message: `GitHub rejected the configured credentials (401 ${
+        message || 'Bad credentials'
+      })`,
     };
   }
   if (status === 403 || status === 404) {
@@ -100,7 +102,9 @@ export function classifyGithubError(answer: GithubErrorAnswer): GithubAnswer {
       acceptedPermissions: permissions,
       message:
         status === 404
-          ? `GitHub answered 404 ${message || 'Not Found'}; the credentials cannot tell an absent setting from a hidden one${needs}`
+          ? `GitHub answered 404 ${
+              message || 'Not Found'
+            }; the credentials cannot tell an absent setting from a hidden one${needs}`
           : `GitHub answered 403 ${message || 'Forbidden'}${needs}`,
     };
   }
@@ -153,5 +157,9 @@ export function classifyGraphqlError(
       message: `GitHub GraphQL: ${message}`,
     };
   }
-  return { kind: 'unknown', reason: 'error', message: `GitHub GraphQL: ${message}` };
+  return {
+    kind: 'unknown',
+    reason: 'error',
+    message: `GitHub GraphQL: ${message}`,
+  };
 }

@@ -23,14 +23,23 @@ export class FactSink {
     }
   }
 
-  unknown(factId: string, reason: UnknownReason, message: string, evidence?: FactEvidence) {
+  unknown(
+    factId: string,
+    reason: UnknownReason,
+    message: string,
+    evidence?: FactEvidence,
+  ) {
     if (!this.#entries.has(factId)) {
       this.#entries.set(factId, { unknownReason: reason, message, evidence });
     }
   }
 
   /** Marks every listed fact not yet set as unknown. */
-  unknownAll(factIds: readonly string[], reason: UnknownReason, message: string) {
+  unknownAll(
+    factIds: readonly string[],
+    reason: UnknownReason,
+    message: string,
+  ) {
     for (const id of factIds) {
       this.unknown(id, reason, message);
     }
@@ -55,7 +64,13 @@ export class FactSink {
             evidence: entry.evidence,
             observedAt,
           }
-        : { entityRef, factId, value: entry.value, evidence: entry.evidence, observedAt },
+        : {
+            entityRef,
+            factId,
+            value: entry.value,
+            evidence: entry.evidence,
+            observedAt,
+          },
     );
   }
 }

@@ -7,7 +7,8 @@ import {
 } from './protection';
 
 const noRules: BranchRules = { state: 'known', rules: [] };
-const value = (s: { known: boolean; value?: unknown }) => (s.known ? s.value : 'unknown');
+const value = (s: { known: boolean; value?: unknown }) =>
+  s.known ? s.value : 'unknown';
 
 describe('parseClassicProtection', () => {
   it('reads the REST body', () => {
@@ -44,26 +45,45 @@ describe('mergeEffectiveProtection', () => {
     const p = mergeEffectiveProtection(classic, {
       state: 'known',
       rules: [
-        { type: 'PULL_REQUEST', rulesetId: 7, bypassActors: 0, parameters: { requiredApprovingReviewCount: 3, dismissStaleReviewsOnPush: true } },
+        {
+          type: 'PULL_REQUEST',
+          rulesetId: 7,
+          bypassActors: 0,
+          parameters: {
+            requiredApprovingReviewCount: 3,
+            dismissStaleReviewsOnPush: true,
+          },
+        },
         { type: 'REQUIRED_SIGNATURES', rulesetId: 7, bypassActors: 0 },
       ],
     });
-    expect(p.requiredApprovals).toEqual({ known: true, value: 3, sources: ['ruleset:7'] });
+    expect(p.requiredApprovals).toEqual({
+      known: true,
+      value: 3,
+      sources: ['ruleset:7'],
+    });
     expect(value(p.staleReviewsDismissed)).toBe(true);
     expect(value(p.requiresSignatures)).toBe(true);
     expect(value(p.codeOwnerReviewRequired)).toBe(true);
     expect(value(p.adminsEnforced)).toBe(true);
-    expect(p.protected).toMatchObject({ known: true, value: true, sources: ['classic', 'ruleset:7'] });
+    expect(p.protected).toMatchObject({
+      known: true,
+      value: true,
+      sources: ['classic', 'ruleset:7'],
+    });
   });
 
   it('protects through rulesets alone', () => {
-    const p = mergeEffectiveProtection({ state: 'none' }, {
-      state: 'known',
-      rules: [
-        { type: 'NON_FAST_FORWARD', rulesetId: 1, bypassActors: 2 },
-        { type: 'DELETION', rulesetId: 1, bypassActors: 2 },
-      ],
-    });
+    const p = mergeEffectiveProtection(
+      { state: 'none' },
+      {
+        state: 'known',
+        rules: [
+          { type: 'NON_FAST_FORWARD', rulesetId: 1, bypassActors: 2 },
+          { type: 'DELETION', rulesetId: 1, bypassActors: 2 },
+        ],
+      },
+    );
     expect(value(p.protected)).toBe(true);
     expect(value(p.forcePushesBlocked)).toBe(true);
     expect(value(p.deletionsBlocked)).toBe(true);
@@ -98,7 +118,11 @@ describe('mergeEffectiveProtection', () => {
 
   it('never reports a weaker value because of a permission error', () => {
     const p = mergeEffectiveProtection(
-      { state: 'unknown', reason: 'insufficient_permission', message: 'hidden' },
+      {
+        state: 'unknown',
+        reason: 'insufficient_permission',
+        message: 'hidden',
+      },
       noRules,
     );
     for (const setting of Object.values(p)) {
@@ -108,8 +132,15 @@ describe('mergeEffectiveProtection', () => {
 
   it('still proves restrictive settings from rulesets when classic is hidden', () => {
     const p = mergeEffectiveProtection(
-      { state: 'unknown', reason: 'insufficient_permission', message: 'hidden' },
-      { state: 'known', rules: [{ type: 'NON_FAST_FORWARD', rulesetId: 3, bypassActors: null }] },
+      {
+        state: 'unknown',
+        reason: 'insufficient_permission',
+        message: 'hidden',
+      },
+      {
+        state: 'known',
+        rules: [{ type: 'NON_FAST_FORWARD', rulesetId: 3, bypassActors: null }],
+      },
     );
     expect(value(p.protected)).toBe(true);
     expect(value(p.forcePushesBlocked)).toBe(true);
@@ -118,10 +149,16 @@ describe('mergeEffectiveProtection', () => {
   });
 
   it('reports bypass actors hidden from the reader as unknown', () => {
-    const p = mergeEffectiveProtection({ state: 'none' }, {
-      state: 'known',
-      rules: [{ type: 'DELETION', rulesetId: 5, bypassActors: null }],
+    const p = mergeEffectiveProtection(
+      { state: 'none' },
+      {
+        state: 'known',
+        rules: [{ type: 'DELETION', rulesetId: 5, bypassActors: null }],
+      },
+    );
+    expect(p.adminsEnforced).toMatchObject({
+      known: false,
+      reason: 'insufficient_permission',
     });
-    expect(p.adminsEnforced).toMatchObject({ known: false, reason: 'insufficient_permission' });
   });
 });

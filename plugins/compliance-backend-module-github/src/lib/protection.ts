@@ -328,7 +328,11 @@ export function mergeEffectiveProtection(
         false,
         v => (v ? !v.allowsDeletions : false),
       ),
-      ...ruleParts(rules, r => (r.type === 'DELETION' ? true : undefined), false),
+      ...ruleParts(
+        rules,
+        r => (r.type === 'DELETION' ? true : undefined),
+        false,
+      ),
     ]),
     requiredApprovals: maxOf([
       classicPart(
@@ -355,7 +359,11 @@ export function mergeEffectiveProtection(
         false,
         v => v?.requiresCodeOwnerReviews ?? false,
       ),
-      ...ruleParts(rules, r => pr(r)?.requireCodeOwnerReview ?? undefined, false),
+      ...ruleParts(
+        rules,
+        r => pr(r)?.requireCodeOwnerReview ?? undefined,
+        false,
+      ),
     ]),
     staleReviewsDismissed: anyTrue([
       classicPart(
