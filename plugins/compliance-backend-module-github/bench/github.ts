@@ -525,6 +525,9 @@ async function main() {
       5000 / requestsPerRepoFirst,
     )}`,
   );
+  console.log(
+    `GraphQL-bound repos/hour at 5000 points/h: ${Math.floor(5000 / (steady.points / REPOS))} (GraphQL is a separate bucket; 304s still count toward secondary limits)`,
+  );
   console.log(JSON.stringify(result));
 }
 
