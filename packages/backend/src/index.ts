@@ -65,6 +65,6 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // compliance suite: the engine and the GitHub collectors
 backend.add(import('backstage-plugin-compliance-backend'));
-// GITHUB_MODULE_PLACEHOLDER
+backend.add(import('backstage-plugin-compliance-backend-module-github'));
 
 backend.start();

@@ -1,6 +1,8 @@
+import type { Entity } from '@backstage/catalog-model';
+import type { JsonObject } from '@backstage/types';
 import { descendantGroups } from './groups';
 
-const group = (name: string, spec: Record<string, unknown>) => ({
+const group = (name: string, spec: JsonObject): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Group',
   metadata: { name, namespace: 'default' },

@@ -397,9 +397,11 @@ export class ComplianceEngine {
       };
       current.push(prev && sameResult(prev, result) ? prev : result);
       if (!prev || !sameResult(prev, result)) upsertResults.push(result);
-      if (!prev || prev.status !== result.status) {
+      // The first evaluation of an entity records no ledger rows: nothing
+      // changed yet. A control added later does get one (cause: rule).
+      if ((!prev && previous.length > 0) || (prev && prev.status !== result.status)) {
         let cause: StatusChange['cause'] = 'data';
-        if (prev && prev.controlVersion !== result.controlVersion) cause = 'rule';
+        if (!prev || prev.controlVersion !== result.controlVersion) cause = 'rule';
         if (result.status === 'waived' || prev?.status === 'waived') cause = 'waiver';
         changes.push({
           entityRef: entity.entityRef,
