@@ -14,11 +14,20 @@ export interface Config {
     /** Schedules of the engine's own tasks. */
     schedule?: {
       /** Evaluation of changed entities. Default: every 5 minutes (also triggered after each collection). */
-      evaluate?: { frequency: HumanDuration | string; timeout?: HumanDuration | string };
+      evaluate?: {
+        frequency: HumanDuration | string;
+        timeout?: HumanDuration | string;
+      };
       /** Daily roll-up of scores into history. Default: every hour (one row per entity and day). */
-      rollup?: { frequency: HumanDuration | string; timeout?: HumanDuration | string };
+      rollup?: {
+        frequency: HumanDuration | string;
+        timeout?: HumanDuration | string;
+      };
       /** Retention clean-up. Default: every 24 hours. */
-      retention?: { frequency: HumanDuration | string; timeout?: HumanDuration | string };
+      retention?: {
+        frequency: HumanDuration | string;
+        timeout?: HumanDuration | string;
+      };
     };
     /** Per-collector settings, keyed by collector id (`catalog`, `github`, ...). */
     collectors?: {

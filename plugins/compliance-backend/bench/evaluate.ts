@@ -14,7 +14,10 @@ import type { ControlDefinition } from 'backstage-plugin-compliance-common';
 import { DatabaseComplianceStore } from '../src/database/DatabaseComplianceStore';
 import { ComplianceEngine } from '../src/service/ComplianceEngine';
 import { buildControls } from '../src/lib/controls';
-import { catalogControls, defaultLevels } from '../src/controls/catalogControls';
+import {
+  catalogControls,
+  defaultLevels,
+} from '../src/controls/catalogControls';
 import type { EntitySnapshot } from '../src/lib/evaluate';
 import type { FactWrite } from '../src/database/ComplianceStore';
 
@@ -28,8 +31,13 @@ const OWNERS = 50;
 const SYNTHETIC = 33;
 
 const noopLogger: any = {
-  info() {}, warn() {}, error() {}, debug() {},
-  child() { return noopLogger; },
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  child() {
+    return noopLogger;
+  },
 };
 
 function syntheticControls(): ControlDefinition[] {
@@ -37,11 +45,13 @@ function syntheticControls(): ControlDefinition[] {
   return Array.from({ length: SYNTHETIC }, (_, i) => {
     const fact = `bench.f${i}`;
     const op = ops[i % ops.length];
-    const pass =
-      op === 'equal' ? { fact, operator: op, value: true }
-      : op === 'greaterThanInclusive' ? { fact, operator: op, value: 50 }
-      : op === 'in' ? { fact, operator: op, value: ['a', 'b'] }
-      : { fact, operator: op };
+    const passByOp = {
+      equal: { fact, operator: op, value: true },
+      greaterThanInclusive: { fact, operator: op, value: 50 },
+      in: { fact, operator: op, value: ['a', 'b'] },
+      exists: { fact, operator: op },
+    };
+    const pass = passByOp[op];
     return {
       id: `BENCH-${String(i).padStart(2, '0')}`,
       title: `Synthetic control ${i}`,
@@ -50,9 +60,20 @@ function syntheticControls(): ControlDefinition[] {
       severity: (['critical', 'high', 'medium', 'low'] as const)[i % 4],
       rule: {
         pass: pass as any,
-        ...(op === 'greaterThanInclusive' ? { warn: { fact, operator: 'greaterThanInclusive' as const, value: 25 } } : {}),
+        ...(op === 'greaterThanInclusive'
+          ? {
+              warn: {
+                fact,
+                operator: 'greaterThanInclusive' as const,
+                value: 25,
+              },
+            }
+          : {}),
       },
-      frameworks: i % 2 ? { soc2: ['CC8.1'], openssf: ['Branch-Protection'] } : { iso27001: ['A.8.32'] },
+      frameworks:
+        i % 2
+          ? { soc2: ['CC8.1'], openssf: ['Branch-Protection'] }
+          : { iso27001: ['A.8.32'] },
     };
   });
 }
@@ -60,19 +81,29 @@ function syntheticControls(): ControlDefinition[] {
 function factValue(i: number, e: number): FactWrite['value'] {
   const r = (e * 7919 + i * 104729) % 100;
   switch (i % 4) {
-    case 0: return r > 30;
-    case 1: return r;
-    case 2: return r > 50 ? 'a' : 'c';
-    default: return r > 20 ? 'x' : null;
+    case 0:
+      return r > 30;
+    case 1:
+      return r;
+    case 2:
+      return r > 50 ? 'a' : 'c';
+    default:
+      return r > 20 ? 'x' : null;
   }
 }
 
 async function runOn(name: string, knex: Knex) {
   const store = await DatabaseComplianceStore.create({
-    database: { getClient: async () => knex, migrations: { skip: false } } as any,
+    database: {
+      getClient: async () => knex,
+      migrations: { skip: false },
+    } as any,
   });
   const controls = buildControls({
-    builtin: catalogControls({ lifecycles: ['experimental', 'production', 'deprecated'], minDescriptionLength: 20 }),
+    builtin: catalogControls({
+      lifecycles: ['experimental', 'production', 'deprecated'],
+      minDescriptionLength: 20,
+    }),
     modules: syntheticControls(),
     config: [],
   });
@@ -95,10 +126,16 @@ async function runOn(name: string, knex: Knex) {
     for (let e = start; e < Math.min(N, start + 1000); e++) {
       const entityRef = `component:default/svc-${String(e).padStart(6, '0')}`;
       snapshots.push({
-        entityRef, kind: 'component', namespace: 'default', name: `svc-${String(e).padStart(6, '0')}`,
-        type: 'service', lifecycle: e % 3 ? 'production' : 'experimental',
-        owner: `group:default/team-${e % OWNERS}`, system: `system:default/sys-${e % 20}`,
-        tags: [], annotations: {},
+        entityRef,
+        kind: 'component',
+        namespace: 'default',
+        name: `svc-${String(e).padStart(6, '0')}`,
+        type: 'service',
+        lifecycle: e % 3 ? 'production' : 'experimental',
+        owner: `group:default/team-${e % OWNERS}`,
+        system: `system:default/sys-${e % 20}`,
+        tags: [],
+        annotations: {},
       });
       const cat: Record<string, FactWrite['value']> = {
         'catalog.owner.ref': `group:default/team-${e % OWNERS}`,
@@ -112,11 +149,24 @@ async function runOn(name: string, knex: Knex) {
         'catalog.oncall': e % 5 !== 0,
         'catalog.sourceRepo.kind': e % 7 ? 'project-slug' : 'none',
       };
-      for (const [factId, value] of Object.entries(cat)) facts.push({ entityRef, factId, value, observedAt: now });
+      for (const [factId, value] of Object.entries(cat))
+        facts.push({ entityRef, factId, value, observedAt: now });
       for (let i = 0; i < SYNTHETIC; i++) {
         // A few facts are unknown, as real sources produce.
-        if ((e + i) % 97 === 0) facts.push({ entityRef, factId: `bench.f${i}`, unknownReason: 'insufficient_permission', observedAt: now });
-        else facts.push({ entityRef, factId: `bench.f${i}`, value: factValue(i, e), observedAt: now });
+        if ((e + i) % 97 === 0)
+          facts.push({
+            entityRef,
+            factId: `bench.f${i}`,
+            unknownReason: 'insufficient_permission',
+            observedAt: now,
+          });
+        else
+          facts.push({
+            entityRef,
+            factId: `bench.f${i}`,
+            value: factValue(i, e),
+            observedAt: now,
+          });
       }
     }
     await store.upsertEntities(snapshots, now);
@@ -129,7 +179,14 @@ async function runOn(name: string, knex: Knex) {
   const cycleSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
   // Same facts again: nothing is dirty, nothing is written.
-  await store.writeFacts('bench', [{ entityRef: 'component:default/svc-000000', factId: 'bench.f0', value: factValue(0, 0), observedAt: new Date() }]);
+  await store.writeFacts('bench', [
+    {
+      entityRef: 'component:default/svc-000000',
+      factId: 'bench.f0',
+      value: factValue(0, 0),
+      observedAt: new Date(),
+    },
+  ]);
   const t1 = process.hrtime.bigint();
   const second = await engine.evaluateDirty();
   const secondCycleSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
@@ -144,7 +201,11 @@ async function runOn(name: string, knex: Knex) {
   for (let i = 0; i < 25; i++) {
     const s = process.hrtime.bigint();
     const page = await store.getOverview({
-      owners: [`group:default/team-${i % OWNERS}`], sort: 'score', order: 'asc', page: 1, pageSize: 50,
+      owners: [`group:default/team-${i % OWNERS}`],
+      sort: 'score',
+      order: 'asc',
+      page: 1,
+      pageSize: 50,
     });
     if (page.items.length === 0) throw new Error('overview returned nothing');
     timings.push(Number(process.hrtime.bigint() - s) / 1e6);
@@ -154,7 +215,12 @@ async function runOn(name: string, knex: Knex) {
   const unfiltered: number[] = [];
   for (let i = 0; i < 5; i++) {
     const s = process.hrtime.bigint();
-    await store.getOverview({ sort: 'score', order: 'desc', page: 1, pageSize: 50 });
+    await store.getOverview({
+      sort: 'score',
+      order: 'desc',
+      page: 1,
+      pageSize: 50,
+    });
     unfiltered.push(Number(process.hrtime.bigint() - s) / 1e6);
   }
   unfiltered.sort((a, b) => a - b);
@@ -176,11 +242,21 @@ async function runOn(name: string, knex: Knex) {
     peakRssMb,
   };
   console.log(`\n${name}`);
-  console.log(`  seeded ${N} entities x ${controls.length} controls in ${figures.seedSeconds} s`);
-  console.log(`  full evaluation cycle: ${figures.cycleSeconds} s (${figures.entitiesPerSecond} entities/s), ${figures.rowsWritten} rows written`);
-  console.log(`  next cycle with 1 changed fact: ${figures.secondCycleSeconds} s, ${figures.secondCycleRowsWritten} rows written`);
-  console.log(`  forced re-evaluation over unchanged facts: ${figures.unchangedFullCycleSeconds} s, ${figures.unchangedFullCycleRowsWritten} rows written`);
-  console.log(`  overview page (owner filter, sort by score, 50 rows): median ${figures.overviewMs} ms; unfiltered ${figures.overviewUnfilteredMs} ms`);
+  console.log(
+    `  seeded ${N} entities x ${controls.length} controls in ${figures.seedSeconds} s`,
+  );
+  console.log(
+    `  full evaluation cycle: ${figures.cycleSeconds} s (${figures.entitiesPerSecond} entities/s), ${figures.rowsWritten} rows written`,
+  );
+  console.log(
+    `  next cycle with 1 changed fact: ${figures.secondCycleSeconds} s, ${figures.secondCycleRowsWritten} rows written`,
+  );
+  console.log(
+    `  forced re-evaluation over unchanged facts: ${figures.unchangedFullCycleSeconds} s, ${figures.unchangedFullCycleRowsWritten} rows written`,
+  );
+  console.log(
+    `  overview page (owner filter, sort by score, 50 rows): median ${figures.overviewMs} ms; unfiltered ${figures.overviewUnfilteredMs} ms`,
+  );
   console.log(`  peak RSS so far: ${peakRssMb} MB`);
   return figures;
 }
@@ -191,18 +267,28 @@ function round(n: number) {
 
 async function main() {
   const out: Record<string, unknown> = {};
-  const sqlite = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+  const sqlite = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: ':memory:' },
+    useNullAsDefault: true,
+  });
   out.sqlite = await runOn('sqlite (better-sqlite3, in memory)', sqlite);
   await sqlite.destroy();
 
-  const pgUrl = process.env.COMPLIANCE_BENCH_POSTGRES ?? process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  const pgUrl =
+    process.env.COMPLIANCE_BENCH_POSTGRES ??
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
   if (pgUrl) {
     const dbName = `compliance_bench_${Date.now()}`;
     const admin = knexFactory({ client: 'pg', connection: pgUrl });
     await admin.raw(`create database ${dbName}`);
     const url = new URL(pgUrl);
     url.pathname = `/${dbName}`;
-    const pg = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 1, max: 5 } });
+    const pg = knexFactory({
+      client: 'pg',
+      connection: url.toString(),
+      pool: { min: 1, max: 5 },
+    });
     try {
       out.postgres = await runOn(`postgres (${dbName})`, pg);
     } finally {
@@ -211,7 +297,9 @@ async function main() {
       await admin.destroy();
     }
   } else {
-    console.log('\npostgres: skipped (set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING)');
+    console.log(
+      '\npostgres: skipped (set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING)',
+    );
   }
   console.log(JSON.stringify(out));
 }

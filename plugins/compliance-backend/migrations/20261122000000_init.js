@@ -7,7 +7,9 @@ exports.up = async function up(knex) {
   // Entities known to the engine, their catalog metadata (for overview
   // filters) and their current score.
   await knex.schema.createTable('compliance_entities', table => {
-    table.comment('Entities evaluated by the compliance engine and their current score');
+    table.comment(
+      'Entities evaluated by the compliance engine and their current score',
+    );
     table.string('entity_ref', 255).primary().notNullable();
     table.string('kind', 63).notNullable();
     table.string('namespace', 63).notNullable();
@@ -17,7 +19,10 @@ exports.up = async function up(knex) {
     table.string('system', 255).nullable();
     table.string('lifecycle', 63).nullable();
     table.string('type', 63).nullable();
-    table.text('entity_json').notNullable().comment('Subset of the entity used for applicability');
+    table
+      .text('entity_json')
+      .notNullable()
+      .comment('Subset of the entity used for applicability');
     table.string('entity_hash', 64).notNullable();
     table.double('score').nullable();
     table.double('coverage').notNullable().defaultTo(0);
@@ -28,8 +33,14 @@ exports.up = async function up(knex) {
     table.integer('unknown_count').notNullable().defaultTo(0);
     table.integer('na_count').notNullable().defaultTo(0);
     table.integer('waived_count').notNullable().defaultTo(0);
-    table.text('summary_json').nullable().comment('Categories, frameworks and weights');
-    table.string('inputs_hash', 64).nullable().comment('Hash of facts + controls at last evaluation');
+    table
+      .text('summary_json')
+      .nullable()
+      .comment('Categories, frameworks and weights');
+    table
+      .string('inputs_hash', 64)
+      .nullable()
+      .comment('Hash of facts + controls at last evaluation');
     table.boolean('dirty').notNullable().defaultTo(true);
     table.timestamp('facts_changed_at', { useTz: true }).nullable();
     table.timestamp('evaluated_at', { useTz: true }).nullable();
@@ -49,11 +60,17 @@ exports.up = async function up(knex) {
     table.string('entity_ref', 255).notNullable();
     table.string('fact_id', 191).notNullable();
     table.string('collector_id', 127).notNullable();
-    table.text('value').nullable().comment('JSON value used for evaluation; null when unknown');
+    table
+      .text('value')
+      .nullable()
+      .comment('JSON value used for evaluation; null when unknown');
     table.string('value_hash', 64).notNullable();
     table.string('unknown_reason', 63).nullable();
     table.text('message').nullable();
-    table.text('last_good_value').nullable().comment('JSON of the last successfully observed value');
+    table
+      .text('last_good_value')
+      .nullable()
+      .comment('JSON of the last successfully observed value');
     table.timestamp('last_good_observed_at', { useTz: true }).nullable();
     table.text('evidence').nullable();
     table.timestamp('observed_at', { useTz: true }).notNullable();
@@ -71,7 +88,10 @@ exports.up = async function up(knex) {
     table.text('value').nullable();
     table.string('unknown_reason', 63).nullable();
     table.timestamp('observed_at', { useTz: true }).notNullable();
-    table.index(['entity_ref', 'fact_id', 'observed_at'], 'compliance_fact_history_entity_idx');
+    table.index(
+      ['entity_ref', 'fact_id', 'observed_at'],
+      'compliance_fact_history_entity_idx',
+    );
     table.index(['observed_at'], 'compliance_fact_history_observed_idx');
   });
 
@@ -88,7 +108,10 @@ exports.up = async function up(knex) {
     table.timestamp('evaluated_at', { useTz: true }).notNullable();
     table.timestamp('status_since', { useTz: true }).notNullable();
     table.primary(['entity_ref', 'control_id']);
-    table.index(['control_id', 'status'], 'compliance_results_control_status_idx');
+    table.index(
+      ['control_id', 'status'],
+      'compliance_results_control_status_idx',
+    );
   });
 
   await knex.schema.createTable('compliance_framework_scores', table => {
@@ -124,7 +147,10 @@ exports.up = async function up(knex) {
     table.text('reason').notNullable();
     table.string('control_version', 64).notNullable();
     table.timestamp('changed_at', { useTz: true }).notNullable();
-    table.index(['entity_ref', 'changed_at'], 'compliance_status_changes_entity_idx');
+    table.index(
+      ['entity_ref', 'changed_at'],
+      'compliance_status_changes_entity_idx',
+    );
     table.index(['changed_at'], 'compliance_status_changes_changed_idx');
   });
 
@@ -140,7 +166,10 @@ exports.up = async function up(knex) {
     table.integer('facts_written').notNullable().defaultTo(0);
     table.integer('errors').notNullable().defaultTo(0);
     table.text('message').nullable();
-    table.index(['collector_id', 'started_at'], 'compliance_collector_runs_idx');
+    table.index(
+      ['collector_id', 'started_at'],
+      'compliance_collector_runs_idx',
+    );
   });
 
   await knex.schema.createTable('compliance_collector_state', table => {

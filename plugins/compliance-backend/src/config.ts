@@ -33,8 +33,17 @@ export interface ComplianceConfig {
   levels?: ComplianceLevel[];
   frameworks: Array<{ id: string; title: string }>;
   waivers: Waiver[];
-  catalog: { lifecycles: string[]; onCallAnnotations: string[]; minDescriptionLength: number };
-  retention: { historyDays: number; ledgerDays: number; factHistoryDays: number; runDays: number };
+  catalog: {
+    lifecycles: string[];
+    onCallAnnotations: string[];
+    minDescriptionLength: number;
+  };
+  retention: {
+    historyDays: number;
+    ledgerDays: number;
+    factHistoryDays: number;
+    runDays: number;
+  };
 }
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
@@ -51,22 +60,32 @@ function readSchedule(
       timeout: config.has('timeout')
         ? readDurationFromConfig(config, { key: 'timeout' })
         : fallback.timeout,
-      ...(config.has('initialDelay')
-        ? { initialDelay: readDurationFromConfig(config, { key: 'initialDelay' }) }
-        : fallback.initialDelay
-        ? { initialDelay: fallback.initialDelay }
-        : {}),
+      ...initialDelay(config, fallback),
     };
   } catch (e) {
     throw new InputError(`Invalid schedule at ${key}: ${(e as Error).message}`);
   }
 }
 
+function initialDelay(
+  config: Config,
+  fallback: SchedulerServiceTaskScheduleDefinition,
+): Pick<SchedulerServiceTaskScheduleDefinition, 'initialDelay'> {
+  if (config.has('initialDelay')) {
+    return {
+      initialDelay: readDurationFromConfig(config, { key: 'initialDelay' }),
+    };
+  }
+  return fallback.initialDelay ? { initialDelay: fallback.initialDelay } : {};
+}
+
 function positiveInt(config: Config, key: string, fallback: number): number {
   const v = config.getOptionalNumber(key);
   if (v === undefined) return fallback;
   if (!Number.isInteger(v) || v < 1) {
-    throw new InputError(`compliance.${key} must be a positive integer, got ${v}`);
+    throw new InputError(
+      `compliance.${key} must be a positive integer, got ${v}`,
+    );
   }
   return v;
 }
@@ -102,12 +121,16 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
     const severity = o.getOptionalString('severity');
     if (severity !== undefined && !SEVERITIES.includes(severity)) {
       throw new InputError(
-        `compliance.controls.overrides.${id}.severity must be one of ${SEVERITIES.join(', ')}, got "${severity}"`,
+        `compliance.controls.overrides.${id}.severity must be one of ${SEVERITIES.join(
+          ', ',
+        )}, got "${severity}"`,
       );
     }
     const weight = o.getOptionalNumber('weight');
     if (weight !== undefined && (weight < 0 || weight > 100)) {
-      throw new InputError(`compliance.controls.overrides.${id}.weight must be between 0 and 100`);
+      throw new InputError(
+        `compliance.controls.overrides.${id}.weight must be between 0 and 100`,
+      );
     }
     overrides[id] = {
       ...(severity ? { severity: severity as ControlSeverity } : {}),
@@ -115,8 +138,9 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
     };
   }
 
-  const custom = (c?.getOptional<unknown[]>('controls.custom') ?? []).map((raw, i) =>
-    validateControlDefinition(raw, `compliance.controls.custom[${i}]`),
+  const custom = (c?.getOptional<unknown[]>('controls.custom') ?? []).map(
+    (raw, i) =>
+      validateControlDefinition(raw, `compliance.controls.custom[${i}]`),
   );
 
   const levels = c?.getOptionalConfigArray('levels')?.map((l, i) => {
@@ -130,13 +154,17 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
   });
   const levelIds = new Set<string>();
   for (const l of levels ?? []) {
-    if (levelIds.has(l.id)) throw new InputError(`compliance.levels has duplicate id "${l.id}"`);
+    if (levelIds.has(l.id))
+      throw new InputError(`compliance.levels has duplicate id "${l.id}"`);
     levelIds.add(l.id);
   }
 
   const fc = get('frameworks');
   const frameworks = fc
-    ? fc.keys().map(id => ({ id, title: fc.getConfig(id).getOptionalString('title') ?? id }))
+    ? fc.keys().map(id => ({
+        id,
+        title: fc.getConfig(id).getOptionalString('title') ?? id,
+      }))
     : [
         { id: 'soc2', title: 'SOC 2' },
         { id: 'iso27001', title: 'ISO/IEC 27001:2022' },
@@ -146,7 +174,9 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
   const waivers = (c?.getOptionalConfigArray('waivers') ?? []).map((w, i) => {
     const expiresAt = w.getOptionalString('expiresAt');
     if (expiresAt && Number.isNaN(new Date(expiresAt).getTime())) {
-      throw new InputError(`compliance.waivers[${i}].expiresAt is not a date: "${expiresAt}"`);
+      throw new InputError(
+        `compliance.waivers[${i}].expiresAt is not a date: "${expiresAt}"`,
+      );
     }
     return {
       entityRef: w.getString('entityRef').toLocaleLowerCase('en-US'),
@@ -157,26 +187,40 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
   });
 
   return {
-    kinds: (c?.getOptionalStringArray('entities.kinds') ?? [
-      'Component',
-      'API',
-      'Resource',
-      'System',
-    ]).map(k => k.toLocaleLowerCase('en-US')),
+    kinds: (
+      c?.getOptionalStringArray('entities.kinds') ?? [
+        'Component',
+        'API',
+        'Resource',
+        'System',
+      ]
+    ).map(k => k.toLocaleLowerCase('en-US')),
     schedules: {
       evaluate: readSchedule(
         get('schedule')?.getOptionalConfig('evaluate'),
-        { frequency: { minutes: 5 }, timeout: { minutes: 10 }, initialDelay: { seconds: 10 } },
+        {
+          frequency: { minutes: 5 },
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: 10 },
+        },
         'compliance.schedule.evaluate',
       ),
       rollup: readSchedule(
         get('schedule')?.getOptionalConfig('rollup'),
-        { frequency: { hours: 1 }, timeout: { minutes: 10 }, initialDelay: { minutes: 1 } },
+        {
+          frequency: { hours: 1 },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 1 },
+        },
         'compliance.schedule.rollup',
       ),
       retention: readSchedule(
         get('schedule')?.getOptionalConfig('retention'),
-        { frequency: { hours: 24 }, timeout: { minutes: 30 }, initialDelay: { minutes: 5 } },
+        {
+          frequency: { hours: 24 },
+          timeout: { minutes: 30 },
+          initialDelay: { minutes: 5 },
+        },
         'compliance.schedule.retention',
       ),
     },
@@ -195,13 +239,19 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
         'production',
         'deprecated',
       ],
-      onCallAnnotations: c?.getOptionalStringArray('catalog.onCallAnnotations') ?? [
+      onCallAnnotations: c?.getOptionalStringArray(
+        'catalog.onCallAnnotations',
+      ) ?? [
         'pagerduty.com/service-id',
         'pagerduty.com/integration-key',
         'opsgenie.com/team',
         'opsgenie.com/component-selector',
       ],
-      minDescriptionLength: positiveInt(c ?? root, 'catalog.minDescriptionLength', 20),
+      minDescriptionLength: positiveInt(
+        c ?? root,
+        'catalog.minDescriptionLength',
+        20,
+      ),
     },
     retention: {
       historyDays: positiveInt(c ?? root, 'retention.historyDays', 400),

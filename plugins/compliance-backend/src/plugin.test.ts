@@ -4,12 +4,18 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory, SchedulerService } from '@backstage/backend-plugin-api';
+import {
+  createServiceFactory,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { complianceCollectorsExtensionPoint, complianceControlsExtensionPoint } from 'backstage-plugin-compliance-node';
+import {
+  complianceCollectorsExtensionPoint,
+  complianceControlsExtensionPoint,
+} from 'backstage-plugin-compliance-node';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import request from 'supertest';
 import { compliancePlugin } from './plugin';
@@ -17,12 +23,18 @@ import { compliancePlugin } from './plugin';
 jest.setTimeout(60_000);
 
 type MockScheduler = SchedulerService & {
-  factory(options?: { skipTaskRunOnStartup?: boolean }): ReturnType<typeof mockServices.scheduler.factory>;
+  factory(options?: {
+    skipTaskRunOnStartup?: boolean;
+  }): ReturnType<typeof mockServices.scheduler.factory>;
 };
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-const component = (name: string, spec: Record<string, unknown>, metadata: Partial<Entity['metadata']> = {}): Entity => ({
+const component = (
+  name: string,
+  spec: Record<string, unknown>,
+  metadata: Partial<Entity['metadata']> = {},
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name, namespace: 'default', ...metadata },
@@ -30,12 +42,35 @@ const component = (name: string, spec: Record<string, unknown>, metadata: Partia
 });
 
 const entities: Entity[] = [
-  { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'commerce', namespace: 'default' }, spec: { type: 'tribe', children: ['payments-team'] } },
-  { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'payments-team', namespace: 'default' }, spec: { type: 'team', parent: 'commerce', children: [] } },
-  { apiVersion: 'backstage.io/v1alpha1', kind: 'System', metadata: { name: 'payments', namespace: 'default', description: 'Payments and refunds for all shops' }, spec: { owner: 'payments-team' } },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'commerce', namespace: 'default' },
+    spec: { type: 'tribe', children: ['payments-team'] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'payments-team', namespace: 'default' },
+    spec: { type: 'team', parent: 'commerce', children: [] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: {
+      name: 'payments',
+      namespace: 'default',
+      description: 'Payments and refunds for all shops',
+    },
+    spec: { owner: 'payments-team' },
+  },
   component(
     'payments-api',
-    { lifecycle: 'production', owner: 'group:payments-team', system: 'payments' },
+    {
+      lifecycle: 'production',
+      owner: 'group:payments-team',
+      system: 'payments',
+    },
     {
       description: 'Authorises and captures card payments',
       annotations: {
@@ -46,7 +81,11 @@ const entities: Entity[] = [
     },
   ),
   component('orphan', { lifecycle: 'sandbox', owner: 'user:nobody' }),
-  component('secret-project', { lifecycle: 'production', owner: 'group:payments-team' }, { description: 'Hidden from outsiders by the catalog' }),
+  component(
+    'secret-project',
+    { lifecycle: 'production', owner: 'group:payments-team' },
+    { description: 'Hidden from outsiders by the catalog' },
+  ),
 ];
 
 const OUTSIDER = 'user:default/outsider';
@@ -68,7 +107,12 @@ const catalogFactory = createServiceFactory({
       queryEntities: async (req: any, options: any) => {
         const res = await inner.queryEntities(req, options);
         return hidden(options?.credentials)
-          ? { ...res, items: res.items.filter(e => e.metadata.name !== 'secret-project') }
+          ? {
+              ...res,
+              items: res.items.filter(
+                e => e.metadata.name !== 'secret-project',
+              ),
+            }
           : res;
       },
       getEntitiesByRefs: inner.getEntitiesByRefs.bind(inner),
@@ -76,254 +120,357 @@ const catalogFactory = createServiceFactory({
   },
 });
 
-describe.each(databases.eachSupportedId())('compliance backend on %s', databaseId => {
-  async function start(options: { permissions?: any; extraFeatures?: any[] } = {}) {
-    const knex = await databases.init(databaseId);
-    const scheduler = mockServices.scheduler() as MockScheduler;
-    const backend = await startTestBackend({
-      features: [
-        compliancePlugin,
-        catalogFactory,
-        scheduler.factory({ skipTaskRunOnStartup: true }),
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            compliance: {
-              waivers: [{ entityRef: 'component:default/orphan', controlId: 'CAT-04', reason: 'prototype', expiresAt: '2099-01-01' }],
-            },
-          },
-        }),
-        ...(options.permissions ? [options.permissions] : []),
-        ...(options.extraFeatures ?? []),
-      ],
-    });
-    const cycle = async () => {
-      await scheduler.triggerTask('compliance:collect:catalog');
-      await scheduler.triggerTask('compliance:evaluate');
-    };
-    return { backend, knex, cycle, scheduler };
-  }
-
-  const counts = async (knex: any) => {
-    const out: Record<string, number> = {};
-    for (const t of ['compliance_facts', 'compliance_fact_history', 'compliance_results', 'compliance_status_changes', 'compliance_history', 'compliance_framework_scores']) {
-      out[t] = Number((await knex(t).count({ n: '*' }).first()).n);
-    }
-    return out;
-  };
-
-  it('collects, evaluates and serves an entity summary and its results over HTTP', async () => {
-    const { backend, cycle } = await start();
-    await cycle();
-    const summary = await request(backend.server)
-      .get('/api/compliance/entities/component/default/payments-api')
-      .set('Authorization', mockCredentials.user.header());
-    expect(summary.status).toBe(200);
-    expect(summary.body).toMatchObject({
-      entityRef: 'component:default/payments-api',
-      score: 100,
-      coverage: 1,
-      level: { id: 'gold', title: 'Gold' },
-      counts: { pass: 7, fail: 0 },
-    });
-    expect(Object.keys(summary.body.frameworks)).toEqual(['iso27001', 'soc2']);
-    expect(summary.body.collectedAt.catalog).toEqual(expect.any(String));
-
-    const orphan = await request(backend.server)
-      .get('/api/compliance/entities/component/default/orphan/results')
-      .set('Authorization', mockCredentials.user.header());
-    expect(orphan.status).toBe(200);
-    const byId = Object.fromEntries(orphan.body.items.map((r: any) => [r.controlId, r]));
-    expect(byId['CAT-01']).toMatchObject({ status: 'warn', reason: 'The owner is a user or does not resolve to a catalog entity' });
-    expect(byId['CAT-01'].evidence.map((e: any) => e.factId)).toEqual(['catalog.owner.exists', 'catalog.owner.kind', 'catalog.owner.ref']);
-    expect(byId['CAT-02']).toMatchObject({ status: 'warn' });
-    expect(byId['CAT-04']).toMatchObject({ status: 'waived', reason: expect.stringContaining('prototype') });
-    expect(byId['CAT-06']).toMatchObject({ status: 'not_applicable' });
-    expect(byId['CAT-01'].control).toMatchObject({ title: 'Owner set and is an existing group', remediation: { text: expect.any(String) } });
-
-    const history = await request(backend.server)
-      .get('/api/compliance/entities/component/default/orphan/history?days=30')
-      .set('Authorization', mockCredentials.user.header());
-    expect(history.body.points).toHaveLength(1);
-    // A first evaluation is not a change: the ledger starts empty.
-    expect(history.body.changes).toEqual([]);
-
-    const status = await request(backend.server)
-      .get('/api/compliance/status')
-      .set('Authorization', mockCredentials.user.header());
-    expect(status.body.collectors[0]).toMatchObject({ collectorId: 'catalog', running: false, lastRun: { status: 'succeeded', entitiesProcessed: 4 } });
-    expect(status.body.entities).toBe(4);
-    await backend.stop();
-  });
-
-  it('writes no new result, score or ledger rows when a cycle runs over unchanged data', async () => {
-    const { backend, cycle, knex } = await start();
-    await cycle();
-    const before = await counts(knex);
-    expect(before.compliance_results).toBe(28);
-    await cycle();
-    expect(await counts(knex)).toEqual(before);
-    await backend.stop();
-  });
-
-  it('serves the overview with owner filter including child groups', async () => {
-    const { backend, cycle } = await start();
-    await cycle();
-    const res = await request(backend.server)
-      .get('/api/compliance/overview?owner=group:default/commerce&sort=name&order=asc')
-      .set('Authorization', mockCredentials.user.header());
-    expect(res.status).toBe(200);
-    expect(res.body.items.map((i: any) => i.name)).toEqual(['payments', 'payments-api', 'secret-project']);
-    expect(res.body.totalCount).toBe(3);
-    expect(res.body.topFailingControls[0]).toMatchObject({ controlId: expect.any(String), title: expect.any(String) });
-    await backend.stop();
-  });
-
-  it('answers 400 for a malformed entity ref or query and 404 for an unknown entity', async () => {
-    const { backend, cycle } = await start();
-    await cycle();
-    const bad = await request(backend.server)
-      .get('/api/compliance/entities/component/default/bad..name')
-      .set('Authorization', mockCredentials.user.header());
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/Invalid entity reference: name/);
-    const badQuery = await request(backend.server)
-      .get('/api/compliance/overview?pageSize=100000&sort=popularity')
-      .set('Authorization', mockCredentials.user.header());
-    expect(badQuery.status).toBe(400);
-    expect(badQuery.body.error.message).toMatch(/sort/);
-    expect(badQuery.body.error.message).toMatch(/pageSize/);
-    const missing = await request(backend.server)
-      .get('/api/compliance/entities/component/default/nope')
-      .set('Authorization', mockCredentials.user.header());
-    expect(missing.status).toBe(404);
-    await backend.stop();
-  });
-
-  it('gives a user no compliance data for entities the catalog hides from them', async () => {
-    const permissions = mockServices.permissions.mock({
-      authorize: async reqs => reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
-      authorizeConditional: async reqs =>
-        reqs.map(() => ({
-          result: AuthorizeResult.CONDITIONAL,
-          pluginId: 'catalog',
-          resourceType: 'catalog-entity',
-          conditions: { rule: 'IS_ENTITY_OWNER', resourceType: 'catalog-entity', params: { claims: [] } },
-        })) as any,
-    });
-    const { backend, cycle } = await start({ permissions: permissions.factory });
-    await cycle();
-    const direct = await request(backend.server)
-      .get('/api/compliance/entities/component/default/secret-project')
-      .set('Authorization', mockCredentials.user.header(OUTSIDER));
-    expect(direct.status).toBe(404);
-    const overview = await request(backend.server)
-      .get('/api/compliance/overview?sort=name')
-      .set('Authorization', mockCredentials.user.header(OUTSIDER));
-    expect(overview.body.items.map((i: any) => i.name)).not.toContain('secret-project');
-    expect(overview.body.totalCount).toBe(3);
-    const insider = await request(backend.server)
-      .get('/api/compliance/entities/component/default/secret-project')
-      .set('Authorization', mockCredentials.user.header());
-    expect(insider.status).toBe(200);
-    await backend.stop();
-  });
-
-  it('answers 403 when the permission policy denies compliance reports or refresh', async () => {
-    const { backend } = await start({ permissions: mockServices.permissions.factory({ result: AuthorizeResult.DENY }) });
-    const res = await request(backend.server)
-      .get('/api/compliance/overview')
-      .set('Authorization', mockCredentials.user.header());
-    expect(res.status).toBe(403);
-    const refresh = await request(backend.server)
-      .post('/api/compliance/entities/component/default/payments-api/refresh')
-      .set('Authorization', mockCredentials.user.header());
-    expect(refresh.status).toBe(403);
-    await backend.stop();
-  });
-
-  it('refreshes one entity on request and requires authentication', async () => {
-    const { backend } = await start();
-    const anonymous = await request(backend.server)
-      .get('/api/compliance/overview')
-      .set('Authorization', mockCredentials.none.header());
-    expect(anonymous.status).toBe(401);
-    const health = await request(backend.server)
-      .get('/api/compliance/health')
-      .set('Authorization', mockCredentials.none.header());
-    expect(health.status).toBe(200);
-    const res = await request(backend.server)
-      .post('/api/compliance/entities/component/default/payments-api/refresh')
-      .set('Authorization', mockCredentials.user.header());
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ score: 100, level: { id: 'gold' } });
-    await backend.stop();
-  });
-
-  it('runs collectors and controls contributed by modules; a failing collector yields unknown, not fail', async () => {
-    let fail = false;
-    let orphanClean = false;
-    const module = createBackendModule({
-      pluginId: 'compliance',
-      moduleId: 'test',
-      register(env) {
-        env.registerInit({
-          deps: { collectors: complianceCollectorsExtensionPoint, controls: complianceControlsExtensionPoint },
-          async init({ collectors, controls }) {
-            collectors.addCollector({
-              id: 'scanner',
-              facts: [{ id: 'scanner.clean', type: 'boolean', description: 'no findings' }],
-              filter: e => e.kind === 'Component',
-              async collect(batch) {
-                if (fail) throw new Error('scanner API unavailable');
-                return batch.map(e => ({ entityRef: `component:default/${e.metadata.name}`, factId: 'scanner.clean', value: e.metadata.name === 'payments-api' || orphanClean }));
+describe.each(databases.eachSupportedId())(
+  'compliance backend on %s',
+  databaseId => {
+    async function start(
+      options: { permissions?: any; extraFeatures?: any[] } = {},
+    ) {
+      const knex = await databases.init(databaseId);
+      const scheduler = mockServices.scheduler() as MockScheduler;
+      const backend = await startTestBackend({
+        features: [
+          compliancePlugin,
+          catalogFactory,
+          scheduler.factory({ skipTaskRunOnStartup: true }),
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              compliance: {
+                waivers: [
+                  {
+                    entityRef: 'component:default/orphan',
+                    controlId: 'CAT-04',
+                    reason: 'prototype',
+                    expiresAt: '2099-01-01',
+                  },
+                ],
               },
-            });
-            controls.addControls({
-              id: 'SCAN-01',
-              title: 'No scanner findings',
-              description: '',
-              category: 'security',
-              severity: 'critical',
-              rule: { pass: { fact: 'scanner.clean', operator: 'equal', value: true } },
-            });
-          },
-        });
-      },
+            },
+          }),
+          ...(options.permissions ? [options.permissions] : []),
+          ...(options.extraFeatures ?? []),
+        ],
+      });
+      const cycle = async () => {
+        await scheduler.triggerTask('compliance:collect:catalog');
+        await scheduler.triggerTask('compliance:evaluate');
+      };
+      return { backend, knex, cycle, scheduler };
+    }
+
+    const counts = async (knex: any) => {
+      const out: Record<string, number> = {};
+      for (const t of [
+        'compliance_facts',
+        'compliance_fact_history',
+        'compliance_results',
+        'compliance_status_changes',
+        'compliance_history',
+        'compliance_framework_scores',
+      ]) {
+        out[t] = Number((await knex(t).count({ n: '*' }).first()).n);
+      }
+      return out;
+    };
+
+    it('collects, evaluates and serves an entity summary and its results over HTTP', async () => {
+      const { backend, cycle } = await start();
+      await cycle();
+      const summary = await request(backend.server)
+        .get('/api/compliance/entities/component/default/payments-api')
+        .set('Authorization', mockCredentials.user.header());
+      expect(summary.status).toBe(200);
+      expect(summary.body).toMatchObject({
+        entityRef: 'component:default/payments-api',
+        score: 100,
+        coverage: 1,
+        level: { id: 'gold', title: 'Gold' },
+        counts: { pass: 7, fail: 0 },
+      });
+      expect(Object.keys(summary.body.frameworks)).toEqual([
+        'iso27001',
+        'soc2',
+      ]);
+      expect(summary.body.collectedAt.catalog).toEqual(expect.any(String));
+
+      const orphan = await request(backend.server)
+        .get('/api/compliance/entities/component/default/orphan/results')
+        .set('Authorization', mockCredentials.user.header());
+      expect(orphan.status).toBe(200);
+      const byId = Object.fromEntries(
+        orphan.body.items.map((r: any) => [r.controlId, r]),
+      );
+      expect(byId['CAT-01']).toMatchObject({
+        status: 'warn',
+        reason: 'The owner is a user or does not resolve to a catalog entity',
+      });
+      expect(byId['CAT-01'].evidence.map((e: any) => e.factId)).toEqual([
+        'catalog.owner.exists',
+        'catalog.owner.kind',
+        'catalog.owner.ref',
+      ]);
+      expect(byId['CAT-02']).toMatchObject({ status: 'warn' });
+      expect(byId['CAT-04']).toMatchObject({
+        status: 'waived',
+        reason: expect.stringContaining('prototype'),
+      });
+      expect(byId['CAT-06']).toMatchObject({ status: 'not_applicable' });
+      expect(byId['CAT-01'].control).toMatchObject({
+        title: 'Owner set and is an existing group',
+        remediation: { text: expect.any(String) },
+      });
+
+      const history = await request(backend.server)
+        .get(
+          '/api/compliance/entities/component/default/orphan/history?days=30',
+        )
+        .set('Authorization', mockCredentials.user.header());
+      expect(history.body.points).toHaveLength(1);
+      // A first evaluation is not a change: the ledger starts empty.
+      expect(history.body.changes).toEqual([]);
+
+      const status = await request(backend.server)
+        .get('/api/compliance/status')
+        .set('Authorization', mockCredentials.user.header());
+      expect(status.body.collectors[0]).toMatchObject({
+        collectorId: 'catalog',
+        running: false,
+        lastRun: { status: 'succeeded', entitiesProcessed: 4 },
+      });
+      expect(status.body.entities).toBe(4);
+      await backend.stop();
     });
-    const { backend, scheduler } = await start({ extraFeatures: [module] });
-    await scheduler.triggerTask('compliance:collect:catalog');
-    await scheduler.triggerTask('compliance:collect:scanner');
-    await scheduler.triggerTask('compliance:evaluate');
-    const get = async (name: string) =>
-      (await request(backend.server).get(`/api/compliance/entities/component/default/${name}/results`).set('Authorization', mockCredentials.user.header())).body.items.find((r: any) => r.controlId === 'SCAN-01');
-    expect((await get('payments-api')).status).toBe('pass');
-    expect((await get('orphan')).status).toBe('fail');
 
-    orphanClean = true;
-    await scheduler.triggerTask('compliance:collect:scanner');
-    await scheduler.triggerTask('compliance:evaluate');
-    expect((await get('orphan')).status).toBe('pass');
-    const ledger = await request(backend.server)
-      .get('/api/compliance/entities/component/default/orphan/history')
-      .set('Authorization', mockCredentials.user.header());
-    expect(ledger.body.changes).toEqual([
-      expect.objectContaining({ controlId: 'SCAN-01', from: 'fail', to: 'pass', cause: 'data' }),
-      // Before the scanner first ran, the control was unknown (not collected).
-      expect.objectContaining({ controlId: 'SCAN-01', from: 'unknown', to: 'fail', cause: 'data' }),
-    ]);
+    it('writes no new result, score or ledger rows when a cycle runs over unchanged data', async () => {
+      const { backend, cycle, knex } = await start();
+      await cycle();
+      const before = await counts(knex);
+      expect(before.compliance_results).toBe(28);
+      await cycle();
+      expect(await counts(knex)).toEqual(before);
+      await backend.stop();
+    });
 
-    orphanClean = false;
-    await scheduler.triggerTask('compliance:collect:scanner');
-    await scheduler.triggerTask('compliance:evaluate');
-    fail = true;
-    await scheduler.triggerTask('compliance:collect:scanner');
-    await scheduler.triggerTask('compliance:evaluate');
-    // The outage keeps the last good values: no pass turns into a fail.
-    expect((await get('payments-api')).status).toBe('pass');
-    expect((await get('orphan')).status).toBe('fail');
-    const status = await request(backend.server).get('/api/compliance/status').set('Authorization', mockCredentials.user.header());
-    expect(status.body.collectors.find((c: any) => c.collectorId === 'scanner').lastRun.errors).toBeGreaterThan(0);
-    await backend.stop();
-  });
-});
+    it('serves the overview with owner filter including child groups', async () => {
+      const { backend, cycle } = await start();
+      await cycle();
+      const res = await request(backend.server)
+        .get(
+          '/api/compliance/overview?owner=group:default/commerce&sort=name&order=asc',
+        )
+        .set('Authorization', mockCredentials.user.header());
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((i: any) => i.name)).toEqual([
+        'payments',
+        'payments-api',
+        'secret-project',
+      ]);
+      expect(res.body.totalCount).toBe(3);
+      expect(res.body.topFailingControls[0]).toMatchObject({
+        controlId: expect.any(String),
+        title: expect.any(String),
+      });
+      await backend.stop();
+    });
+
+    it('answers 400 for a malformed entity ref or query and 404 for an unknown entity', async () => {
+      const { backend, cycle } = await start();
+      await cycle();
+      const bad = await request(backend.server)
+        .get('/api/compliance/entities/component/default/bad..name')
+        .set('Authorization', mockCredentials.user.header());
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/Invalid entity reference: name/);
+      const badQuery = await request(backend.server)
+        .get('/api/compliance/overview?pageSize=100000&sort=popularity')
+        .set('Authorization', mockCredentials.user.header());
+      expect(badQuery.status).toBe(400);
+      expect(badQuery.body.error.message).toMatch(/sort/);
+      expect(badQuery.body.error.message).toMatch(/pageSize/);
+      const missing = await request(backend.server)
+        .get('/api/compliance/entities/component/default/nope')
+        .set('Authorization', mockCredentials.user.header());
+      expect(missing.status).toBe(404);
+      await backend.stop();
+    });
+
+    it('gives a user no compliance data for entities the catalog hides from them', async () => {
+      const permissions = mockServices.permissions.mock({
+        authorize: async reqs =>
+          reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
+        authorizeConditional: async reqs =>
+          reqs.map(() => ({
+            result: AuthorizeResult.CONDITIONAL,
+            pluginId: 'catalog',
+            resourceType: 'catalog-entity',
+            conditions: {
+              rule: 'IS_ENTITY_OWNER',
+              resourceType: 'catalog-entity',
+              params: { claims: [] },
+            },
+          })) as any,
+      });
+      const { backend, cycle } = await start({
+        permissions: permissions.factory,
+      });
+      await cycle();
+      const direct = await request(backend.server)
+        .get('/api/compliance/entities/component/default/secret-project')
+        .set('Authorization', mockCredentials.user.header(OUTSIDER));
+      expect(direct.status).toBe(404);
+      const overview = await request(backend.server)
+        .get('/api/compliance/overview?sort=name')
+        .set('Authorization', mockCredentials.user.header(OUTSIDER));
+      expect(overview.body.items.map((i: any) => i.name)).not.toContain(
+        'secret-project',
+      );
+      expect(overview.body.totalCount).toBe(3);
+      const insider = await request(backend.server)
+        .get('/api/compliance/entities/component/default/secret-project')
+        .set('Authorization', mockCredentials.user.header());
+      expect(insider.status).toBe(200);
+      await backend.stop();
+    });
+
+    it('answers 403 when the permission policy denies compliance reports or refresh', async () => {
+      const { backend } = await start({
+        permissions: mockServices.permissions.factory({
+          result: AuthorizeResult.DENY,
+        }),
+      });
+      const res = await request(backend.server)
+        .get('/api/compliance/overview')
+        .set('Authorization', mockCredentials.user.header());
+      expect(res.status).toBe(403);
+      const refresh = await request(backend.server)
+        .post('/api/compliance/entities/component/default/payments-api/refresh')
+        .set('Authorization', mockCredentials.user.header());
+      expect(refresh.status).toBe(403);
+      await backend.stop();
+    });
+
+    it('refreshes one entity on request and requires authentication', async () => {
+      const { backend } = await start();
+      const anonymous = await request(backend.server)
+        .get('/api/compliance/overview')
+        .set('Authorization', mockCredentials.none.header());
+      expect(anonymous.status).toBe(401);
+      const health = await request(backend.server)
+        .get('/api/compliance/health')
+        .set('Authorization', mockCredentials.none.header());
+      expect(health.status).toBe(200);
+      const res = await request(backend.server)
+        .post('/api/compliance/entities/component/default/payments-api/refresh')
+        .set('Authorization', mockCredentials.user.header());
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ score: 100, level: { id: 'gold' } });
+      await backend.stop();
+    });
+
+    it('runs collectors and controls contributed by modules; a failing collector yields unknown, not fail', async () => {
+      let fail = false;
+      let orphanClean = false;
+      const module = createBackendModule({
+        pluginId: 'compliance',
+        moduleId: 'test',
+        register(env) {
+          env.registerInit({
+            deps: {
+              collectors: complianceCollectorsExtensionPoint,
+              controls: complianceControlsExtensionPoint,
+            },
+            async init({ collectors, controls }) {
+              collectors.addCollector({
+                id: 'scanner',
+                facts: [
+                  {
+                    id: 'scanner.clean',
+                    type: 'boolean',
+                    description: 'no findings',
+                  },
+                ],
+                filter: e => e.kind === 'Component',
+                async collect(batch) {
+                  if (fail) throw new Error('scanner API unavailable');
+                  return batch.map(e => ({
+                    entityRef: `component:default/${e.metadata.name}`,
+                    factId: 'scanner.clean',
+                    value: e.metadata.name === 'payments-api' || orphanClean,
+                  }));
+                },
+              });
+              controls.addControls({
+                id: 'SCAN-01',
+                title: 'No scanner findings',
+                description: '',
+                category: 'security',
+                severity: 'critical',
+                rule: {
+                  pass: {
+                    fact: 'scanner.clean',
+                    operator: 'equal',
+                    value: true,
+                  },
+                },
+              });
+            },
+          });
+        },
+      });
+      const { backend, scheduler } = await start({ extraFeatures: [module] });
+      await scheduler.triggerTask('compliance:collect:catalog');
+      await scheduler.triggerTask('compliance:collect:scanner');
+      await scheduler.triggerTask('compliance:evaluate');
+      const get = async (name: string) =>
+        (
+          await request(backend.server)
+            .get(`/api/compliance/entities/component/default/${name}/results`)
+            .set('Authorization', mockCredentials.user.header())
+        ).body.items.find((r: any) => r.controlId === 'SCAN-01');
+      expect((await get('payments-api')).status).toBe('pass');
+      expect((await get('orphan')).status).toBe('fail');
+
+      orphanClean = true;
+      await scheduler.triggerTask('compliance:collect:scanner');
+      await scheduler.triggerTask('compliance:evaluate');
+      expect((await get('orphan')).status).toBe('pass');
+      const ledger = await request(backend.server)
+        .get('/api/compliance/entities/component/default/orphan/history')
+        .set('Authorization', mockCredentials.user.header());
+      expect(ledger.body.changes).toEqual([
+        expect.objectContaining({
+          controlId: 'SCAN-01',
+          from: 'fail',
+          to: 'pass',
+          cause: 'data',
+        }),
+        // Before the scanner first ran, the control was unknown (not collected).
+        expect.objectContaining({
+          controlId: 'SCAN-01',
+          from: 'unknown',
+          to: 'fail',
+          cause: 'data',
+        }),
+      ]);
+
+      orphanClean = false;
+      await scheduler.triggerTask('compliance:collect:scanner');
+      await scheduler.triggerTask('compliance:evaluate');
+      fail = true;
+      await scheduler.triggerTask('compliance:collect:scanner');
+      await scheduler.triggerTask('compliance:evaluate');
+      // The outage keeps the last good values: no pass turns into a fail.
+      expect((await get('payments-api')).status).toBe('pass');
+      expect((await get('orphan')).status).toBe('fail');
+      const status = await request(backend.server)
+        .get('/api/compliance/status')
+        .set('Authorization', mockCredentials.user.header());
+      expect(
+        status.body.collectors.find((c: any) => c.collectorId === 'scanner')
+          .lastRun.errors,
+      ).toBeGreaterThan(0);
+      await backend.stop();
+    });
+  },
+);

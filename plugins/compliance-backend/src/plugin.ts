@@ -40,7 +40,9 @@ export const compliancePlugin = createBackendPlugin({
       addCollector(...items) {
         for (const c of items.flat()) {
           if (c.id === 'catalog' || collectors.some(x => x.id === c.id)) {
-            throw new Error(`A compliance collector with id "${c.id}" is already registered`);
+            throw new Error(
+              `A compliance collector with id "${c.id}" is already registered`,
+            );
           }
           collectors.push(c);
         }
@@ -90,14 +92,21 @@ export const compliancePlugin = createBackendPlugin({
         for (const level of levels) {
           const missing = level.requiredControls.filter(id => !ids.has(id));
           if (missing.length) {
-            logger.warn('Level requires controls that are not enabled; it can never be reached', {
-              level: level.id,
-              missing: missing.join(', '),
-            });
+            logger.warn(
+              'Level requires controls that are not enabled; it can never be reached',
+              {
+                level: level.id,
+                missing: missing.join(', '),
+              },
+            );
           }
         }
         const allCollectors = [
-          createCatalogCollector({ catalog, auth, onCallAnnotations: settings.catalog.onCallAnnotations }),
+          createCatalogCollector({
+            catalog,
+            auth,
+            onCallAnnotations: settings.catalog.onCallAnnotations,
+          }),
           ...collectors,
         ];
         const engine = new ComplianceEngine({
@@ -128,15 +137,23 @@ export const compliancePlugin = createBackendPlugin({
         for (const collector of allCollectors) {
           const s = settings.collectors[collector.id];
           if (s?.disabled) {
-            logger.info('Collector disabled by config', { collectorId: collector.id });
+            logger.info('Collector disabled by config', {
+              collectorId: collector.id,
+            });
             continue;
           }
           const schedule = s?.schedule ??
-            collector.defaultSchedule ?? { frequency: { minutes: 30 }, timeout: { minutes: 15 } };
+            collector.defaultSchedule ?? {
+              frequency: { minutes: 30 },
+              timeout: { minutes: 15 },
+            };
           const shards = s?.shards ?? 1;
           for (let index = 0; index < shards; index++) {
             await scheduler.scheduleTask({
-              id: shards > 1 ? `compliance:collect:${collector.id}:${index}` : `compliance:collect:${collector.id}`,
+              id:
+                shards > 1
+                  ? `compliance:collect:${collector.id}:${index}`
+                  : `compliance:collect:${collector.id}`,
               ...schedule,
               fn: async signal => {
                 await engine.collect(collector.id, {
@@ -163,7 +180,8 @@ export const compliancePlugin = createBackendPlugin({
           fn: async () => {
             const day = DateTime.utc().toISODate()!;
             const written = await store.rollUp(day);
-            if (written) logger.info('Rolled up daily history', { day, written });
+            if (written)
+              logger.info('Rolled up daily history', { day, written });
           },
         });
 
@@ -173,9 +191,15 @@ export const compliancePlugin = createBackendPlugin({
           fn: async () => {
             const now = DateTime.utc();
             const deleted = await store.applyRetention({
-              history: now.minus({ days: settings.retention.historyDays }).toISODate()!,
-              ledger: now.minus({ days: settings.retention.ledgerDays }).toJSDate(),
-              factHistory: now.minus({ days: settings.retention.factHistoryDays }).toJSDate(),
+              history: now
+                .minus({ days: settings.retention.historyDays })
+                .toISODate()!,
+              ledger: now
+                .minus({ days: settings.retention.ledgerDays })
+                .toJSDate(),
+              factHistory: now
+                .minus({ days: settings.retention.factHistoryDays })
+                .toJSDate(),
               runs: now.minus({ days: settings.retention.runDays }).toJSDate(),
             });
             logger.info('Applied retention', deleted);

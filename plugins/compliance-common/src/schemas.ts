@@ -11,7 +11,10 @@ const nameRegex = /^(?=.{1,63}$)[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/;
 export const entityRefParamsSchema = z.object({
   kind: z
     .string()
-    .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'kind must be a catalog kind such as "component"'),
+    .regex(
+      /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/,
+      'kind must be a catalog kind such as "component"',
+    ),
   namespace: z
     .string()
     .regex(nameRegex, 'namespace must be a valid catalog namespace'),
@@ -43,10 +46,21 @@ export const overviewQuerySchema = z.object({
   kind: csv.optional(),
   level: csv.optional(),
   lifecycle: csv.optional(),
-  framework: z.string().regex(/^[a-z0-9-_]+$/i).optional(),
+  framework: z
+    .string()
+    .regex(/^[a-z0-9-_]+$/i)
+    .optional(),
   search: z.string().max(200).optional(),
   sort: z
-    .enum(['score', 'coverage', 'name', 'owner', 'level', 'evaluatedAt', 'failing'])
+    .enum([
+      'score',
+      'coverage',
+      'name',
+      'owner',
+      'level',
+      'evaluatedAt',
+      'failing',
+    ])
     .default('score'),
   order: z.enum(['asc', 'desc']).default('asc'),
   page: z.coerce.number().int().min(1).default(1),
@@ -117,7 +131,10 @@ export const controlDefinitionSchema = z
   .object({
     id: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'control id must be alphanumeric with . _ -'),
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+        'control id must be alphanumeric with . _ -',
+      ),
     title: z.string().min(1),
     description: z.string().default(''),
     category: z.string().min(1),

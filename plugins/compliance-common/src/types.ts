@@ -440,7 +440,11 @@ export interface OverviewResponse {
   /** Entities per score bucket of 10 points (`0-9` .. `90-100`), plus `none`. */
   distribution: Array<{ bucket: string; count: number }>;
   /** Controls failing on the most entities of the filtered set. */
-  topFailingControls: Array<{ controlId: string; title: string; count: number }>;
+  topFailingControls: Array<{
+    controlId: string;
+    title: string;
+    count: number;
+  }>;
   /** Counts of entities per level id (`none` for no level). */
   levels: Record<string, number>;
   /** The framework the scores are restricted to, when filtered. */

@@ -53,7 +53,9 @@ export const complianceServiceRef = createServiceRef<ComplianceService>({
           ).token;
         return {
           async getSummary(entityRef, { credentials }) {
-            return client.getSummary(entityRef, { token: await tokenFor(credentials) });
+            return client.getSummary(entityRef, {
+              token: await tokenFor(credentials),
+            });
           },
           async getResults(entityRef, { credentials }) {
             const res = await client.getResults(entityRef, {
@@ -62,7 +64,9 @@ export const complianceServiceRef = createServiceRef<ComplianceService>({
             return res.items;
           },
           async refresh(entityRef, { credentials }) {
-            return client.refresh(entityRef, { token: await tokenFor(credentials) });
+            return client.refresh(entityRef, {
+              token: await tokenFor(credentials),
+            });
           },
         };
       },

@@ -45,7 +45,9 @@ export interface CollectedFact {
  */
 export interface CollectorStateStore {
   get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined>;
-  getMany<T extends JsonValue = JsonValue>(keys: string[]): Promise<Map<string, T>>;
+  getMany<T extends JsonValue = JsonValue>(
+    keys: string[],
+  ): Promise<Map<string, T>>;
   set(entries: Array<{ key: string; value: JsonValue }>): Promise<void>;
   delete(keys: string[]): Promise<void>;
 }
@@ -86,5 +88,8 @@ export interface ComplianceCollector {
   /** Which entities this collector looks at; all when absent. */
   filter?: (entity: Entity) => boolean;
   /** Collect facts for a batch of entities. */
-  collect(entities: Entity[], context: CollectorContext): Promise<CollectedFact[]>;
+  collect(
+    entities: Entity[],
+    context: CollectorContext,
+  ): Promise<CollectedFact[]>;
 }

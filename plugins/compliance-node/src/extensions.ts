@@ -8,7 +8,9 @@ import type { ComplianceCollector } from './collectors';
  * @public
  */
 export interface ComplianceCollectorsExtensionPoint {
-  addCollector(...collectors: Array<ComplianceCollector | ComplianceCollector[]>): void;
+  addCollector(
+    ...collectors: Array<ComplianceCollector | ComplianceCollector[]>
+  ): void;
 }
 
 /**
@@ -27,7 +29,9 @@ export const complianceCollectorsExtensionPoint =
  * @public
  */
 export interface ComplianceControlsExtensionPoint {
-  addControls(...controls: Array<ControlDefinition | ControlDefinition[]>): void;
+  addControls(
+    ...controls: Array<ControlDefinition | ControlDefinition[]>
+  ): void;
 }
 
 /**

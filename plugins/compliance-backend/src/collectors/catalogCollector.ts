@@ -7,7 +7,10 @@ import {
   ANNOTATION_LOCATION,
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { CollectedFact, ComplianceCollector } from 'backstage-plugin-compliance-node';
+import type {
+  CollectedFact,
+  ComplianceCollector,
+} from 'backstage-plugin-compliance-node';
 
 /** Pure: the catalog facts of one entity, given which refs exist. */
 export function catalogFactsFor(
@@ -27,32 +30,53 @@ export function catalogFactsFor(
   put('catalog.owner.kind', ownerRef ? parseEntityRef(ownerRef).kind : null);
   put('catalog.owner.exists', ownerRef ? existing.has(ownerRef) : false);
 
-  put('catalog.lifecycle', typeof spec.lifecycle === 'string' ? spec.lifecycle : null);
+  put(
+    'catalog.lifecycle',
+    typeof spec.lifecycle === 'string' ? spec.lifecycle : null,
+  );
 
   const systemRef = refOrNull(spec.system, 'system', entity.metadata.namespace);
   put('catalog.system.ref', systemRef);
   put('catalog.system.exists', systemRef ? existing.has(systemRef) : false);
 
-  put('catalog.description.length', (entity.metadata.description ?? '').trim().length);
+  put(
+    'catalog.description.length',
+    (entity.metadata.description ?? '').trim().length,
+  );
   put(
     'catalog.techdocs',
-    Boolean(annotations['backstage.io/techdocs-ref'] || annotations['backstage.io/techdocs-entity']),
+    Boolean(
+      annotations['backstage.io/techdocs-ref'] ||
+        annotations['backstage.io/techdocs-entity'],
+    ),
   );
-  put('catalog.oncall', options.onCallAnnotations.some(a => Boolean(annotations[a])));
+  put(
+    'catalog.oncall',
+    options.onCallAnnotations.some(a => Boolean(annotations[a])),
+  );
 
   let source = 'none';
   if (annotations['github.com/project-slug']) source = 'project-slug';
-  else if (annotations[ANNOTATION_SOURCE_LOCATION]?.startsWith('url:')) source = 'source-location';
-  else if (annotations[ANNOTATION_LOCATION]?.startsWith('url:')) source = 'managed-by-location';
+  else if (annotations[ANNOTATION_SOURCE_LOCATION]?.startsWith('url:'))
+    source = 'source-location';
+  else if (annotations[ANNOTATION_LOCATION]?.startsWith('url:'))
+    source = 'managed-by-location';
   put('catalog.sourceRepo.kind', source);
   return facts;
 }
 
-function refOrNull(value: unknown, defaultKind: string, namespace?: string): string | null {
+function refOrNull(
+  value: unknown,
+  defaultKind: string,
+  namespace?: string,
+): string | null {
   if (typeof value !== 'string' || !value.trim()) return null;
   try {
     return stringifyEntityRef(
-      parseEntityRef(value, { defaultKind, defaultNamespace: namespace ?? 'default' }),
+      parseEntityRef(value, {
+        defaultKind,
+        defaultNamespace: namespace ?? 'default',
+      }),
     ).toLocaleLowerCase('en-US');
   } catch {
     return null;
@@ -75,19 +99,56 @@ export function createCatalogCollector(options: {
     },
     batchSize: 200,
     facts: [
-      { id: 'catalog.owner.ref', type: 'string', description: 'The owner entity ref' },
-      { id: 'catalog.owner.kind', type: 'string', description: 'Kind of the owner (group, user)' },
-      { id: 'catalog.owner.exists', type: 'boolean', description: 'The owner exists in the catalog' },
-      { id: 'catalog.lifecycle', type: 'string', description: 'spec.lifecycle' },
-      { id: 'catalog.system.ref', type: 'string', description: 'The system entity ref' },
-      { id: 'catalog.system.exists', type: 'boolean', description: 'The system exists in the catalog' },
-      { id: 'catalog.description.length', type: 'number', description: 'Length of metadata.description' },
-      { id: 'catalog.techdocs', type: 'boolean', description: 'A TechDocs annotation is present' },
-      { id: 'catalog.oncall', type: 'boolean', description: 'An on-call annotation is present' },
+      {
+        id: 'catalog.owner.ref',
+        type: 'string',
+        description: 'The owner entity ref',
+      },
+      {
+        id: 'catalog.owner.kind',
+        type: 'string',
+        description: 'Kind of the owner (group, user)',
+      },
+      {
+        id: 'catalog.owner.exists',
+        type: 'boolean',
+        description: 'The owner exists in the catalog',
+      },
+      {
+        id: 'catalog.lifecycle',
+        type: 'string',
+        description: 'spec.lifecycle',
+      },
+      {
+        id: 'catalog.system.ref',
+        type: 'string',
+        description: 'The system entity ref',
+      },
+      {
+        id: 'catalog.system.exists',
+        type: 'boolean',
+        description: 'The system exists in the catalog',
+      },
+      {
+        id: 'catalog.description.length',
+        type: 'number',
+        description: 'Length of metadata.description',
+      },
+      {
+        id: 'catalog.techdocs',
+        type: 'boolean',
+        description: 'A TechDocs annotation is present',
+      },
+      {
+        id: 'catalog.oncall',
+        type: 'boolean',
+        description: 'An on-call annotation is present',
+      },
       {
         id: 'catalog.sourceRepo.kind',
         type: 'string',
-        description: 'How the source repository is declared: project-slug, source-location, managed-by-location, none',
+        description:
+          'How the source repository is declared: project-slug, source-location, managed-by-location, none',
       },
     ],
     async collect(entities) {
@@ -104,7 +165,10 @@ export function createCatalogCollector(options: {
         const credentials = await options.auth.getOwnServiceCredentials();
         const list = [...refs];
         const { items } = await options.catalog.getEntitiesByRefs(
-          { entityRefs: list, fields: ['kind', 'metadata.name', 'metadata.namespace'] },
+          {
+            entityRefs: list,
+            fields: ['kind', 'metadata.name', 'metadata.namespace'],
+          },
           { credentials },
         );
         items.forEach((item, i) => {
@@ -112,7 +176,9 @@ export function createCatalogCollector(options: {
         });
       }
       return entities.flatMap(e =>
-        catalogFactsFor(e, existing, { onCallAnnotations: options.onCallAnnotations }),
+        catalogFactsFor(e, existing, {
+          onCallAnnotations: options.onCallAnnotations,
+        }),
       );
     },
   };

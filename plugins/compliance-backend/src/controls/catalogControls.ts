@@ -1,6 +1,10 @@
-import type { ComplianceLevel, ControlDefinition } from 'backstage-plugin-compliance-common';
+import type {
+  ComplianceLevel,
+  ControlDefinition,
+} from 'backstage-plugin-compliance-common';
 
-const DOCS = 'https://backstage.io/docs/features/software-catalog/descriptor-format';
+const DOCS =
+  'https://backstage.io/docs/features/software-catalog/descriptor-format';
 
 /**
  * The built-in catalog controls (CAT-01..07). They need no credentials: the
@@ -41,17 +45,25 @@ export function catalogControls(options: {
     {
       id: 'CAT-02',
       title: 'Lifecycle set',
-      description: `spec.lifecycle is one of: ${options.lifecycles.join(', ')}.`,
+      description: `spec.lifecycle is one of: ${options.lifecycles.join(
+        ', ',
+      )}.`,
       category: 'ownership',
       severity: 'medium',
       applicability: { kinds: ['component', 'api', 'resource'] },
       rule: {
-        pass: { fact: 'catalog.lifecycle', operator: 'in', value: options.lifecycles },
+        pass: {
+          fact: 'catalog.lifecycle',
+          operator: 'in',
+          value: options.lifecycles,
+        },
         warn: { fact: 'catalog.lifecycle', operator: 'exists' },
       },
       messages: {
         pass: 'Lifecycle is set to an accepted value',
-        warn: `Lifecycle is set but not one of ${options.lifecycles.join(', ')}`,
+        warn: `Lifecycle is set but not one of ${options.lifecycles.join(
+          ', ',
+        )}`,
         fail: 'No lifecycle is set',
       },
       frameworks: { soc2: ['CC2.1', 'CC3.2'], iso27001: ['A.5.9'] },
@@ -94,7 +106,11 @@ export function catalogControls(options: {
           operator: 'greaterThanInclusive',
           value: options.minDescriptionLength,
         },
-        warn: { fact: 'catalog.description.length', operator: 'greaterThan', value: 0 },
+        warn: {
+          fact: 'catalog.description.length',
+          operator: 'greaterThan',
+          value: 0,
+        },
       },
       messages: {
         pass: 'Has a description',
@@ -115,8 +131,13 @@ export function catalogControls(options: {
       category: 'documentation',
       severity: 'medium',
       applicability: { kinds: ['component', 'api', 'system'] },
-      rule: { pass: { fact: 'catalog.techdocs', operator: 'equal', value: true } },
-      messages: { pass: 'TechDocs are configured', fail: 'No TechDocs annotation' },
+      rule: {
+        pass: { fact: 'catalog.techdocs', operator: 'equal', value: true },
+      },
+      messages: {
+        pass: 'TechDocs are configured',
+        fail: 'No TechDocs annotation',
+      },
       frameworks: { soc2: ['CC2.2'], iso27001: ['A.5.37'] },
       remediation: {
         text: 'Add `backstage.io/techdocs-ref: dir:.` and an mkdocs.yml next to catalog-info.yaml.',
@@ -131,9 +152,17 @@ export function catalogControls(options: {
       category: 'operations',
       severity: 'high',
       applicability: { kinds: ['component'], lifecycles: ['production'] },
-      rule: { pass: { fact: 'catalog.oncall', operator: 'equal', value: true } },
-      messages: { pass: 'On-call routing is declared', fail: 'No on-call annotation' },
-      frameworks: { soc2: ['CC7.3', 'CC7.4', 'A1.2'], iso27001: ['A.5.24', 'A.5.26', 'A.6.8'] },
+      rule: {
+        pass: { fact: 'catalog.oncall', operator: 'equal', value: true },
+      },
+      messages: {
+        pass: 'On-call routing is declared',
+        fail: 'No on-call annotation',
+      },
+      frameworks: {
+        soc2: ['CC7.3', 'CC7.4', 'A1.2'],
+        iso27001: ['A.5.24', 'A.5.26', 'A.6.8'],
+      },
       remediation: {
         text: 'Add `pagerduty.com/service-id` (or `opsgenie.com/team`) to metadata.annotations.',
         url: 'https://backstage.io/docs/features/software-catalog/well-known-annotations',
@@ -153,7 +182,11 @@ export function catalogControls(options: {
           operator: 'in',
           value: ['project-slug', 'source-location'],
         },
-        warn: { fact: 'catalog.sourceRepo.kind', operator: 'equal', value: 'managed-by-location' },
+        warn: {
+          fact: 'catalog.sourceRepo.kind',
+          operator: 'equal',
+          value: 'managed-by-location',
+        },
       },
       messages: {
         pass: 'The source repository is declared',
@@ -172,6 +205,14 @@ export function catalogControls(options: {
 /** Default levels over the catalog controls. */
 export const defaultLevels: ComplianceLevel[] = [
   { id: 'bronze', title: 'Bronze', requiredControls: ['CAT-01'] },
-  { id: 'silver', title: 'Silver', requiredControls: ['CAT-02', 'CAT-04', 'CAT-07'] },
-  { id: 'gold', title: 'Gold', requiredControls: ['CAT-03', 'CAT-05', 'CAT-06'] },
+  {
+    id: 'silver',
+    title: 'Silver',
+    requiredControls: ['CAT-02', 'CAT-04', 'CAT-07'],
+  },
+  {
+    id: 'gold',
+    title: 'Gold',
+    requiredControls: ['CAT-03', 'CAT-05', 'CAT-06'],
+  },
 ];

@@ -73,7 +73,9 @@ export interface OverviewFilter extends Omit<OverviewQuery, 'owner'> {
 export type OverviewRow = EntityComplianceSummary;
 
 /** A collector or evaluation run. */
-export type RunRecord = NonNullable<CollectorStatus['lastRun']> & { id: string };
+export type RunRecord = NonNullable<CollectorStatus['lastRun']> & {
+  id: string;
+};
 
 /**
  * All persistence of the compliance backend.
@@ -83,11 +85,19 @@ export interface ComplianceStore {
   upsertEntities(entities: EntitySnapshot[], now: Date): Promise<string[]>;
   /** Removes entities (and their data) that are not in `keep`. Returns the removed count. */
   deleteEntitiesNotIn(keep: Set<string>): Promise<number>;
-  getEntitySnapshots(entityRefs: string[]): Promise<Map<string, EntitySnapshot>>;
+  getEntitySnapshots(
+    entityRefs: string[],
+  ): Promise<Map<string, EntitySnapshot>>;
 
   /** Writes only facts that changed, records their history, marks entities dirty. */
-  writeFacts(collectorId: string, facts: FactWrite[]): Promise<{ written: number }>;
-  getFacts(entityRefs: string[], prefix?: string): Promise<Map<string, StoredFact[]>>;
+  writeFacts(
+    collectorId: string,
+    facts: FactWrite[],
+  ): Promise<{ written: number }>;
+  getFacts(
+    entityRefs: string[],
+    prefix?: string,
+  ): Promise<Map<string, StoredFact[]>>;
 
   markAllDirty(): Promise<void>;
   /** Up to `limit` dirty entity refs, ordered by ref, after `after`. */
@@ -95,10 +105,18 @@ export interface ComplianceStore {
   getResults(entityRefs: string[]): Promise<Map<string, ControlResult[]>>;
   getInputsHashes(entityRefs: string[]): Promise<Map<string, string | null>>;
   /** Persists evaluations and clears the dirty flag of entities not changed since `startedAt`. */
-  saveEvaluations(writes: EntityEvaluationWrite[], evaluatedRefs: string[], startedAt: Date, now: Date): Promise<{ rowsWritten: number }>;
+  saveEvaluations(
+    writes: EntityEvaluationWrite[],
+    evaluatedRefs: string[],
+    startedAt: Date,
+    now: Date,
+  ): Promise<{ rowsWritten: number }>;
 
   getSummary(entityRef: string): Promise<EntityComplianceSummary | undefined>;
-  getHistory(entityRef: string, since: string): Promise<{ points: HistoryPoint[]; changes: StatusChange[] }>;
+  getHistory(
+    entityRef: string,
+    since: string,
+  ): Promise<{ points: HistoryPoint[]; changes: StatusChange[] }>;
   getOverview(filter: OverviewFilter): Promise<{
     items: OverviewRow[];
     totalCount: number;
@@ -111,14 +129,36 @@ export interface ComplianceStore {
   /** Writes today's history row for every entity that lacks one. */
   rollUp(day: string): Promise<number>;
   /** Deletes history, ledger, fact history and runs older than the cut-offs. */
-  applyRetention(cutoffs: { history: string; ledger: Date; factHistory: Date; runs: Date }): Promise<Record<string, number>>;
+  applyRetention(cutoffs: {
+    history: string;
+    ledger: Date;
+    factHistory: Date;
+    runs: Date;
+  }): Promise<Record<string, number>>;
 
   startRun(collectorId: string, now: Date): Promise<string>;
-  finishRun(id: string, data: { status: 'succeeded' | 'failed'; entitiesProcessed: number; factsWritten: number; errors: number; message?: string }, now: Date): Promise<void>;
+  finishRun(
+    id: string,
+    data: {
+      status: 'succeeded' | 'failed';
+      entitiesProcessed: number;
+      factsWritten: number;
+      errors: number;
+      message?: string;
+    },
+    now: Date,
+  ): Promise<void>;
   getLatestRuns(): Promise<Map<string, RunRecord>>;
 
-  getState(collectorId: string, keys: string[]): Promise<Map<string, JsonValue>>;
-  setState(collectorId: string, entries: Array<{ key: string; value: JsonValue }>, now: Date): Promise<void>;
+  getState(
+    collectorId: string,
+    keys: string[],
+  ): Promise<Map<string, JsonValue>>;
+  setState(
+    collectorId: string,
+    entries: Array<{ key: string; value: JsonValue }>,
+    now: Date,
+  ): Promise<void>;
   deleteState(collectorId: string, keys: string[]): Promise<void>;
 }
 

@@ -30,7 +30,10 @@ const migrationsDir = resolvePackagePath(
 );
 
 /** Unknown reasons that keep the last good value for evaluation. */
-const TRANSIENT_REASONS: ReadonlySet<string> = new Set(['rate_limited', 'error']);
+const TRANSIENT_REASONS: ReadonlySet<string> = new Set([
+  'rate_limited',
+  'error',
+]);
 const CHUNK = 400;
 
 type Timestamp = Date | string | number;
@@ -131,7 +134,9 @@ function toIso(value: Timestamp | null | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'number') return new Date(value).toISOString();
-  const d = new Date(/^\d+$/.test(value) ? Number(value) : value.replace(' ', 'T'));
+  const d = new Date(
+    /^\d+$/.test(value) ? Number(value) : value.replace(' ', 'T'),
+  );
   return Number.isNaN(d.getTime()) ? value : d.toISOString();
 }
 
@@ -146,7 +151,8 @@ function parse<T>(text: string | null | undefined, fallback: T): T {
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size));
   return out;
 }
 
@@ -190,7 +196,10 @@ export class DatabaseComplianceStore implements ComplianceStore {
     this.#writeChunk = client.includes('sqlite') ? 50 : 500;
   }
 
-  async upsertEntities(entities: EntitySnapshot[], now: Date): Promise<string[]> {
+  async upsertEntities(
+    entities: EntitySnapshot[],
+    now: Date,
+  ): Promise<string[]> {
     if (entities.length === 0) return [];
     const rows = entities.map(e => {
       const json = JSON.stringify(e);
@@ -198,11 +207,10 @@ export class DatabaseComplianceStore implements ComplianceStore {
     });
     const existing = new Map<string, string>();
     for (const part of chunks(rows.map(r => r.e.entityRef))) {
-      const found: Array<{ entity_ref: string; entity_hash: string }> = await this.#db(
-        'compliance_entities',
-      )
-        .whereIn('entity_ref', part)
-        .select('entity_ref', 'entity_hash');
+      const found: Array<{ entity_ref: string; entity_hash: string }> =
+        await this.#db('compliance_entities')
+          .whereIn('entity_ref', part)
+          .select('entity_ref', 'entity_hash');
       found.forEach(f => existing.set(f.entity_ref, f.entity_hash));
     }
     const changed = rows.filter(r => existing.get(r.e.entityRef) !== r.hash);
@@ -247,9 +255,9 @@ export class DatabaseComplianceStore implements ComplianceStore {
   }
 
   async deleteEntitiesNotIn(keep: Set<string>): Promise<number> {
-    const all: Array<{ entity_ref: string }> = await this.#db('compliance_entities').select(
-      'entity_ref',
-    );
+    const all: Array<{ entity_ref: string }> = await this.#db(
+      'compliance_entities',
+    ).select('entity_ref');
     const gone = all.map(r => r.entity_ref).filter(ref => !keep.has(ref));
     for (const part of chunks(gone)) {
       await this.#db.transaction(async tx => {
@@ -266,23 +274,30 @@ export class DatabaseComplianceStore implements ComplianceStore {
     return gone.length;
   }
 
-  async getEntitySnapshots(entityRefs: string[]): Promise<Map<string, EntitySnapshot>> {
+  async getEntitySnapshots(
+    entityRefs: string[],
+  ): Promise<Map<string, EntitySnapshot>> {
     const out = new Map<string, EntitySnapshot>();
     for (const part of chunks(entityRefs)) {
-      const rows: Array<{ entity_ref: string; entity_json: string }> = await this.#db(
-        'compliance_entities',
-      )
-        .whereIn('entity_ref', part)
-        .select('entity_ref', 'entity_json');
+      const rows: Array<{ entity_ref: string; entity_json: string }> =
+        await this.#db('compliance_entities')
+          .whereIn('entity_ref', part)
+          .select('entity_ref', 'entity_json');
       for (const r of rows) {
-        const snapshot = parse<EntitySnapshot | undefined>(r.entity_json, undefined);
+        const snapshot = parse<EntitySnapshot | undefined>(
+          r.entity_json,
+          undefined,
+        );
         if (snapshot) out.set(r.entity_ref, snapshot);
       }
     }
     return out;
   }
 
-  async writeFacts(collectorId: string, facts: FactWrite[]): Promise<{ written: number }> {
+  async writeFacts(
+    collectorId: string,
+    facts: FactWrite[],
+  ): Promise<{ written: number }> {
     if (facts.length === 0) return { written: 0 };
     const keyOf = (ref: string, id: string) => `${ref}\u0000${id}`;
     const existing = new Map<string, FactRow>();
@@ -309,7 +324,11 @@ export class DatabaseComplianceStore implements ComplianceStore {
         value = JSON.stringify(fact.value ?? null);
         lastGood = value;
         lastGoodAt = fact.observedAt;
-      } else if (prev && TRANSIENT_REASONS.has(fact.unknownReason!) && prev.last_good_value !== null) {
+      } else if (
+        prev &&
+        TRANSIENT_REASONS.has(fact.unknownReason!) &&
+        prev.last_good_value !== null
+      ) {
         // A transient failure never replaces a good value: keep it, note the failure.
         value = prev.last_good_value;
         lastGood = prev.last_good_value;
@@ -320,8 +339,14 @@ export class DatabaseComplianceStore implements ComplianceStore {
         lastGoodAt = prev?.last_good_observed_at ?? null;
       }
       if (!unknown) reason = null;
-      const valueHash = hashOf([value, reason, unknown ? null : fact.evidence?.url ?? null]);
-      const evidence = fact.evidence ? JSON.stringify(fact.evidence) : prev?.evidence ?? null;
+      const valueHash = hashOf([
+        value,
+        reason,
+        unknown ? null : fact.evidence?.url ?? null,
+      ]);
+      const evidence = fact.evidence
+        ? JSON.stringify(fact.evidence)
+        : prev?.evidence ?? null;
       const changed = !prev || prev.value_hash !== valueHash;
       const messageChanged = (prev?.message ?? null) !== (fact.message ?? null);
       if (!changed && !messageChanged) continue;
@@ -370,11 +395,15 @@ export class DatabaseComplianceStore implements ComplianceStore {
     return { written: upserts.length + history.length };
   }
 
-  async getFacts(entityRefs: string[], prefix?: string): Promise<Map<string, StoredFact[]>> {
+  async getFacts(
+    entityRefs: string[],
+    prefix?: string,
+  ): Promise<Map<string, StoredFact[]>> {
     const out = new Map<string, StoredFact[]>();
     for (const part of chunks(entityRefs)) {
       let q = this.#db<FactRow>('compliance_facts').whereIn('entity_ref', part);
-      if (prefix) q = q.where('fact_id', 'like', `${prefix.replace(/[%_]/g, '')}%`);
+      if (prefix)
+        q = q.where('fact_id', 'like', `${prefix.replace(/[%_]/g, '')}%`);
       const rows: FactRow[] = await q.orderBy('fact_id');
       for (const r of rows) {
         const list = out.get(r.entity_ref) ?? [];
@@ -384,7 +413,9 @@ export class DatabaseComplianceStore implements ComplianceStore {
           factId: r.fact_id,
           collectorId: r.collector_id,
           value: known ? parse<JsonValue>(r.value, null) : null,
-          ...(r.unknown_reason ? { unknownReason: r.unknown_reason as UnknownReason } : {}),
+          ...(r.unknown_reason
+            ? { unknownReason: r.unknown_reason as UnknownReason }
+            : {}),
           ...(r.message ? { message: r.message } : {}),
           observedAt: toIso(r.observed_at),
           ...(r.last_good_observed_at
@@ -414,7 +445,9 @@ export class DatabaseComplianceStore implements ComplianceStore {
     return rows.map(r => r.entity_ref);
   }
 
-  async getResults(entityRefs: string[]): Promise<Map<string, ControlResult[]>> {
+  async getResults(
+    entityRefs: string[],
+  ): Promise<Map<string, ControlResult[]>> {
     const out = new Map<string, ControlResult[]>();
     for (const part of chunks(entityRefs)) {
       const rows: ResultRow[] = await this.#db('compliance_results')
@@ -427,7 +460,9 @@ export class DatabaseComplianceStore implements ComplianceStore {
           controlId: r.control_id,
           status: r.status as ComplianceStatus,
           reason: r.reason,
-          ...(r.unknown_reason ? { unknownReason: r.unknown_reason as UnknownReason } : {}),
+          ...(r.unknown_reason
+            ? { unknownReason: r.unknown_reason as UnknownReason }
+            : {}),
           evidence: parse(r.evidence, []),
           controlVersion: r.control_version,
           evaluatedAt: toIso(r.evaluated_at),
@@ -439,14 +474,15 @@ export class DatabaseComplianceStore implements ComplianceStore {
     return out;
   }
 
-  async getInputsHashes(entityRefs: string[]): Promise<Map<string, string | null>> {
+  async getInputsHashes(
+    entityRefs: string[],
+  ): Promise<Map<string, string | null>> {
     const out = new Map<string, string | null>();
     for (const part of chunks(entityRefs)) {
-      const rows: Array<{ entity_ref: string; inputs_hash: string | null }> = await this.#db(
-        'compliance_entities',
-      )
-        .whereIn('entity_ref', part)
-        .select('entity_ref', 'inputs_hash');
+      const rows: Array<{ entity_ref: string; inputs_hash: string | null }> =
+        await this.#db('compliance_entities')
+          .whereIn('entity_ref', part)
+          .select('entity_ref', 'inputs_hash');
       rows.forEach(r => out.set(r.entity_ref, r.inputs_hash));
     }
     return out;
@@ -473,7 +509,13 @@ export class DatabaseComplianceStore implements ComplianceStore {
               unknown_reason: r.unknownReason ?? null,
               evidence: JSON.stringify(r.evidence),
               control_version: r.controlVersion,
-              result_hash: hashOf([r.status, r.reason, r.unknownReason, r.evidence, r.controlVersion]),
+              result_hash: hashOf([
+                r.status,
+                r.reason,
+                r.unknownReason,
+                r.evidence,
+                r.controlVersion,
+              ]),
               evaluated_at: new Date(r.evaluatedAt),
               status_since: new Date(r.statusSince),
             })),
@@ -564,7 +606,9 @@ export class DatabaseComplianceStore implements ComplianceStore {
         })),
       );
       for (const part of chunks(scores.map(s => s.entityRef))) {
-        await tx('compliance_framework_scores').whereIn('entity_ref', part).delete();
+        await tx('compliance_framework_scores')
+          .whereIn('entity_ref', part)
+          .delete();
       }
       for (const part of chunks(frameworkRows, 200)) {
         await tx('compliance_framework_scores').insert(part);
@@ -589,7 +633,9 @@ export class DatabaseComplianceStore implements ComplianceStore {
         await tx('compliance_entities')
           .whereIn('entity_ref', part)
           .where(q =>
-            q.whereNull('facts_changed_at').orWhere('facts_changed_at', '<=', startedAt),
+            q
+              .whereNull('facts_changed_at')
+              .orWhere('facts_changed_at', '<=', startedAt),
           )
           .update({ dirty: false });
       }
@@ -597,7 +643,10 @@ export class DatabaseComplianceStore implements ComplianceStore {
     return { rowsWritten };
   }
 
-  #summaryFromRow(row: EntityRow, collectedAt: Record<string, string>): EntityComplianceSummary {
+  #summaryFromRow(
+    row: EntityRow,
+    collectedAt: Record<string, string>,
+  ): EntityComplianceSummary {
     const summary = parse<{
       knownWeight?: number;
       applicableWeight?: number;
@@ -630,17 +679,18 @@ export class DatabaseComplianceStore implements ComplianceStore {
     };
   }
 
-  async getSummary(entityRef: string): Promise<EntityComplianceSummary | undefined> {
+  async getSummary(
+    entityRef: string,
+  ): Promise<EntityComplianceSummary | undefined> {
     const row: EntityRow | undefined = await this.#db('compliance_entities')
       .where('entity_ref', entityRef)
       .first();
     if (!row) return undefined;
-    const collected: Array<{ collector_id: string; at: Timestamp }> = await this.#db(
-      'compliance_facts',
-    )
-      .where('entity_ref', entityRef)
-      .groupBy('collector_id')
-      .select('collector_id', this.#db.raw('max(observed_at) as at'));
+    const collected: Array<{ collector_id: string; at: Timestamp }> =
+      await this.#db('compliance_facts')
+        .where('entity_ref', entityRef)
+        .groupBy('collector_id')
+        .select('collector_id', this.#db.raw('max(observed_at) as at'));
     return this.#summaryFromRow(
       row,
       Object.fromEntries(collected.map(c => [c.collector_id, toIso(c.at)])),
@@ -686,10 +736,14 @@ export class DatabaseComplianceStore implements ComplianceStore {
   #filtered(filter: OverviewFilter) {
     const db = this.#db;
     return (q: Knex.QueryBuilder) => {
-      if (filter.owners) q.whereIn('e.owner', filter.owners.length ? filter.owners : ['']);
+      if (filter.owners)
+        q.whereIn('e.owner', filter.owners.length ? filter.owners : ['']);
       if (filter.system?.length) q.whereIn('e.system', filter.system);
       if (filter.kind?.length) {
-        q.whereIn('e.kind', filter.kind.map(k => k.toLocaleLowerCase('en-US')));
+        q.whereIn(
+          'e.kind',
+          filter.kind.map(k => k.toLocaleLowerCase('en-US')),
+        );
       }
       if (filter.lifecycle?.length) q.whereIn('e.lifecycle', filter.lifecycle);
       if (filter.level?.length) {
@@ -700,7 +754,9 @@ export class DatabaseComplianceStore implements ComplianceStore {
         });
       }
       if (filter.search) {
-        const term = `%${filter.search.toLocaleLowerCase('en-US').replace(/[%_]/g, '')}%`;
+        const term = `%${filter.search
+          .toLocaleLowerCase('en-US')
+          .replace(/[%_]/g, '')}%`;
         q.where(w =>
           w
             .where(db.raw('lower(e.name)'), 'like', term)
@@ -708,11 +764,16 @@ export class DatabaseComplianceStore implements ComplianceStore {
         );
       }
       if (filter.allowedRefs) {
-        q.whereIn('e.entity_ref', filter.allowedRefs.length ? filter.allowedRefs : ['']);
+        q.whereIn(
+          'e.entity_ref',
+          filter.allowedRefs.length ? filter.allowedRefs : [''],
+        );
       }
       if (filter.framework) {
         q.join('compliance_framework_scores as f', join =>
-          join.on('f.entity_ref', '=', 'e.entity_ref').andOn('f.framework', '=', db.raw('?', [filter.framework!])),
+          join
+            .on('f.entity_ref', '=', 'e.entity_ref')
+            .andOn('f.framework', '=', db.raw('?', [filter.framework!])),
         );
       }
       return q;
@@ -736,7 +797,9 @@ export class DatabaseComplianceStore implements ComplianceStore {
     const sortCol = sortCols[filter.sort];
     const order = filter.order;
 
-    const countRow = await apply(db('compliance_entities as e')).count({ n: '*' }).first();
+    const countRow = await apply(db('compliance_entities as e'))
+      .count({ n: '*' })
+      .first();
     const totalCount = Number(countRow?.n ?? 0);
 
     const pageQuery = apply(db('compliance_entities as e'))
@@ -749,8 +812,9 @@ export class DatabaseComplianceStore implements ComplianceStore {
     if (filter.framework) {
       pageQuery.select({ f_score: 'f.score', f_coverage: 'f.coverage' });
     }
-    const rows: Array<EntityRow & { f_score?: number | null; f_coverage?: number }> =
-      await pageQuery;
+    const rows: Array<
+      EntityRow & { f_score?: number | null; f_coverage?: number }
+    > = await pageQuery;
 
     const bucketExpr = `case when ${scoreCol} is null then 'none' when ${scoreCol} >= 90 then '90-100' ${[
       80, 70, 60, 50, 40, 30, 20, 10,
@@ -763,15 +827,26 @@ export class DatabaseComplianceStore implements ComplianceStore {
       .select(db.raw(`${bucketExpr} as bucket`))
       .count({ n: '*' })
       .groupByRaw(bucketExpr);
-    const buckets = ['0-9', '10-19', '20-29', '30-39', '40-49', '50-59', '60-69', '70-79', '80-89', '90-100', 'none'];
+    const buckets = [
+      '0-9',
+      '10-19',
+      '20-29',
+      '30-39',
+      '40-49',
+      '50-59',
+      '60-69',
+      '70-79',
+      '80-89',
+      '90-100',
+      'none',
+    ];
     const distMap = new Map(dist.map(d => [d.bucket, Number(d.n)]));
 
-    const levelRows: Array<{ level: string | null; n: number | string }> = await apply(
-      db('compliance_entities as e'),
-    )
-      .select('e.level')
-      .count({ n: '*' })
-      .groupBy('e.level');
+    const levelRows: Array<{ level: string | null; n: number | string }> =
+      await apply(db('compliance_entities as e'))
+        .select('e.level')
+        .count({ n: '*' })
+        .groupBy('e.level');
 
     const topFailing = (await apply(db('compliance_entities as e'))
       .join('compliance_results as r', 'r.entity_ref', 'e.entity_ref')
@@ -781,21 +856,35 @@ export class DatabaseComplianceStore implements ComplianceStore {
       .count({ n: '*' })
       .orderBy('n', 'desc')
       .orderBy('r.control_id')
-      .limit(10)) as unknown as Array<{ control_id: string; n: number | string }>;
+      .limit(10)) as unknown as Array<{
+      control_id: string;
+      n: number | string;
+    }>;
 
     return {
       items: rows.map(r => {
         const s = this.#summaryFromRow(r, {});
         if (filter.framework) {
-          s.score = r.f_score === null || r.f_score === undefined ? null : Number(r.f_score);
+          s.score =
+            r.f_score === null || r.f_score === undefined
+              ? null
+              : Number(r.f_score);
           s.coverage = Number(r.f_coverage ?? 0);
         }
         return s;
       }),
       totalCount,
-      distribution: buckets.map(b => ({ bucket: b, count: distMap.get(b) ?? 0 })),
-      topFailing: topFailing.map(t => ({ controlId: t.control_id, count: Number(t.n) })),
-      levels: Object.fromEntries(levelRows.map(l => [l.level ?? 'none', Number(l.n)])),
+      distribution: buckets.map(b => ({
+        bucket: b,
+        count: distMap.get(b) ?? 0,
+      })),
+      topFailing: topFailing.map(t => ({
+        controlId: t.control_id,
+        count: Number(t.n),
+      })),
+      levels: Object.fromEntries(
+        levelRows.map(l => [l.level ?? 'none', Number(l.n)]),
+      ),
     };
   }
 
@@ -831,9 +920,16 @@ export class DatabaseComplianceStore implements ComplianceStore {
     return missing.length;
   }
 
-  async applyRetention(cutoffs: { history: string; ledger: Date; factHistory: Date; runs: Date }) {
+  async applyRetention(cutoffs: {
+    history: string;
+    ledger: Date;
+    factHistory: Date;
+    runs: Date;
+  }) {
     return {
-      history: await this.#db('compliance_history').where('day', '<', cutoffs.history).delete(),
+      history: await this.#db('compliance_history')
+        .where('day', '<', cutoffs.history)
+        .delete(),
       ledger: await this.#db('compliance_status_changes')
         .where('changed_at', '<', cutoffs.ledger)
         .delete(),
@@ -886,7 +982,10 @@ export class DatabaseComplianceStore implements ComplianceStore {
     const latest = this.#db('compliance_collector_runs')
       .groupBy('collector_id')
       .select(this.#db.raw('max(id) as id'));
-    const rows: RunRow[] = await this.#db('compliance_collector_runs').whereIn('id', latest);
+    const rows: RunRow[] = await this.#db('compliance_collector_runs').whereIn(
+      'id',
+      latest,
+    );
     return new Map(
       rows.map(r => [
         r.collector_id,
@@ -894,7 +993,9 @@ export class DatabaseComplianceStore implements ComplianceStore {
           id: String(r.id),
           startedAt: toIso(r.started_at),
           ...(r.finished_at ? { finishedAt: toIso(r.finished_at) } : {}),
-          ...(r.duration_ms !== null ? { durationMs: Number(r.duration_ms) } : {}),
+          ...(r.duration_ms !== null
+            ? { durationMs: Number(r.duration_ms) }
+            : {}),
           entitiesProcessed: Number(r.entities_processed),
           factsWritten: Number(r.facts_written),
           errors: Number(r.errors),
@@ -905,7 +1006,10 @@ export class DatabaseComplianceStore implements ComplianceStore {
     );
   }
 
-  async getState(collectorId: string, keys: string[]): Promise<Map<string, JsonValue>> {
+  async getState(
+    collectorId: string,
+    keys: string[],
+  ): Promise<Map<string, JsonValue>> {
     const out = new Map<string, JsonValue>();
     for (const part of chunks(keys)) {
       const rows: Array<{ key: string; value: string }> = await this.#db(

@@ -4,11 +4,26 @@ import fs from 'node:fs';
 
 jest.setTimeout(60_000);
 
-const migrationsDir = resolvePackagePath('backstage-plugin-compliance-backend', 'migrations');
-const migrationFiles = fs.readdirSync(migrationsDir).filter(f => f.endsWith('.js')).sort();
+const migrationsDir = resolvePackagePath(
+  'backstage-plugin-compliance-backend',
+  'migrations',
+);
+const migrationFiles = fs
+  .readdirSync(migrationsDir)
+  .filter(f => f.endsWith('.js'))
+  .sort();
 
 const databases = TestDatabases.create({
-  ids: ['SQLITE_3', 'POSTGRES_18', 'POSTGRES_17', 'POSTGRES_16', 'POSTGRES_15', 'POSTGRES_14', 'POSTGRES_13', 'MYSQL_8'],
+  ids: [
+    'SQLITE_3',
+    'POSTGRES_18',
+    'POSTGRES_17',
+    'POSTGRES_16',
+    'POSTGRES_15',
+    'POSTGRES_14',
+    'POSTGRES_13',
+    'MYSQL_8',
+  ],
 });
 
 describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {

@@ -23,7 +23,10 @@ describe('buildControls', () => {
       builtin: [base, { ...base, id: 'X-2' }, { ...base, id: 'X-3' }],
       modules: [],
       config: [{ ...base, title: 'Replaced' }],
-      overrides: { disabled: ['X-2'], overrides: { 'X-3': { severity: 'low' } } },
+      overrides: {
+        disabled: ['X-2'],
+        overrides: { 'X-3': { severity: 'low' } },
+      },
     });
     expect(controls.map(c => c.id)).toEqual(['X-1', 'X-3']);
     expect(controls[0]).toMatchObject({ title: 'Replaced', source: 'config' });
@@ -32,8 +35,16 @@ describe('buildControls', () => {
 
   it('changes the version when the definition changes, and only then', () => {
     const [a] = buildControls({ builtin: [base], modules: [], config: [] });
-    const [b] = buildControls({ builtin: [{ ...base }], modules: [], config: [] });
-    const [c] = buildControls({ builtin: [{ ...base, rule: { pass: { fact: 'g', operator: 'exists' } } }], modules: [], config: [] });
+    const [b] = buildControls({
+      builtin: [{ ...base }],
+      modules: [],
+      config: [],
+    });
+    const [c] = buildControls({
+      builtin: [{ ...base, rule: { pass: { fact: 'g', operator: 'exists' } } }],
+      modules: [],
+      config: [],
+    });
     expect(a.version).toBe(b.version);
     expect(a.version).not.toBe(c.version);
     expect(controlSetHash([a])).not.toBe(controlSetHash([c]));
@@ -41,16 +52,31 @@ describe('buildControls', () => {
 
   it('rejects an invalid control naming the problem', () => {
     expect(() =>
-      buildControls({ builtin: [], modules: [{ ...base, severity: 'urgent' as any }], config: [] }),
+      buildControls({
+        builtin: [],
+        modules: [{ ...base, severity: 'urgent' as any }],
+        config: [],
+      }),
     ).toThrow(/Invalid control "X-1" from module controls: severity/);
     expect(() =>
-      buildControls({ builtin: [], modules: [], config: [{ ...base, rule: { pass: { fact: 'f', operator: 'bogus' as any } } }] }),
+      buildControls({
+        builtin: [],
+        modules: [],
+        config: [
+          { ...base, rule: { pass: { fact: 'f', operator: 'bogus' as any } } },
+        ],
+      }),
     ).toThrow(/Invalid control "X-1" from config controls/);
   });
 
   it('rejects overrides of unknown controls', () => {
     expect(() =>
-      buildControls({ builtin: [base], modules: [], config: [], overrides: { disabled: ['NOPE'] } }),
+      buildControls({
+        builtin: [base],
+        modules: [],
+        config: [],
+        overrides: { disabled: ['NOPE'] },
+      }),
     ).toThrow(/unknown control "NOPE"/);
   });
 });

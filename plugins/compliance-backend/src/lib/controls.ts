@@ -17,11 +17,16 @@ export interface ControlOverrides {
 }
 
 /** Validates a control definition, throwing InputError naming the problem. */
-export function validateControlDefinition(input: unknown, origin: string): ControlDefinition {
+export function validateControlDefinition(
+  input: unknown,
+  origin: string,
+): ControlDefinition {
   const parsed = controlDefinitionSchema.safeParse(input);
   if (!parsed.success) {
     const id =
-      input && typeof input === 'object' && 'id' in input ? String((input as any).id) : '?';
+      input && typeof input === 'object' && 'id' in input
+        ? String((input as any).id)
+        : '?';
     const issues = parsed.error.issues
       .map(i => `${i.path.join('.') || '(root)'}: ${i.message}`)
       .join('; ');
@@ -41,7 +46,10 @@ export function buildControls(options: {
   config: ControlDefinition[];
   overrides?: ControlOverrides;
 }): Control[] {
-  const byId = new Map<string, { def: ControlDefinition; source: ControlSource }>();
+  const byId = new Map<
+    string,
+    { def: ControlDefinition; source: ControlSource }
+  >();
   const add = (defs: ControlDefinition[], source: ControlSource) => {
     for (const def of defs) {
       const valid = validateControlDefinition(def, `${source} controls`);

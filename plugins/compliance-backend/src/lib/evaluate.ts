@@ -53,16 +53,23 @@ export function isApplicable(
   if (!inList(applicability.kinds, entity.kind)) return false;
   if (!inList(applicability.types, entity.type)) return false;
   if (!inList(applicability.lifecycles, entity.lifecycle)) return false;
-  if (applicability.tags?.length && !applicability.tags.some(t => entity.tags.includes(t))) {
+  if (
+    applicability.tags?.length &&
+    !applicability.tags.some(t => entity.tags.includes(t))
+  ) {
     return false;
   }
-  if (applicability.excludeTags?.some(t => entity.tags.includes(t))) return false;
-  if (applicability.annotations?.some(a => !(a in entity.annotations))) return false;
+  if (applicability.excludeTags?.some(t => entity.tags.includes(t)))
+    return false;
+  if (applicability.annotations?.some(a => !(a in entity.annotations)))
+    return false;
   return true;
 }
 
 /** Pseudo-facts describing the entity itself (`entity.kind`, `entity.tags`, ...). */
-export function entityFacts(entity: EntitySnapshot): Map<string, EvaluationFact> {
+export function entityFacts(
+  entity: EntitySnapshot,
+): Map<string, EvaluationFact> {
   const facts = new Map<string, EvaluationFact>();
   const put = (id: string, value: JsonValue) =>
     facts.set(id, { factId: id, known: true, value });
@@ -89,11 +96,20 @@ function toEvidence(fact: EvaluationFact): EvidenceFact {
   };
 }
 
-function unknownResult(control: Control, unknowns: EvaluationFact[], used: Set<string>, lookup: FactLookup) {
+function unknownResult(
+  control: Control,
+  unknowns: EvaluationFact[],
+  used: Set<string>,
+  lookup: FactLookup,
+) {
   const first = unknowns[0];
   const reason = first?.unknownReason ?? 'not_collected';
   const detail = unknowns
-    .map(u => u.message ?? `${u.factId} is unknown (${u.unknownReason ?? 'not_collected'})`)
+    .map(
+      u =>
+        u.message ??
+        `${u.factId} is unknown (${u.unknownReason ?? 'not_collected'})`,
+    )
     .filter((m, i, all) => all.indexOf(m) === i)
     .join('; ');
   return {
@@ -151,7 +167,8 @@ export function evaluateControl(options: {
         controlVersion: control.version,
       };
     }
-    if (na.truth === 'unknown') return unknownResult(control, na.unknowns, used, lookup);
+    if (na.truth === 'unknown')
+      return unknownResult(control, na.unknowns, used, lookup);
   }
 
   const pass = evaluateCondition(control.rule.pass, lookup);
@@ -167,7 +184,8 @@ export function evaluateControl(options: {
   } else if (control.rule.warn) {
     const warn = evaluateCondition(control.rule.warn, lookup);
     merge(warn.used);
-    if (warn.truth === 'unknown') return unknownResult(control, warn.unknowns, used, lookup);
+    if (warn.truth === 'unknown')
+      return unknownResult(control, warn.unknowns, used, lookup);
     status = warn.truth ? 'warn' : 'fail';
     reason =
       (warn.truth ? control.messages?.warn : control.messages?.fail) ??
@@ -178,12 +196,16 @@ export function evaluateControl(options: {
   }
 
   if (waiver && (status === 'fail' || status === 'warn')) {
-    const active = !waiver.expiresAt || new Date(waiver.expiresAt) > (options.now ?? new Date());
+    const active =
+      !waiver.expiresAt ||
+      new Date(waiver.expiresAt) > (options.now ?? new Date());
     if (active) {
       return {
         controlId: control.id,
         status: 'waived',
-        reason: `Waived: ${waiver.reason}${waiver.expiresAt ? ` (until ${waiver.expiresAt})` : ''}`,
+        reason: `Waived: ${waiver.reason}${
+          waiver.expiresAt ? ` (until ${waiver.expiresAt})` : ''
+        }`,
         evidence: evidenceFor(used, lookup),
         controlVersion: control.version,
       };
@@ -193,7 +215,9 @@ export function evaluateControl(options: {
   return {
     controlId: control.id,
     status,
-    reason: reason || (status === 'pass' ? 'All conditions are met' : 'Conditions are not met'),
+    reason:
+      reason ||
+      (status === 'pass' ? 'All conditions are met' : 'Conditions are not met'),
     evidence: evidenceFor(used, lookup),
     controlVersion: control.version,
   };

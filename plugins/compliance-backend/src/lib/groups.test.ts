@@ -19,11 +19,13 @@ describe('descendantGroups', () => {
       group('loop', { parent: 'payments', children: ['commerce'] }),
       group('other', {}),
     ];
-    expect(descendantGroups(['group:default/commerce'], groups).sort()).toEqual([
-      'group:default/commerce',
-      'group:default/loop',
-      'group:default/payments',
-      'group:default/storefront',
-    ]);
+    expect(descendantGroups(['group:default/commerce'], groups).sort()).toEqual(
+      [
+        'group:default/commerce',
+        'group:default/loop',
+        'group:default/payments',
+        'group:default/storefront',
+      ],
+    );
   });
 });

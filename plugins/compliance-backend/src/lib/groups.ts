@@ -1,9 +1,16 @@
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 
 function ref(value: string, namespace: string): string | undefined {
   try {
     return stringifyEntityRef(
-      parseEntityRef(value, { defaultKind: 'group', defaultNamespace: namespace }),
+      parseEntityRef(value, {
+        defaultKind: 'group',
+        defaultNamespace: namespace,
+      }),
     ).toLocaleLowerCase('en-US');
   } catch {
     return undefined;

@@ -1,12 +1,21 @@
 import { compare, evaluateCondition, EvaluationFact, factIdsOf } from './rules';
 
-const facts = (values: Record<string, unknown>, unknown: Record<string, string> = {}) => {
+const facts = (
+  values: Record<string, unknown>,
+  unknown: Record<string, string> = {},
+) => {
   const map = new Map<string, EvaluationFact>();
   for (const [k, v] of Object.entries(values)) {
     map.set(k, { factId: k, known: true, value: v as any });
   }
   for (const [k, reason] of Object.entries(unknown)) {
-    map.set(k, { factId: k, known: false, value: null, unknownReason: reason as any, message: `${k} failed` });
+    map.set(k, {
+      factId: k,
+      known: false,
+      value: null,
+      unknownReason: reason as any,
+      message: `${k} failed`,
+    });
   }
   return (id: string) => map.get(id);
 };
@@ -26,7 +35,12 @@ describe('compare', () => {
     ['notIn', 'sandbox', ['production'], true],
     ['contains', ['pci', 'java'], 'pci', true],
     ['contains', 'hello world', 'world', true],
-    ['contains', { 'pagerduty.com/service-id': 'x' }, 'pagerduty.com/service-id', true],
+    [
+      'contains',
+      { 'pagerduty.com/service-id': 'x' },
+      'pagerduty.com/service-id',
+      true,
+    ],
     ['notContains', ['java'], 'pci', true],
     ['matches', 'v1.2.3', '^v\\d+', true],
     ['matches', 'abc', '(', false],
@@ -49,7 +63,9 @@ describe('evaluateCondition', () => {
       facts({ 'github.approvals': 1 }),
     );
     expect(out.truth).toBe(false);
-    expect(out.failures).toEqual(['expected github.approvals to be at least 2, found 1']);
+    expect(out.failures).toEqual([
+      'expected github.approvals to be at least 2, found 1',
+    ]);
   });
 
   it('is unknown when a fact is unknown, carrying the reason', () => {
@@ -62,7 +78,10 @@ describe('evaluateCondition', () => {
   });
 
   it('is unknown with not_collected when a fact was never collected', () => {
-    const out = evaluateCondition({ fact: 'missing', operator: 'exists' }, facts({}));
+    const out = evaluateCondition(
+      { fact: 'missing', operator: 'exists' },
+      facts({}),
+    );
     expect(out.truth).toBe('unknown');
     expect(out.unknowns[0].unknownReason).toBe('not_collected');
   });
@@ -121,14 +140,34 @@ describe('evaluateCondition', () => {
   });
 
   it('not inverts known values and keeps unknown', () => {
-    expect(evaluateCondition({ not: { fact: 'a', operator: 'exists' } }, facts({ a: 'x' })).truth).toBe(false);
-    expect(evaluateCondition({ not: { fact: 'a', operator: 'exists' } }, facts({ a: null })).truth).toBe(true);
-    expect(evaluateCondition({ not: { fact: 'a', operator: 'exists' } }, facts({}, { a: 'error' })).truth).toBe('unknown');
+    expect(
+      evaluateCondition(
+        { not: { fact: 'a', operator: 'exists' } },
+        facts({ a: 'x' }),
+      ).truth,
+    ).toBe(false);
+    expect(
+      evaluateCondition(
+        { not: { fact: 'a', operator: 'exists' } },
+        facts({ a: null }),
+      ).truth,
+    ).toBe(true);
+    expect(
+      evaluateCondition(
+        { not: { fact: 'a', operator: 'exists' } },
+        facts({}, { a: 'error' }),
+      ).truth,
+    ).toBe('unknown');
   });
 
   it('collects every fact id a rule reads', () => {
     expect([
-      ...factIdsOf({ all: [{ fact: 'a', operator: 'exists' }, { not: { any: [{ fact: 'b', operator: 'exists' }] } }] }),
+      ...factIdsOf({
+        all: [
+          { fact: 'a', operator: 'exists' },
+          { not: { any: [{ fact: 'b', operator: 'exists' }] } },
+        ],
+      }),
     ]).toEqual(['a', 'b']);
   });
 });

@@ -43,7 +43,10 @@ function isFactCondition(c: RuleCondition): c is FactCondition {
 }
 
 /** All fact ids a condition reads. */
-export function factIdsOf(condition: RuleCondition | undefined, into = new Set<string>()) {
+export function factIdsOf(
+  condition: RuleCondition | undefined,
+  into = new Set<string>(),
+) {
   if (!condition) return into;
   if (isFactCondition(condition)) into.add(condition.fact);
   else if ('all' in condition) condition.all.forEach(c => factIdsOf(c, into));
@@ -86,13 +89,29 @@ export function compare(
     case 'notEqual':
       return stableStringify(actual) !== stableStringify(expected ?? null);
     case 'lessThan':
-      return typeof actual === 'number' && typeof expected === 'number' && actual < expected;
+      return (
+        typeof actual === 'number' &&
+        typeof expected === 'number' &&
+        actual < expected
+      );
     case 'lessThanInclusive':
-      return typeof actual === 'number' && typeof expected === 'number' && actual <= expected;
+      return (
+        typeof actual === 'number' &&
+        typeof expected === 'number' &&
+        actual <= expected
+      );
     case 'greaterThan':
-      return typeof actual === 'number' && typeof expected === 'number' && actual > expected;
+      return (
+        typeof actual === 'number' &&
+        typeof expected === 'number' &&
+        actual > expected
+      );
     case 'greaterThanInclusive':
-      return typeof actual === 'number' && typeof expected === 'number' && actual >= expected;
+      return (
+        typeof actual === 'number' &&
+        typeof expected === 'number' &&
+        actual >= expected
+      );
     case 'in':
       return (
         Array.isArray(expected) &&
@@ -107,25 +126,40 @@ export function compare(
     case 'notContains': {
       let has = false;
       if (Array.isArray(actual)) {
-        has = actual.some(a => stableStringify(a) === stableStringify(expected ?? null));
+        has = actual.some(
+          a => stableStringify(a) === stableStringify(expected ?? null),
+        );
       } else if (typeof actual === 'string' && typeof expected === 'string') {
         has = actual.includes(expected);
-      } else if (actual && typeof actual === 'object' && typeof expected === 'string') {
+      } else if (
+        actual &&
+        typeof actual === 'object' &&
+        typeof expected === 'string'
+      ) {
         has = Object.prototype.hasOwnProperty.call(actual, expected);
       }
       return operator === 'contains' ? has : !has;
     }
     case 'matches':
-      if (typeof actual !== 'string' || typeof expected !== 'string') return false;
+      if (typeof actual !== 'string' || typeof expected !== 'string')
+        return false;
       try {
         return new RegExp(expected).test(actual);
       } catch {
         return false;
       }
     case 'exists':
-      return actual !== null && actual !== '' && !(Array.isArray(actual) && actual.length === 0);
+      return (
+        actual !== null &&
+        actual !== '' &&
+        !(Array.isArray(actual) && actual.length === 0)
+      );
     case 'notExists':
-      return actual === null || actual === '' || (Array.isArray(actual) && actual.length === 0);
+      return (
+        actual === null ||
+        actual === '' ||
+        (Array.isArray(actual) && actual.length === 0)
+      );
     case 'lengthGreaterThanInclusive':
       return (
         (typeof actual === 'string' || Array.isArray(actual)) &&
@@ -172,7 +206,13 @@ export function evaluateCondition(
         : `${OPERATOR_TEXT[condition.operator]} ${show(condition.value)}`;
     return {
       truth: ok,
-      failures: ok ? [] : [`expected ${condition.fact} ${expectation}, found ${show(fact.value)}`],
+      failures: ok
+        ? []
+        : [
+            `expected ${condition.fact} ${expectation}, found ${show(
+              fact.value,
+            )}`,
+          ],
       unknowns: [],
       used,
     };
@@ -182,7 +222,9 @@ export function evaluateCondition(
     if (inner.truth === 'unknown') return inner;
     return {
       truth: !inner.truth,
-      failures: inner.truth ? [`expected not (${describe(condition.not)})`] : [],
+      failures: inner.truth
+        ? [`expected not (${describe(condition.not)})`]
+        : [],
       unknowns: [],
       used: inner.used,
     };
@@ -205,7 +247,12 @@ export function evaluateCondition(
   }
   const unknown = parts.filter(p => p.truth === 'unknown');
   if (unknown.length > 0) {
-    return { truth: 'unknown', failures: [], unknowns: unknown.flatMap(p => p.unknowns), used };
+    return {
+      truth: 'unknown',
+      failures: [],
+      unknowns: unknown.flatMap(p => p.unknowns),
+      used,
+    };
   }
   return {
     truth: isAll,
@@ -220,7 +267,9 @@ export function describe(condition: RuleCondition): string {
   if (isFactCondition(condition)) {
     return condition.operator === 'exists' || condition.operator === 'notExists'
       ? `${condition.fact} ${OPERATOR_TEXT[condition.operator]}`
-      : `${condition.fact} ${OPERATOR_TEXT[condition.operator]} ${show(condition.value)}`;
+      : `${condition.fact} ${OPERATOR_TEXT[condition.operator]} ${show(
+          condition.value,
+        )}`;
   }
   if ('not' in condition) return `not (${describe(condition.not)})`;
   if ('all' in condition) return condition.all.map(describe).join(' and ');

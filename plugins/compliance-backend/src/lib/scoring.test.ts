@@ -61,8 +61,25 @@ describe('scoreResults', () => {
 });
 
 describe('scoreEntity', () => {
-  const control = (id: string, category: string, weight: number, frameworks?: Record<string, string[]>) =>
-    ({ id, category, weight, frameworks, severity: 'high', title: id, description: '', rule: { pass: { fact: 'x', operator: 'exists' } }, version: 'v', source: 'builtin', facts: [] } as Control);
+  const control = (
+    id: string,
+    category: string,
+    weight: number,
+    frameworks?: Record<string, string[]>,
+  ) =>
+    ({
+      id,
+      category,
+      weight,
+      frameworks,
+      severity: 'high',
+      title: id,
+      description: '',
+      rule: { pass: { fact: 'x', operator: 'exists' } },
+      version: 'v',
+      source: 'builtin',
+      facts: [],
+    } as Control);
 
   it('scores per category and per framework with the same formula', () => {
     const controls = [
@@ -94,18 +111,34 @@ describe('determineLevel', () => {
   ];
 
   it('reaches the highest level whose required controls pass', () => {
-    const r = determineLevel(levels, new Map([['a', 'pass'], ['b', 'waived'], ['c', 'warn']]));
+    const r = determineLevel(
+      levels,
+      new Map([
+        ['a', 'pass'],
+        ['b', 'waived'],
+        ['c', 'warn'],
+      ]),
+    );
     expect(r.level?.id).toBe('silver');
     expect(r.next).toEqual({ level: levels[2], missing: ['c'] });
   });
 
   it('does not skip a level that is not reached', () => {
-    const r = determineLevel(levels, new Map([['a', 'fail'], ['b', 'pass'], ['c', 'pass']]));
+    const r = determineLevel(
+      levels,
+      new Map([
+        ['a', 'fail'],
+        ['b', 'pass'],
+        ['c', 'pass'],
+      ]),
+    );
     expect(r.level).toBeNull();
     expect(r.next?.missing).toEqual(['a']);
   });
 
   it('treats unknown as not met', () => {
-    expect(determineLevel(levels, new Map([['a', 'unknown']])).level).toBeNull();
+    expect(
+      determineLevel(levels, new Map([['a', 'unknown']])).level,
+    ).toBeNull();
   });
 });

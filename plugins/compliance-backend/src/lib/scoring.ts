@@ -14,7 +14,14 @@ const STATUS_VALUE: Partial<Record<ComplianceStatus, number>> = {
 
 /** Zero counts for every status. */
 export function emptyCounts(): StatusCounts {
-  return { pass: 0, warn: 0, fail: 0, unknown: 0, not_applicable: 0, waived: 0 };
+  return {
+    pass: 0,
+    warn: 0,
+    fail: 0,
+    unknown: 0,
+    not_applicable: 0,
+    waived: 0,
+  };
 }
 
 /** A result as scoring needs it. */
@@ -48,7 +55,8 @@ export function scoreResults(
   }
   return {
     score: known > 0 ? Math.round((earned / known) * 1000) / 10 : null,
-    coverage: applicable > 0 ? Math.round((known / applicable) * 1000) / 1000 : 0,
+    coverage:
+      applicable > 0 ? Math.round((known / applicable) * 1000) / 1000 : 0,
     knownWeight: known,
     applicableWeight: applicable,
     counts,

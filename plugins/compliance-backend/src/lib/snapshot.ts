@@ -7,10 +7,16 @@ export function normalizeRef(ref: string): string {
   return ref.toLocaleLowerCase('en-US');
 }
 
-function refString(value: unknown, defaultKind: string, namespace: string): string | undefined {
+function refString(
+  value: unknown,
+  defaultKind: string,
+  namespace: string,
+): string | undefined {
   if (typeof value !== 'string' || !value) return undefined;
   const withKind = value.includes(':') ? value : `${defaultKind}:${value}`;
-  const withNs = withKind.includes('/') ? withKind : withKind.replace(':', `:${namespace}/`);
+  const withNs = withKind.includes('/')
+    ? withKind
+    : withKind.replace(':', `:${namespace}/`);
   return normalizeRef(withNs);
 }
 
@@ -25,13 +31,24 @@ export function toSnapshot(entity: Entity): EntitySnapshot {
     name: entity.metadata.name,
     ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
     ...(typeof spec.type === 'string' ? { type: spec.type } : {}),
-    ...(typeof spec.lifecycle === 'string' ? { lifecycle: spec.lifecycle } : {}),
-    ...(refString(spec.owner, 'group', namespace) ? { owner: refString(spec.owner, 'group', namespace) } : {}),
-    ...(refString(spec.system, 'system', namespace) ? { system: refString(spec.system, 'system', namespace) } : {}),
+    ...(typeof spec.lifecycle === 'string'
+      ? { lifecycle: spec.lifecycle }
+      : {}),
+    ...(refString(spec.owner, 'group', namespace)
+      ? { owner: refString(spec.owner, 'group', namespace) }
+      : {}),
+    ...(refString(spec.system, 'system', namespace)
+      ? { system: refString(spec.system, 'system', namespace) }
+      : {}),
     tags: [...(entity.metadata.tags ?? [])].sort(),
     annotations: Object.fromEntries(
       Object.entries(entity.metadata.annotations ?? {})
-        .filter(([k]) => !k.startsWith('backstage.io/managed-by') && k !== 'backstage.io/view-url' && k !== 'backstage.io/edit-url')
+        .filter(
+          ([k]) =>
+            !k.startsWith('backstage.io/managed-by') &&
+            k !== 'backstage.io/view-url' &&
+            k !== 'backstage.io/edit-url',
+        )
         .sort(([a], [b]) => a.localeCompare(b)),
     ),
   };
@@ -40,5 +57,10 @@ export function toSnapshot(entity: Entity): EntitySnapshot {
 /** Stable shard number of an entity ref. */
 export function shardOf(entityRef: string, count: number): number {
   if (count <= 1) return 0;
-  return parseInt(createHash('sha256').update(entityRef).digest('hex').slice(0, 8), 16) % count;
+  return (
+    parseInt(
+      createHash('sha256').update(entityRef).digest('hex').slice(0, 8),
+      16,
+    ) % count
+  );
 }

@@ -1,7 +1,4 @@
-import type {
-  AuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { assertError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -20,9 +17,18 @@ import type {
   CollectorStateStore,
 } from 'backstage-plugin-compliance-node';
 import type { CollectorSettings } from '../config';
-import type { ComplianceStore, EntityEvaluationWrite, StoredFact } from '../database/ComplianceStore';
+import type {
+  ComplianceStore,
+  EntityEvaluationWrite,
+  StoredFact,
+} from '../database/ComplianceStore';
 import { controlSetHash } from '../lib/controls';
-import { entityFacts, evaluateControl, EntitySnapshot, Waiver } from '../lib/evaluate';
+import {
+  entityFacts,
+  evaluateControl,
+  EntitySnapshot,
+  Waiver,
+} from '../lib/evaluate';
 import { hashOf } from '../lib/hash';
 import { EvaluationFact } from '../lib/rules';
 import { determineLevel, scoreEntity } from '../lib/scoring';
@@ -110,7 +116,9 @@ export class ComplianceEngine {
     const store = this.#store;
     return {
       async get<T extends JsonValue>(key: string) {
-        return (await store.getState(collectorId, [key])).get(key) as T | undefined;
+        return (await store.getState(collectorId, [key])).get(key) as
+          | T
+          | undefined;
       },
       async getMany<T extends JsonValue>(keys: string[]) {
         return (await store.getState(collectorId, keys)) as Map<string, T>;
@@ -149,13 +157,27 @@ export class ComplianceEngine {
    */
   async collect(
     collectorId: string,
-    options: { shard?: { index: number; count: number }; signal?: AbortSignal } = {},
-  ): Promise<{ entitiesProcessed: number; factsWritten: number; errors: number; stopped?: string }> {
+    options: {
+      shard?: { index: number; count: number };
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<{
+    entitiesProcessed: number;
+    factsWritten: number;
+    errors: number;
+    stopped?: string;
+  }> {
     const collector = this.#collectors.get(collectorId);
-    if (!collector) throw new NotFoundError(`No collector with id "${collectorId}"`);
+    if (!collector)
+      throw new NotFoundError(`No collector with id "${collectorId}"`);
     const shard = options.shard ?? { index: 0, count: 1 };
-    const runKey = shard.count > 1 ? `${collectorId}#${shard.index}` : collectorId;
-    const logger = this.#logger.child({ task: 'collect', collectorId, shard: shard.index });
+    const runKey =
+      shard.count > 1 ? `${collectorId}#${shard.index}` : collectorId;
+    const logger = this.#logger.child({
+      task: 'collect',
+      collectorId,
+      shard: shard.index,
+    });
     const runId = await this.#store.startRun(runKey, new Date());
     const stats = { entitiesProcessed: 0, factsWritten: 0, errors: 0 };
     let stopped: string | undefined;
@@ -168,16 +190,24 @@ export class ComplianceEngine {
         const batch = pending;
         pending = [];
         if (batch.length === 0 || stopped) return;
-        const r = await this.#collectBatch(collector, batch, logger, reason => {
-          stopped = reason;
-        }, options.signal);
+        const r = await this.#collectBatch(
+          collector,
+          batch,
+          logger,
+          reason => {
+            stopped = reason;
+          },
+          options.signal,
+        );
         stats.entitiesProcessed += batch.length;
         stats.factsWritten += r.factsWritten;
         stats.errors += r.errors;
       };
       for await (const page of this.#pageEntities(options.signal)) {
         const mine = page.filter(e => {
-          const ref = normalizeRef(`${e.kind}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`);
+          const ref = normalizeRef(
+            `${e.kind}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`,
+          );
           seen.add(ref);
           return shardOf(ref, shard.count) === shard.index;
         });
@@ -194,9 +224,14 @@ export class ComplianceEngine {
       completed = !stopped && !options.signal?.aborted;
       if (completed && shard.count === 1) {
         const removed = await this.#store.deleteEntitiesNotIn(seen);
-        if (removed > 0) logger.info('Removed entities no longer in the catalog', { removed });
+        if (removed > 0)
+          logger.info('Removed entities no longer in the catalog', { removed });
       }
-      if (stopped) logger.info('Collector stopped early; the rest is collected next cycle', { reason: stopped });
+      if (stopped)
+        logger.info(
+          'Collector stopped early; the rest is collected next cycle',
+          { reason: stopped },
+        );
       await this.#store.finishRun(
         runId,
         {
@@ -213,7 +248,12 @@ export class ComplianceEngine {
       logger.error('Collection failed', error);
       await this.#store.finishRun(
         runId,
-        { status: 'failed', ...stats, errors: stats.errors + 1, message: error.message },
+        {
+          status: 'failed',
+          ...stats,
+          errors: stats.errors + 1,
+          message: error.message,
+        },
         new Date(),
       );
       throw error;
@@ -240,18 +280,25 @@ export class ComplianceEngine {
     } catch (error) {
       assertError(error);
       errors = 1;
-      logger.warn('Collector batch failed; facts marked unknown, last good values kept', {
-        error: error.message,
-        entities: batch.length,
-      });
+      logger.warn(
+        'Collector batch failed; facts marked unknown, last good values kept',
+        {
+          error: error.message,
+          entities: batch.length,
+        },
+      );
       // An outage never turns into a fail: every declared fact becomes a
       // transient unknown, which keeps the last good value.
       collected = batch.flatMap(e =>
         collector.facts.map(f => ({
-          entityRef: normalizeRef(`${e.kind}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`),
+          entityRef: normalizeRef(
+            `${e.kind}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`,
+          ),
           factId: f.id,
           unknownReason: 'error' as const,
-          message: `${collector.title ?? collector.id} failed: ${error.message}`,
+          message: `${collector.title ?? collector.id} failed: ${
+            error.message
+          }`,
         })),
       );
     }
@@ -267,7 +314,9 @@ export class ComplianceEngine {
       .map(f => ({
         entityRef: normalizeRef(f.entityRef),
         factId: f.factId,
-        ...(f.unknownReason ? { unknownReason: f.unknownReason } : { value: f.value ?? null }),
+        ...(f.unknownReason
+          ? { unknownReason: f.unknownReason }
+          : { value: f.value ?? null }),
         ...(f.message ? { message: f.message } : {}),
         ...(f.evidence ? { evidence: f.evidence } : {}),
         observedAt: f.observedAt ? new Date(f.observedAt) : now,
@@ -283,18 +332,33 @@ export class ComplianceEngine {
   async evaluateDirty(signal?: AbortSignal): Promise<EvaluationStats> {
     const startedAt = new Date();
     const runId = await this.#store.startRun('$evaluation', startedAt);
-    const stats: EvaluationStats = { entitiesEvaluated: 0, entitiesChanged: 0, rowsWritten: 0 };
+    const stats: EvaluationStats = {
+      entitiesEvaluated: 0,
+      entitiesChanged: 0,
+      rowsWritten: 0,
+    };
     try {
-      const prev = (await this.#store.getState(ENGINE_STATE, ['controlsHash'])).get('controlsHash');
+      const prev = (
+        await this.#store.getState(ENGINE_STATE, ['controlsHash'])
+      ).get('controlsHash');
       if (prev !== this.#controlsHash) {
         await this.#store.markAllDirty();
-        await this.#store.setState(ENGINE_STATE, [{ key: 'controlsHash', value: this.#controlsHash }], startedAt);
-        this.#logger.info('Control catalogue changed; re-evaluating all entities');
+        await this.#store.setState(
+          ENGINE_STATE,
+          [{ key: 'controlsHash', value: this.#controlsHash }],
+          startedAt,
+        );
+        this.#logger.info(
+          'Control catalogue changed; re-evaluating all entities',
+        );
       }
       let after: string | undefined;
       for (;;) {
         if (signal?.aborted) break;
-        const refs = await this.#store.getDirtyEntityRefs(EVALUATION_BATCH, after);
+        const refs = await this.#store.getDirtyEntityRefs(
+          EVALUATION_BATCH,
+          after,
+        );
         if (refs.length === 0) break;
         const r = await this.evaluateEntities(refs, startedAt);
         stats.entitiesEvaluated += r.entitiesEvaluated;
@@ -312,13 +376,20 @@ export class ComplianceEngine {
         },
         new Date(),
       );
-      if (stats.entitiesEvaluated > 0) this.#logger.info('Evaluated entities', { ...stats });
+      if (stats.entitiesEvaluated > 0)
+        this.#logger.info('Evaluated entities', { ...stats });
       return stats;
     } catch (error) {
       assertError(error);
       await this.#store.finishRun(
         runId,
-        { status: 'failed', entitiesProcessed: stats.entitiesEvaluated, factsWritten: stats.rowsWritten, errors: 1, message: error.message },
+        {
+          status: 'failed',
+          entitiesProcessed: stats.entitiesEvaluated,
+          factsWritten: stats.rowsWritten,
+          errors: 1,
+          message: error.message,
+        },
         new Date(),
       );
       throw error;
@@ -326,7 +397,10 @@ export class ComplianceEngine {
   }
 
   /** Evaluates the given entities now. */
-  async evaluateEntities(refs: string[], startedAt = new Date()): Promise<EvaluationStats> {
+  async evaluateEntities(
+    refs: string[],
+    startedAt = new Date(),
+  ): Promise<EvaluationStats> {
     const now = new Date();
     const [snapshots, facts, results, hashes] = await Promise.all([
       this.#store.getEntitySnapshots(refs),
@@ -338,11 +412,26 @@ export class ComplianceEngine {
     for (const ref of refs) {
       const snapshot = snapshots.get(ref);
       if (!snapshot) continue;
-      const write = this.#evaluateOne(snapshot, facts.get(ref) ?? [], results.get(ref) ?? [], hashes.get(ref) ?? null, now);
+      const write = this.#evaluateOne(
+        snapshot,
+        facts.get(ref) ?? [],
+        results.get(ref) ?? [],
+        hashes.get(ref) ?? null,
+        now,
+      );
       if (write) writes.push(write);
     }
-    const { rowsWritten } = await this.#store.saveEvaluations(writes, refs, startedAt, now);
-    return { entitiesEvaluated: refs.length, entitiesChanged: writes.length, rowsWritten };
+    const { rowsWritten } = await this.#store.saveEvaluations(
+      writes,
+      refs,
+      startedAt,
+      now,
+    );
+    return {
+      entitiesEvaluated: refs.length,
+      entitiesChanged: writes.length,
+      rowsWritten,
+    };
   }
 
   #evaluateOne(
@@ -361,7 +450,13 @@ export class ComplianceEngine {
     const inputsHash = hashOf({
       c: this.#controlsHash,
       e: entity,
-      f: stored.map(f => [f.factId, f.known, f.value, f.unknownReason ?? null, f.message ?? null]),
+      f: stored.map(f => [
+        f.factId,
+        f.known,
+        f.value,
+        f.unknownReason ?? null,
+        f.message ?? null,
+      ]),
       w: [...waivers.values()],
     });
     if (inputsHash === previousInputsHash) return undefined;
@@ -374,7 +469,8 @@ export class ComplianceEngine {
         value: f.value,
         ...(f.unknownReason ? { unknownReason: f.unknownReason } : {}),
         ...(f.message ? { message: f.message } : {}),
-        observedAt: f.lastGoodObservedAt && f.stale ? f.lastGoodObservedAt : f.observedAt,
+        observedAt:
+          f.lastGoodObservedAt && f.stale ? f.lastGoodObservedAt : f.observedAt,
         ...(f.stale ? { stale: true } : {}),
         ...(f.evidence ? { evidence: f.evidence } : {}),
       };
@@ -387,22 +483,34 @@ export class ComplianceEngine {
     const changes: StatusChange[] = [];
     const current: ControlResult[] = [];
     for (const control of this.#controls) {
-      const evaluated = evaluateControl({ control, entity, lookup, waiver: waivers.get(control.id), now });
+      const evaluated = evaluateControl({
+        control,
+        entity,
+        lookup,
+        waiver: waivers.get(control.id),
+        now,
+      });
       const prev = prevById.get(control.id);
       const result: ControlResult = {
         entityRef: entity.entityRef,
         ...evaluated,
         evaluatedAt: nowIso,
-        statusSince: prev && prev.status === evaluated.status ? prev.statusSince : nowIso,
+        statusSince:
+          prev && prev.status === evaluated.status ? prev.statusSince : nowIso,
       };
       current.push(prev && sameResult(prev, result) ? prev : result);
       if (!prev || !sameResult(prev, result)) upsertResults.push(result);
       // The first evaluation of an entity records no ledger rows: nothing
       // changed yet. A control added later does get one (cause: rule).
-      if ((!prev && previous.length > 0) || (prev && prev.status !== result.status)) {
+      if (
+        (!prev && previous.length > 0) ||
+        (prev && prev.status !== result.status)
+      ) {
         let cause: StatusChange['cause'] = 'data';
-        if (!prev || prev.controlVersion !== result.controlVersion) cause = 'rule';
-        if (result.status === 'waived' || prev?.status === 'waived') cause = 'waiver';
+        if (!prev || prev.controlVersion !== result.controlVersion)
+          cause = 'rule';
+        if (result.status === 'waived' || prev?.status === 'waived')
+          cause = 'waiver';
         changes.push({
           entityRef: entity.entityRef,
           controlId: control.id,
@@ -416,10 +524,14 @@ export class ComplianceEngine {
       }
     }
     const known = new Set(this.#controls.map(c => c.id));
-    const deleteResults = previous.filter(r => !known.has(r.controlId)).map(r => r.controlId);
+    const deleteResults = previous
+      .filter(r => !known.has(r.controlId))
+      .map(r => r.controlId);
 
     const scores = scoreEntity(current, this.#controls);
-    const statuses = new Map<string, ComplianceStatus>(current.map(r => [r.controlId, r.status]));
+    const statuses = new Map<string, ComplianceStatus>(
+      current.map(r => [r.controlId, r.status]),
+    );
     const { level, next } = determineLevel(this.#levels, statuses);
     return {
       entityRef: entity.entityRef,
@@ -438,7 +550,13 @@ export class ComplianceEngine {
           categories: scores.categories,
           frameworks: scores.frameworks,
           ...(next
-            ? { nextLevel: { id: next.level.id, title: next.level.title, missingControls: next.missing } }
+            ? {
+                nextLevel: {
+                  id: next.level.id,
+                  title: next.level.title,
+                  missingControls: next.missing,
+                },
+              }
             : {}),
         },
         inputsHash,
@@ -450,7 +568,10 @@ export class ComplianceEngine {
   async refreshEntity(entity: Entity): Promise<void> {
     const snapshot = toSnapshot(entity);
     await this.#store.upsertEntities([snapshot], new Date());
-    const logger = this.#logger.child({ task: 'refresh', entityRef: snapshot.entityRef });
+    const logger = this.#logger.child({
+      task: 'refresh',
+      entityRef: snapshot.entityRef,
+    });
     for (const collector of this.#collectors.values()) {
       if (this.#settings[collector.id]?.disabled) continue;
       if (collector.filter && !collector.filter(entity)) continue;
@@ -463,18 +584,25 @@ export class ComplianceEngine {
     const runs = await this.#store.getLatestRuns();
     const collectors = [...this.#collectors.values()].map(c => {
       const shards = this.#settings[c.id]?.shards ?? 1;
-      const keys = shards > 1 ? Array.from({ length: shards }, (_, i) => `${c.id}#${i}`) : [c.id];
+      const keys =
+        shards > 1
+          ? Array.from({ length: shards }, (_, i) => `${c.id}#${i}`)
+          : [c.id];
       const shardRuns = keys.map(k => runs.get(k)).filter(r => !!r);
       const lastRun = shardRuns.length
         ? shardRuns.reduce((acc, r) => ({
             ...acc,
-            startedAt: acc.startedAt < r.startedAt ? acc.startedAt : r.startedAt,
-            finishedAt: [acc.finishedAt, r.finishedAt].filter(Boolean).sort().pop(),
+            startedAt:
+              acc.startedAt < r.startedAt ? acc.startedAt : r.startedAt,
+            finishedAt: [acc.finishedAt, r.finishedAt]
+              .filter(Boolean)
+              .sort()
+              .pop(),
             durationMs: Math.max(acc.durationMs ?? 0, r.durationMs ?? 0),
             entitiesProcessed: acc.entitiesProcessed + r.entitiesProcessed,
             factsWritten: acc.factsWritten + r.factsWritten,
             errors: acc.errors + r.errors,
-            status: acc.status === 'running' || r.status === 'running' ? 'running' : acc.status === 'failed' || r.status === 'failed' ? 'failed' : 'succeeded',
+            status: worstStatus(acc.status, r.status),
           }))
         : undefined;
       return {
@@ -508,4 +636,13 @@ function sameResult(a: ControlResult, b: ControlResult): boolean {
     a.controlVersion === b.controlVersion &&
     hashOf(a.evidence) === hashOf(b.evidence)
   );
+}
+
+function worstStatus(
+  a: 'running' | 'succeeded' | 'failed',
+  b: 'running' | 'succeeded' | 'failed',
+): 'running' | 'succeeded' | 'failed' {
+  if (a === 'running' || b === 'running') return 'running';
+  if (a === 'failed' || b === 'failed') return 'failed';
+  return 'succeeded';
 }

@@ -5,11 +5,18 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
-import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
 import {
   complianceEntityRefreshPermission,
   complianceReportReadPermission,
@@ -28,7 +35,11 @@ import { normalizeRef } from '../lib/snapshot';
 import { descendantGroups } from '../lib/groups';
 import type { ComplianceEngine } from './ComplianceEngine';
 
-function parseOrThrow<T extends z.ZodTypeAny>(schema: T, input: unknown, what: string): z.infer<T> {
+function parseOrThrow<T extends z.ZodTypeAny>(
+  schema: T,
+  input: unknown,
+  what: string,
+): z.infer<T> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const detail = parsed.error.issues
@@ -40,7 +51,11 @@ function parseOrThrow<T extends z.ZodTypeAny>(schema: T, input: unknown, what: s
 }
 
 const factsQuerySchema = z.object({
-  prefix: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'prefix may hold letters, digits, . _ -').max(200).optional(),
+  prefix: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/, 'prefix may hold letters, digits, . _ -')
+    .max(200)
+    .optional(),
 });
 
 /** Dependencies of the router. */
@@ -57,7 +72,9 @@ export interface RouterOptions {
 }
 
 /** The REST API under `/api/compliance`. HTTP only: parse, authorize, call, respond. */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, permissions, catalog, store, engine } = options;
   const router = Router();
   router.use(express.json({ limit: '100kb' }));
@@ -66,15 +83,24 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     credentials: BackstageCredentials,
     permission: BasicPermission,
   ) => {
-    const [decision] = await permissions.authorize([{ permission }], { credentials });
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Missing permission ${permission.name}`);
     }
   };
 
   /** The entity, if it exists and the user may read it in the catalog. */
-  const readableEntity = async (req: Request, credentials: BackstageCredentials): Promise<Entity> => {
-    const params = parseOrThrow(entityRefParamsSchema, req.params, 'entity reference');
+  const readableEntity = async (
+    req: Request,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> => {
+    const params = parseOrThrow(
+      entityRefParamsSchema,
+      req.params,
+      'entity reference',
+    );
     const ref = stringifyEntityRef(params);
     const entity = await catalog.getEntityByRef(ref, { credentials });
     if (!entity) {
@@ -83,23 +109,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     return entity;
   };
 
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    await authorize(credentials, complianceReportReadPermission);
-    const entity = await readableEntity(req, credentials);
-    const ref = normalizeRef(stringifyEntityRef(entity));
-    const summary = await store.getSummary(ref);
-    if (!summary) {
-      throw new NotFoundError(`No compliance data for ${ref} yet; it has not been evaluated`);
-    }
-    res.json(await withDetails(summary));
-  });
-
-  const withDetails = async <T extends { level: { id: string; title: string } | null }>(s: T) => {
+  const withDetails = async <
+    T extends { level: { id: string; title: string } | null },
+  >(
+    s: T,
+  ) => {
     const runs = await store.getLatestRuns();
     const collectedAt: Record<string, string> = {};
     for (const c of engine.collectors) {
@@ -107,11 +121,39 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       if (run?.finishedAt) collectedAt[c.id] = run.finishedAt;
     }
     const level = s.level && engine.levels.find(l => l.id === s.level!.id);
-    return { ...s, collectedAt, level: s.level ? { id: s.level.id, title: level?.title ?? s.level.title } : null };
+    return {
+      ...s,
+      collectedAt,
+      level: s.level
+        ? { id: s.level.id, title: level?.title ?? s.level.title }
+        : null,
+    };
   };
 
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await authorize(credentials, complianceReportReadPermission);
+    const entity = await readableEntity(req, credentials);
+    const ref = normalizeRef(stringifyEntityRef(entity));
+    const summary = await store.getSummary(ref);
+    if (!summary) {
+      throw new NotFoundError(
+        `No compliance data for ${ref} yet; it has not been evaluated`,
+      );
+    }
+    res.json(await withDetails(summary));
+  });
+
   router.get('/entities/:kind/:namespace/:name/results', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     await authorize(credentials, complianceReportReadPermission);
     const entity = await readableEntity(req, credentials);
     const ref = normalizeRef(stringifyEntityRef(entity));
@@ -125,18 +167,28 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     await authorize(credentials, complianceReportReadPermission);
-    const { days } = parseOrThrow(historyQuerySchema, req.query, 'history query');
+    const { days } = parseOrThrow(
+      historyQuerySchema,
+      req.query,
+      'history query',
+    );
     const entity = await readableEntity(req, credentials);
     const ref = normalizeRef(stringifyEntityRef(entity));
-    const since = DateTime.utc().minus({ days: days - 1 }).toISODate()!;
+    const since = DateTime.utc()
+      .minus({ days: days - 1 })
+      .toISODate()!;
     const history = await store.getHistory(ref, since);
     res.json({ entityRef: ref, ...history });
   });
 
   router.get('/entities/:kind/:namespace/:name/facts', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     await authorize(credentials, complianceReportReadPermission);
     const { prefix } = parseOrThrow(factsQuerySchema, req.query, 'facts query');
     const entity = await readableEntity(req, credentials);
@@ -146,13 +198,17 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.post('/entities/:kind/:namespace/:name/refresh', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     await authorize(credentials, complianceEntityRefreshPermission);
     const entity = await readableEntity(req, credentials);
     const ref = normalizeRef(stringifyEntityRef(entity));
     if (!options.kinds.includes(entity.kind.toLocaleLowerCase('en-US'))) {
       throw new InputError(
-        `Entities of kind ${entity.kind} are not evaluated; configured kinds: ${options.kinds.join(', ')}`,
+        `Entities of kind ${
+          entity.kind
+        } are not evaluated; configured kinds: ${options.kinds.join(', ')}`,
       );
     }
     options.logger.info('Refreshing entity on request', { entityRef: ref });
@@ -163,7 +219,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/controls', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     await authorize(credentials, complianceReportReadPermission);
     const body: ControlsResponse = {
       controls: engine.controls,
@@ -174,15 +232,23 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/status', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     await authorize(credentials, complianceReportReadPermission);
     res.json(await engine.status());
   });
 
   router.get('/overview', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     await authorize(credentials, complianceReportReadPermission);
-    const query = parseOrThrow(overviewQuerySchema, req.query, 'overview query');
+    const query = parseOrThrow(
+      overviewQuerySchema,
+      req.query,
+      'overview query',
+    );
 
     // Only entities the catalog lets this user read.
     let allowedRefs: string[] | undefined;
@@ -201,7 +267,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       const requested = query.owner.map(o => {
         try {
           return normalizeRef(
-            stringifyEntityRef(parseEntityRef(o, { defaultKind: 'group', defaultNamespace: 'default' })),
+            stringifyEntityRef(
+              parseEntityRef(o, {
+                defaultKind: 'group',
+                defaultNamespace: 'default',
+              }),
+            ),
           );
         } catch (e) {
           throw new InputError(`Invalid owner "${o}": ${(e as Error).message}`);
@@ -215,7 +286,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const body: OverviewResponse = {
       items: result.items.map(i => {
         const level = i.level && engine.levels.find(l => l.id === i.level!.id);
-        return { ...i, level: i.level ? { id: i.level.id, title: level?.title ?? i.level.id } : null };
+        return {
+          ...i,
+          level: i.level
+            ? { id: i.level.id, title: level?.title ?? i.level.id }
+            : null,
+        };
       }),
       totalCount: result.totalCount,
       page: query.page,
@@ -232,13 +308,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json(body);
   });
 
-  async function readableRefs(credentials: BackstageCredentials): Promise<string[]> {
+  async function readableRefs(
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
     const refs: string[] = [];
     let cursor: string | undefined;
     do {
       const page = await catalog.queryEntities(
         cursor
-          ? { cursor, limit: 1000, fields: ['kind', 'metadata.name', 'metadata.namespace'] }
+          ? {
+              cursor,
+              limit: 1000,
+              fields: ['kind', 'metadata.name', 'metadata.namespace'],
+            }
           : {
               filter: { kind: options.kinds },
               limit: 1000,
@@ -262,7 +344,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
           : {
               filter: { kind: 'group' },
               limit: 1000,
-              fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.parent', 'spec.children'],
+              fields: [
+                'kind',
+                'metadata.name',
+                'metadata.namespace',
+                'spec.parent',
+                'spec.children',
+              ],
             },
         { credentials },
       );

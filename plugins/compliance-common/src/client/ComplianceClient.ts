@@ -54,7 +54,9 @@ export interface ComplianceApi {
     query?: OverviewQueryInput,
     options?: ComplianceRequestOptions,
   ): Promise<OverviewResponse>;
-  getStatus(options?: ComplianceRequestOptions): Promise<ComplianceStatusResponse>;
+  getStatus(
+    options?: ComplianceRequestOptions,
+  ): Promise<ComplianceStatusResponse>;
 }
 
 /**
@@ -75,11 +77,17 @@ export class ComplianceClient implements ComplianceApi {
     this.#fetchApi = options.fetchApi ?? { fetch: (...a) => fetch(...a) };
   }
 
-  getSummary(entityRef: string | CompoundEntityRef, options?: ComplianceRequestOptions) {
+  getSummary(
+    entityRef: string | CompoundEntityRef,
+    options?: ComplianceRequestOptions,
+  ) {
     return this.#get<EntityComplianceSummary>(entityPath(entityRef), options);
   }
 
-  getResults(entityRef: string | CompoundEntityRef, options?: ComplianceRequestOptions) {
+  getResults(
+    entityRef: string | CompoundEntityRef,
+    options?: ComplianceRequestOptions,
+  ) {
     return this.#get<{ items: ControlResultWithControl[] }>(
       `${entityPath(entityRef)}/results`,
       options,
@@ -92,7 +100,10 @@ export class ComplianceClient implements ComplianceApi {
     options?: ComplianceRequestOptions,
   ) {
     const qs = query?.days ? `?days=${encodeURIComponent(query.days)}` : '';
-    return this.#get<EntityHistory>(`${entityPath(entityRef)}/history${qs}`, options);
+    return this.#get<EntityHistory>(
+      `${entityPath(entityRef)}/history${qs}`,
+      options,
+    );
   }
 
   getFacts(
@@ -100,11 +111,19 @@ export class ComplianceClient implements ComplianceApi {
     query?: { prefix?: string },
     options?: ComplianceRequestOptions,
   ) {
-    const qs = query?.prefix ? `?prefix=${encodeURIComponent(query.prefix)}` : '';
-    return this.#get<{ items: Fact[] }>(`${entityPath(entityRef)}/facts${qs}`, options);
+    const qs = query?.prefix
+      ? `?prefix=${encodeURIComponent(query.prefix)}`
+      : '';
+    return this.#get<{ items: Fact[] }>(
+      `${entityPath(entityRef)}/facts${qs}`,
+      options,
+    );
   }
 
-  async refresh(entityRef: string | CompoundEntityRef, options?: ComplianceRequestOptions) {
+  async refresh(
+    entityRef: string | CompoundEntityRef,
+    options?: ComplianceRequestOptions,
+  ) {
     return this.#request<EntityComplianceSummary>(
       `${entityPath(entityRef)}/refresh`,
       { method: 'POST' },
@@ -116,14 +135,20 @@ export class ComplianceClient implements ComplianceApi {
     return this.#get<ControlsResponse>('/controls', options);
   }
 
-  getOverview(query: OverviewQueryInput = {}, options?: ComplianceRequestOptions) {
+  getOverview(
+    query: OverviewQueryInput = {},
+    options?: ComplianceRequestOptions,
+  ) {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
       if (value === undefined || value === null) continue;
       params.set(key, Array.isArray(value) ? value.join(',') : String(value));
     }
     const qs = params.toString();
-    return this.#get<OverviewResponse>(`/overview${qs ? `?${qs}` : ''}`, options);
+    return this.#get<OverviewResponse>(
+      `/overview${qs ? `?${qs}` : ''}`,
+      options,
+    );
   }
 
   getStatus(options?: ComplianceRequestOptions) {
@@ -142,7 +167,10 @@ export class ComplianceClient implements ComplianceApi {
     const baseUrl = await this.#discoveryApi.getBaseUrl('compliance');
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (options?.token) headers.Authorization = `Bearer ${options.token}`;
-    const res = await this.#fetchApi.fetch(`${baseUrl}${path}`, { ...init, headers });
+    const res = await this.#fetchApi.fetch(`${baseUrl}${path}`, {
+      ...init,
+      headers,
+    });
     if (!res.ok) {
       throw await ResponseError.fromResponse(res);
     }
@@ -153,9 +181,14 @@ export class ComplianceClient implements ComplianceApi {
 function entityPath(entityRef: string | CompoundEntityRef): string {
   const ref =
     typeof entityRef === 'string'
-      ? parseEntityRef(entityRef, { defaultKind: 'component', defaultNamespace: 'default' })
+      ? parseEntityRef(entityRef, {
+          defaultKind: 'component',
+          defaultNamespace: 'default',
+        })
       : entityRef;
-  return `/entities/${encodeURIComponent(ref.kind.toLocaleLowerCase('en-US'))}/${encodeURIComponent(
+  return `/entities/${encodeURIComponent(
+    ref.kind.toLocaleLowerCase('en-US'),
+  )}/${encodeURIComponent(
     ref.namespace.toLocaleLowerCase('en-US'),
   )}/${encodeURIComponent(ref.name)}`;
 }

@@ -1,2 +1,5 @@
 export { ComplianceClient } from './ComplianceClient';
-export type { ComplianceApi, ComplianceRequestOptions } from './ComplianceClient';
+export type {
+  ComplianceApi,
+  ComplianceRequestOptions,
+} from './ComplianceClient';

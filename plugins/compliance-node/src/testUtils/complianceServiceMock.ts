@@ -6,8 +6,11 @@ import { complianceServiceRef } from '../ComplianceService';
  *
  * @public
  */
-export const complianceServiceMock = createServiceMock(complianceServiceRef, () => ({
-  getSummary: jest.fn(),
-  getResults: jest.fn(),
-  refresh: jest.fn(),
-}));
+export const complianceServiceMock = createServiceMock(
+  complianceServiceRef,
+  () => ({
+    getSummary: jest.fn(),
+    getResults: jest.fn(),
+    refresh: jest.fn(),
+  }),
+);

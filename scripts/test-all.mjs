@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+/*
+ * Runs every test of the suite and prints the totals as one last line:
+ * "N passed, N failed".
+ *
+ *   1. all Jest projects (unit, store on every configured database, router,
+ *      backend wiring, UI) through `backstage-cli repo test --ci`
+ *   2. the browser end-to-end test against the example app (`yarn test:e2e`),
+ *      unless SKIP_E2E=1
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+function run(cmd, args, env = {}) {
+  return new Promise(resolve => {
+    let out = '';
+    const child = spawn(cmd, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    const tee = stream => chunk => {
+      out += chunk.toString();
+      stream.write(chunk);
+    };
+    child.stdout.on('data', tee(process.stdout));
+    child.stderr.on('data', tee(process.stderr));
+    child.on('close', code => resolve({ code: code ?? 1, out }));
+  });
+}
+
+const strip = s => s.replace(/\u001b\[[0-9;]*m/g, '');
+let passed = 0;
+let failed = 0;
+
+const jest = await run('yarn', ['backstage-cli', 'repo', 'test', '--ci'], {
+  CI: 'true',
+});
+const summary = strip(jest.out)
+  .split('\n')
+  .filter(l => /^Tests:\s/.test(l))
+  .pop();
+if (summary) {
+  passed += Number(/(\d+) passed/.exec(summary)?.[1] ?? 0);
+  failed += Number(/(\d+) failed/.exec(summary)?.[1] ?? 0);
+}
+if (jest.code !== 0 && !/(\d+) failed/.test(summary ?? '')) {
+  // A suite that failed to run (compile error) counts as a failure.
+  failed += 1;
+}
+
+if (process.env.SKIP_E2E !== '1' && existsSync('e2e/run.mjs')) {
+  const e2e = await run('node', ['e2e/run.mjs']);
+  const line = strip(e2e.out)
+    .split('\n')
+    .filter(l => /\d+ passed, \d+ failed/.test(l))
+    .pop();
+  if (line) {
+    passed += Number(/(\d+) passed/.exec(line)[1]);
+    failed += Number(/(\d+) failed/.exec(line)[1]);
+  } else if (e2e.code === 0) {
+    passed += 1;
+  } else {
+    failed += 1;
+  }
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
