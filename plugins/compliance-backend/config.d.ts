@@ -61,7 +61,6 @@ export interface Config {
       /**
        * Additional controls (same shape as the built-in ones). A control with
        * the id of a built-in one replaces it.
-       * @deepVisibility backend
        */
       custom?: Array<{
         id: string;
