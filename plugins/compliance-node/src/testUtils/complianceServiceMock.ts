@@ -2,7 +2,7 @@ import { createServiceMock } from '@backstage/backend-test-utils';
 import { complianceServiceRef } from '../ComplianceService';
 
 /**
- * A mock of {@link complianceServiceRef} for tests, with a `.factory`.
+ * A mock of the compliance service ref for tests, with a `.factory`.
  *
  * @public
  */

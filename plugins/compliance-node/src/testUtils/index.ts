@@ -1,1 +1,2 @@
 export { complianceServiceMock } from './complianceServiceMock';
+export type { ComplianceService } from '../ComplianceService';
