@@ -109,8 +109,8 @@ exports.up = async function up(knex) {
     table.timestamp('status_since', { useTz: true }).notNullable();
     table.primary(['entity_ref', 'control_id']);
     table.index(
-      ['control_id', 'status'],
-      'compliance_results_control_status_idx',
+      ['status', 'control_id'],
+      'compliance_results_status_control_idx',
     );
   });
 

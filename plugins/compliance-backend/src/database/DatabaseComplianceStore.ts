@@ -848,8 +848,25 @@ export class DatabaseComplianceStore implements ComplianceStore {
         .count({ n: '*' })
         .groupBy('e.level');
 
-    const topFailing = (await apply(db('compliance_entities as e'))
-      .join('compliance_results as r', 'r.entity_ref', 'e.entity_ref')
+    const unfiltered =
+      !filter.owners &&
+      !filter.system?.length &&
+      !filter.kind?.length &&
+      !filter.lifecycle?.length &&
+      !filter.level?.length &&
+      !filter.search &&
+      !filter.allowedRefs &&
+      !filter.framework;
+    // Unfiltered, the (status, control_id) index answers alone; filtered,
+    // the entity filters pick the entities first.
+    const failing: Knex.QueryBuilder = unfiltered
+      ? db('compliance_results as r')
+      : apply(db('compliance_entities as e')).join(
+          'compliance_results as r',
+          'r.entity_ref',
+          'e.entity_ref',
+        );
+    const topFailing = (await failing
       .where('r.status', 'fail')
       .groupBy('r.control_id')
       .select('r.control_id')
