@@ -353,6 +353,27 @@ export class ComplianceEngine {
         );
       }
       let after: string | undefined;
+      // Pipelined: the next batch is read and evaluated while the previous
+      // one is written, which overlaps the two on PostgreSQL.
+      let saving: Promise<void> | undefined;
+      let saveError: unknown;
+      const settle = async () => {
+        await saving;
+        if (saveError) throw saveError;
+      };
+      const save = (
+        writes: EntityEvaluationWrite[],
+        refs: string[],
+        now: Date,
+      ): Promise<void> =>
+        this.#store.saveEvaluations(writes, refs, startedAt, now).then(
+          ({ rowsWritten }) => {
+            stats.rowsWritten += rowsWritten;
+          },
+          error => {
+            saveError = error;
+          },
+        );
       for (;;) {
         if (signal?.aborted) break;
         const refs = await this.#store.getDirtyEntityRefs(
@@ -360,12 +381,14 @@ export class ComplianceEngine {
           after,
         );
         if (refs.length === 0) break;
-        const r = await this.evaluateEntities(refs, startedAt);
-        stats.entitiesEvaluated += r.entitiesEvaluated;
-        stats.entitiesChanged += r.entitiesChanged;
-        stats.rowsWritten += r.rowsWritten;
+        const { writes, now } = await this.#prepareEvaluations(refs);
+        await settle();
+        saving = save(writes, refs, now);
+        stats.entitiesEvaluated += refs.length;
+        stats.entitiesChanged += writes.length;
         after = refs[refs.length - 1];
       }
+      await settle();
       await this.#store.finishRun(
         runId,
         {
@@ -401,6 +424,22 @@ export class ComplianceEngine {
     refs: string[],
     startedAt = new Date(),
   ): Promise<EvaluationStats> {
+    const { writes, now } = await this.#prepareEvaluations(refs);
+    const { rowsWritten } = await this.#store.saveEvaluations(
+      writes,
+      refs,
+      startedAt,
+      now,
+    );
+    return {
+      entitiesEvaluated: refs.length,
+      entitiesChanged: writes.length,
+      rowsWritten,
+    };
+  }
+
+  /** Reads the inputs of the given entities and evaluates them, without writing. */
+  async #prepareEvaluations(refs: string[]) {
     const now = new Date();
     const [snapshots, facts, results, hashes] = await Promise.all([
       this.#store.getEntitySnapshots(refs),
@@ -421,17 +460,7 @@ export class ComplianceEngine {
       );
       if (write) writes.push(write);
     }
-    const { rowsWritten } = await this.#store.saveEvaluations(
-      writes,
-      refs,
-      startedAt,
-      now,
-    );
-    return {
-      entitiesEvaluated: refs.length,
-      entitiesChanged: writes.length,
-      rowsWritten,
-    };
+    return { writes, now };
   }
 
   #evaluateOne(
