@@ -797,11 +797,6 @@ export class DatabaseComplianceStore implements ComplianceStore {
     const sortCol = sortCols[filter.sort];
     const order = filter.order;
 
-    const countRow = await apply(db('compliance_entities as e'))
-      .count({ n: '*' })
-      .first();
-    const totalCount = Number(countRow?.n ?? 0);
-
     const pageQuery = apply(db('compliance_entities as e'))
       .select('e.*')
       .orderByRaw(`case when ${sortCol} is null then 1 else 0 end`)
@@ -812,21 +807,12 @@ export class DatabaseComplianceStore implements ComplianceStore {
     if (filter.framework) {
       pageQuery.select({ f_score: 'f.score', f_coverage: 'f.coverage' });
     }
-    const rows: Array<
-      EntityRow & { f_score?: number | null; f_coverage?: number }
-    > = await pageQuery;
 
     const bucketExpr = `case when ${scoreCol} is null then 'none' when ${scoreCol} >= 90 then '90-100' ${[
       80, 70, 60, 50, 40, 30, 20, 10,
     ]
       .map(b => `when ${scoreCol} >= ${b} then '${b}-${b + 9}'`)
       .join(' ')} else '0-9' end`;
-    const dist: Array<{ bucket: string; n: number | string }> = await apply(
-      db('compliance_entities as e'),
-    )
-      .select(db.raw(`${bucketExpr} as bucket`))
-      .count({ n: '*' })
-      .groupByRaw(bucketExpr);
     const buckets = [
       '0-9',
       '10-19',
@@ -840,13 +826,6 @@ export class DatabaseComplianceStore implements ComplianceStore {
       '90-100',
       'none',
     ];
-    const distMap = new Map(dist.map(d => [d.bucket, Number(d.n)]));
-
-    const levelRows: Array<{ level: string | null; n: number | string }> =
-      await apply(db('compliance_entities as e'))
-        .select('e.level')
-        .count({ n: '*' })
-        .groupBy('e.level');
 
     const unfiltered =
       !filter.owners &&
@@ -866,17 +845,39 @@ export class DatabaseComplianceStore implements ComplianceStore {
           'r.entity_ref',
           'e.entity_ref',
         );
-    const topFailing = (await failing
-      .where('r.status', 'fail')
-      .groupBy('r.control_id')
-      .select('r.control_id')
-      .count({ n: '*' })
-      .orderBy('n', 'desc')
-      .orderBy('r.control_id')
-      .limit(10)) as unknown as Array<{
-      control_id: string;
-      n: number | string;
-    }>;
+
+    // Independent queries, run concurrently (PostgreSQL uses several
+    // connections; SQLite runs them one after another).
+    const [countRow, rows, dist, levelRows, topFailing] = await Promise.all([
+      apply(db('compliance_entities as e')).count({ n: '*' }).first(),
+      pageQuery as Promise<
+        Array<EntityRow & { f_score?: number | null; f_coverage?: number }>
+      >,
+      apply(db('compliance_entities as e'))
+        .select(db.raw(`${bucketExpr} as bucket`))
+        .count({ n: '*' })
+        .groupByRaw(bucketExpr) as unknown as Promise<
+        Array<{ bucket: string; n: number | string }>
+      >,
+      apply(db('compliance_entities as e'))
+        .select('e.level')
+        .count({ n: '*' })
+        .groupBy('e.level') as unknown as Promise<
+        Array<{ level: string | null; n: number | string }>
+      >,
+      failing
+        .where('r.status', 'fail')
+        .groupBy('r.control_id')
+        .select('r.control_id')
+        .count({ n: '*' })
+        .orderBy('n', 'desc')
+        .orderBy('r.control_id')
+        .limit(10) as unknown as Promise<
+        Array<{ control_id: string; n: number | string }>
+      >,
+    ]);
+    const totalCount = Number(countRow?.n ?? 0);
+    const distMap = new Map(dist.map(d => [d.bucket, Number(d.n)]));
 
     return {
       items: rows.map(r => {
