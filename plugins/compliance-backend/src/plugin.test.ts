@@ -18,6 +18,8 @@ import {
 } from 'backstage-plugin-compliance-node';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import request from 'supertest';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { compliancePlugin } from './plugin';
 
 jest.setTimeout(60_000);
@@ -470,6 +472,49 @@ describe.each(databases.eachSupportedId())(
         status.body.collectors.find((c: any) => c.collectorId === 'scanner')
           .lastRun.errors,
       ).toBeGreaterThan(0);
+      await backend.stop();
+    });
+
+    it('offers the compliance of an entity as an actions-registry action', async () => {
+      const registry = actionsRegistryServiceMock();
+      const actions = createServiceFactory({
+        service: actionsRegistryServiceRef,
+        deps: {},
+        factory: () => registry,
+      });
+      const { backend, cycle } = await start({ extraFeatures: [actions] });
+      await cycle();
+      // The mock registry names actions after its own plugin id, 'test'.
+      const { output } = await registry.invoke({
+        id: 'test:get-entity-compliance',
+        input: { entityRef: 'component:default/orphan' },
+        credentials: mockCredentials.user(),
+      });
+      expect(output).toMatchObject({
+        entityRef: 'component:default/orphan',
+        level: null,
+        notPassing: expect.arrayContaining([
+          expect.objectContaining({
+            controlId: 'CAT-01',
+            status: 'warn',
+            remediation: expect.stringContaining('spec.owner'),
+          }),
+        ]),
+      });
+      await expect(
+        registry.invoke({
+          id: 'test:get-entity-compliance',
+          input: { entityRef: 'component:default/secret-project' },
+          credentials: mockCredentials.user(OUTSIDER),
+        }),
+      ).rejects.toThrow(/not found/);
+      await expect(
+        registry.invoke({
+          id: 'test:get-entity-compliance',
+          input: { entityRef: 'component:' },
+          credentials: mockCredentials.user(),
+        }),
+      ).rejects.toThrow(/Invalid entityRef/);
       await backend.stop();
     });
   },

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { assertError } from '@backstage/errors';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   ControlDefinition,
@@ -21,6 +22,7 @@ import { DatabaseComplianceStore } from './database/DatabaseComplianceStore';
 import { buildControls } from './lib/controls';
 import { ComplianceEngine } from './service/ComplianceEngine';
 import { createRouter } from './service/router';
+import { createComplianceActions } from './actions/createComplianceActions';
 
 /** The id of the evaluation task, triggered after each collection. */
 export const EVALUATE_TASK_ID = 'compliance:evaluate';
@@ -66,6 +68,7 @@ export const compliancePlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -78,6 +81,7 @@ export const compliancePlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        actionsRegistry,
       }) {
         const settings = readComplianceConfig(config);
         const store = await DatabaseComplianceStore.create({ database });
@@ -219,6 +223,8 @@ export const compliancePlugin = createBackendPlugin({
             kinds: settings.kinds,
           }),
         );
+        createComplianceActions({ actionsRegistry, catalog, store, engine });
+
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         logger.info('Compliance engine ready', {
           controls: controls.length,
