@@ -91,6 +91,15 @@ export async function createRouter(
     }
   };
 
+  /** The caller's credentials, once the permission allows the request. */
+  const authorized = async (req: Request, permission: BasicPermission) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await authorize(credentials, permission);
+    return credentials;
+  };
+
   /** The entity, if it exists and the user may read it in the catalog. */
   const readableEntity = async (
     req: Request,
@@ -135,10 +144,7 @@ export async function createRouter(
   });
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorize(credentials, complianceReportReadPermission);
+    const credentials = await authorized(req, complianceReportReadPermission);
     const entity = await readableEntity(req, credentials);
     const ref = normalizeRef(stringifyEntityRef(entity));
     const summary = await store.getSummary(ref);
@@ -151,10 +157,7 @@ export async function createRouter(
   });
 
   router.get('/entities/:kind/:namespace/:name/results', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorize(credentials, complianceReportReadPermission);
+    const credentials = await authorized(req, complianceReportReadPermission);
     const entity = await readableEntity(req, credentials);
     const ref = normalizeRef(stringifyEntityRef(entity));
     const results = (await store.getResults([ref])).get(ref) ?? [];
@@ -167,10 +170,7 @@ export async function createRouter(
   });
 
   router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorize(credentials, complianceReportReadPermission);
+    const credentials = await authorized(req, complianceReportReadPermission);
     const { days } = parseOrThrow(
       historyQuerySchema,
       req.query,
@@ -186,10 +186,7 @@ export async function createRouter(
   });
 
   router.get('/entities/:kind/:namespace/:name/facts', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorize(credentials, complianceReportReadPermission);
+    const credentials = await authorized(req, complianceReportReadPermission);
     const { prefix } = parseOrThrow(factsQuerySchema, req.query, 'facts query');
     const entity = await readableEntity(req, credentials);
     const ref = normalizeRef(stringifyEntityRef(entity));
@@ -198,10 +195,10 @@ export async function createRouter(
   });
 
   router.post('/entities/:kind/:namespace/:name/refresh', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorize(credentials, complianceEntityRefreshPermission);
+    const credentials = await authorized(
+      req,
+      complianceEntityRefreshPermission,
+    );
     const entity = await readableEntity(req, credentials);
     const ref = normalizeRef(stringifyEntityRef(entity));
     if (!options.kinds.includes(entity.kind.toLocaleLowerCase('en-US'))) {
@@ -219,10 +216,7 @@ export async function createRouter(
   });
 
   router.get('/controls', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorize(credentials, complianceReportReadPermission);
+    await authorized(req, complianceReportReadPermission);
     const body: ControlsResponse = {
       controls: engine.controls,
       levels: engine.levels,
@@ -232,18 +226,12 @@ export async function createRouter(
   });
 
   router.get('/status', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorize(credentials, complianceReportReadPermission);
+    await authorized(req, complianceReportReadPermission);
     res.json(await engine.status());
   });
 
   router.get('/overview', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorize(credentials, complianceReportReadPermission);
+    const credentials = await authorized(req, complianceReportReadPermission);
     const query = parseOrThrow(
       overviewQuerySchema,
       req.query,
