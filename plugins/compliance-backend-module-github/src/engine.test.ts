@@ -1,0 +1,186 @@
+import {
+  mockCredentials,
+  mockServices,
+  registerMswTestHooks,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import type { SchedulerService } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// The integration test installs the real backend plugin next to this module.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import compliancePlugin from 'backstage-plugin-compliance-backend';
+import { http, HttpResponse, passthrough } from 'msw';
+import { setupServer } from 'msw/node';
+import request from 'supertest';
+import branchProtection from './__fixtures__/branch-protection.json';
+import codeScanningAlerts from './__fixtures__/code-scanning-alerts.json';
+import graphqlRepository from './__fixtures__/graphql-repository.json';
+import repository from './__fixtures__/repository.json';
+import secretScanningAlerts from './__fixtures__/secret-scanning-alerts.json';
+import workflowPermissions from './__fixtures__/workflow-permissions.json';
+import workflowRunAttempt from './__fixtures__/workflow-run-attempt.json';
+import workflowRuns from './__fixtures__/workflow-runs.json';
+import githubModule from './index';
+
+// The GitHub module installed in the real compliance backend: GitHub answers
+// (faked with msw) become facts, control results and scores over HTTP.
+
+jest.setTimeout(60_000);
+
+const API = 'https://api.github.com';
+const REPO = `${API}/repos/acme/payments`;
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+type MockScheduler = SchedulerService & {
+  factory(options?: {
+    skipTaskRunOnStartup?: boolean;
+  }): ReturnType<typeof mockServices.scheduler.factory>;
+};
+
+const entities: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'team-a', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'payments',
+      namespace: 'default',
+      annotations: { 'github.com/project-slug': 'acme/payments' },
+    },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'no-repo', namespace: 'default' },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  },
+];
+
+const rate = { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4000' };
+
+function github(options: { down?: boolean } = {}) {
+  const ok = (body: unknown) => () =>
+    options.down
+      ? HttpResponse.json({ message: 'Server Error' }, { status: 502 })
+      : HttpResponse.json(body as Record<string, unknown>, { headers: rate });
+  return [
+    // supertest talks to the test backend on a local port.
+    http.all(/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//, () =>
+      passthrough(),
+    ),
+    http.post(`${API}/graphql`, ok(graphqlRepository)),
+    http.get(REPO, ok(repository)),
+    http.get(`${REPO}/branches/main/protection`, ok(branchProtection)),
+    http.get(`${REPO}/actions/permissions/workflow`, ok(workflowPermissions)),
+    http.get(`${REPO}/secret-scanning/alerts`, ok(secretScanningAlerts)),
+    http.get(`${REPO}/code-scanning/alerts`, ok(codeScanningAlerts)),
+    http.get(`${REPO}/actions/runs`, ok(workflowRuns)),
+    http.get(`${REPO}/actions/runs/:id/attempts/:n`, ok(workflowRunAttempt)),
+  ];
+}
+
+async function start(token?: string) {
+  const scheduler = mockServices.scheduler() as MockScheduler;
+  const backend = await startTestBackend({
+    features: [
+      compliancePlugin,
+      githubModule,
+      catalogServiceMock.factory({ entities }),
+      scheduler.factory({ skipTaskRunOnStartup: true }),
+      mockServices.rootConfig.factory({
+        data: {
+          integrations: {
+            github: [
+              token ? { host: 'github.com', token } : { host: 'github.com' },
+            ],
+          },
+        },
+      }),
+    ],
+  });
+  const cycle = async () => {
+    await scheduler.triggerTask('compliance:collect:catalog');
+    await scheduler.triggerTask('compliance:collect:github');
+    await scheduler.triggerTask('compliance:evaluate');
+  };
+  const results = async (name: string) => {
+    const res = await request(backend.server)
+      .get(`/api/compliance/entities/component/default/${name}/results`)
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    return new Map<string, any>(
+      res.body.items.map((r: any) => [r.controlId, r]),
+    );
+  };
+  return { backend, cycle, results };
+}
+
+describe('the GitHub module in the compliance backend', () => {
+  it('turns GitHub answers into control results, and an outage never turns a result into a fail', async () => {
+    server.use(...github());
+    const { backend, cycle, results } = await start('ghp_notarealtoken');
+    await cycle();
+
+    const payments = await results('payments');
+    const gh = [...payments.values()].filter(r =>
+      r.controlId.startsWith('GH-'),
+    );
+    expect(gh.length).toBeGreaterThan(20);
+    const known = gh.filter(r => r.status !== 'unknown');
+    expect(known.filter(r => r.status === 'pass').length).toBeGreaterThan(5);
+    expect(known.filter(r => r.status === 'fail').length).toBeGreaterThan(0);
+    expect(known.length).toBeGreaterThan(15);
+    expect(payments.get('GH-BP-01').evidence[0].factId).toMatch(/^github\./);
+
+    const noRepo = await results('no-repo');
+    for (const r of [...noRepo.values()].filter(x =>
+      x.controlId.startsWith('GH-'),
+    )) {
+      expect(r).toMatchObject({ status: 'unknown', unknownReason: 'no_repo' });
+    }
+
+    // GitHub goes down: every result keeps its status.
+    const before = new Map(gh.map(r => [r.controlId, r.status]));
+    server.resetHandlers(...github({ down: true }));
+    await cycle();
+    const after = await results('payments');
+    for (const [id, status] of before) {
+      expect([id, after.get(id).status]).toEqual([id, status]);
+    }
+    await backend.stop();
+  });
+
+  it('says the GitHub controls are unknown because no credentials are configured', async () => {
+    server.use(...github());
+    const { backend, cycle, results } = await start();
+    await cycle();
+    const payments = await results('payments');
+    const gh = [...payments.values()].filter(r =>
+      r.controlId.startsWith('GH-'),
+    );
+    expect(gh.length).toBeGreaterThan(20);
+    for (const r of gh) {
+      expect(r).toMatchObject({
+        status: 'unknown',
+        unknownReason: 'no_credentials',
+      });
+      expect(r.reason).toMatch(/credentials/i);
+    }
+    const summary = await request(backend.server)
+      .get('/api/compliance/entities/component/default/payments')
+      .set('Authorization', mockCredentials.user.header());
+    // Unknown controls lower coverage, not the score.
+    expect(summary.body.coverage).toBeLessThan(0.5);
+    expect(summary.body.score).toBeGreaterThan(50);
+    await backend.stop();
+  });
+});
