@@ -517,5 +517,63 @@ describe.each(databases.eachSupportedId())(
       ).rejects.toThrow(/Invalid entityRef/);
       await backend.stop();
     });
+
+    it('evaluates a proposed entity without storing it, and rejects a malformed one', async () => {
+      const { backend, knex } = await start();
+      const proposed = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'new-service',
+          description: 'A brand new service created from a template',
+          annotations: { 'github.com/project-slug': 'org/new-service' },
+        },
+        spec: {
+          type: 'service',
+          lifecycle: 'experimental',
+          owner: 'group:default/payments-team',
+          system: 'payments',
+        },
+      };
+      const res = await request(backend.server)
+        .post('/api/compliance/evaluate')
+        .set('Authorization', mockCredentials.user.header())
+        .send({ entity: proposed });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        entityRef: 'component:default/new-service',
+        level: { id: 'silver' },
+        nextLevel: { id: 'gold', missingControls: ['CAT-05'] },
+      });
+      const byId = Object.fromEntries(
+        res.body.results.map((r: any) => [r.controlId, r]),
+      );
+      expect(byId['CAT-01'].status).toBe('pass');
+      expect(byId['CAT-05']).toMatchObject({
+        status: 'fail',
+        control: { title: 'TechDocs configured' },
+      });
+      expect(byId['CAT-06'].status).toBe('not_applicable');
+      // Nothing was stored.
+      const stored = await knex('compliance_entities')
+        .count({ n: '*' })
+        .first();
+      expect(Number(stored!.n)).toBe(0);
+
+      const bad = await request(backend.server)
+        .post('/api/compliance/evaluate')
+        .set('Authorization', mockCredentials.user.header())
+        .send({ entity: { ...proposed, metadata: { name: 'Not A Name!' } } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(
+        /entity.metadata.name: metadata.name must be a valid catalog entity name/,
+      );
+      const none = await request(backend.server)
+        .post('/api/compliance/evaluate')
+        .set('Authorization', mockCredentials.user.header())
+        .send('not json');
+      expect(none.status).toBe(400);
+      await backend.stop();
+    });
   },
 );

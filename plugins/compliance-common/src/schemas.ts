@@ -171,3 +171,34 @@ export const controlDefinitionSchema = z
       .optional(),
   })
   .strict();
+
+/**
+ * Body of `POST /evaluate`: a proposed catalog entity.
+ *
+ * @public
+ */
+export const evaluateRequestSchema = z.object({
+  entity: z
+    .object({
+      apiVersion: z.string().min(1),
+      kind: z
+        .string()
+        .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'kind must be a catalog kind'),
+      metadata: z
+        .object({
+          name: z
+            .string()
+            .regex(
+              nameRegex,
+              'metadata.name must be a valid catalog entity name',
+            ),
+          namespace: z
+            .string()
+            .regex(nameRegex, 'metadata.namespace must be a valid namespace')
+            .optional(),
+        })
+        .passthrough(),
+      spec: z.record(z.unknown()).optional(),
+    })
+    .passthrough(),
+});

@@ -461,3 +461,19 @@ export interface ControlsResponse {
   levels: ComplianceLevel[];
   frameworks: Array<{ id: string; title: string }>;
 }
+
+/**
+ * The evaluation of a proposed entity (not stored), as `POST /evaluate`
+ * answers it: what the entity would score before it is registered.
+ * Only catalog facts are known at that point; other controls are unknown.
+ *
+ * @public
+ */
+export interface EvaluationPreview extends ScoreBreakdown {
+  entityRef: string;
+  level: { id: string; title: string } | null;
+  nextLevel?: { id: string; title: string; missingControls: string[] };
+  categories: Record<string, ScoreBreakdown>;
+  frameworks: Record<string, ScoreBreakdown>;
+  results: ControlResultWithControl[];
+}

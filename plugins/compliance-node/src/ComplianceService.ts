@@ -8,7 +8,9 @@ import {
   ComplianceClient,
   ControlResultWithControl,
   EntityComplianceSummary,
+  EvaluationPreview,
 } from 'backstage-plugin-compliance-common';
+import type { Entity } from '@backstage/catalog-model';
 
 /**
  * Compliance data for other backend plugins and modules, without HTTP.
@@ -28,6 +30,14 @@ export interface ComplianceService {
     entityRef: string,
     options: { credentials: BackstageCredentials },
   ): Promise<EntityComplianceSummary>;
+  /**
+   * Evaluates a proposed entity (for example the catalog-info a template is
+   * about to publish) without storing anything.
+   */
+  evaluateEntity(
+    entity: Entity,
+    options: { credentials: BackstageCredentials },
+  ): Promise<EvaluationPreview>;
 }
 
 /**
@@ -62,6 +72,14 @@ export const complianceServiceRef = createServiceRef<ComplianceService>({
               token: await tokenFor(credentials),
             });
             return res.items;
+          },
+          async evaluateEntity(entity, { credentials }) {
+            return client.evaluate(
+              entity as unknown as Record<string, unknown>,
+              {
+                token: await tokenFor(credentials),
+              },
+            );
           },
           async refresh(entityRef, { credentials }) {
             return client.refresh(entityRef, {

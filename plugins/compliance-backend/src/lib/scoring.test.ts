@@ -136,6 +136,18 @@ describe('determineLevel', () => {
     expect(r.next?.missing).toEqual(['a']);
   });
 
+  it('counts a control that does not apply as met', () => {
+    const r = determineLevel(
+      levels,
+      new Map([
+        ['a', 'pass'],
+        ['b', 'not_applicable'],
+        ['c', 'pass'],
+      ]),
+    );
+    expect(r.level?.id).toBe('gold');
+  });
+
   it('treats unknown as not met', () => {
     expect(
       determineLevel(levels, new Map([['a', 'unknown']])).level,

@@ -89,7 +89,8 @@ export function scoreEntity(results: ScoredResult[], controls: Control[]) {
 }
 
 /**
- * The highest level whose required controls all pass (or are waived), and
+ * The highest level whose required controls all pass (or are waived, or do
+ * not apply to the entity), and
  * the next level with what it is missing. Levels are ordered lowest first;
  * a level is reached only when every lower level is reached.
  */
@@ -104,7 +105,8 @@ export function determineLevel(
   for (const level of levels) {
     const missing = level.requiredControls.filter(id => {
       const s = statuses.get(id);
-      return s !== 'pass' && s !== 'waived';
+      // A control that does not apply to the entity does not hold it back.
+      return s !== 'pass' && s !== 'waived' && s !== 'not_applicable';
     });
     if (missing.length > 0) return { level: reached, next: { level, missing } };
     reached = level;

@@ -8,6 +8,7 @@ import type {
   ComplianceStatusResponse,
   Control,
   ControlResult,
+  EvaluationPreview,
   JsonValue,
   StatusChange,
 } from 'backstage-plugin-compliance-common';
@@ -607,6 +608,70 @@ export class ComplianceEngine {
       await this.#collectBatch(collector, [entity], logger, () => {});
     }
     await this.evaluateEntities([snapshot.entityRef]);
+  }
+
+  /**
+   * Evaluates a proposed entity without storing anything: the catalog
+   * collector's facts plus the entity itself. Facts of other collectors do
+   * not exist yet, so their controls are unknown (not collected).
+   */
+  async previewEntity(entity: Entity): Promise<EvaluationPreview> {
+    const snapshot = toSnapshot(entity);
+    const now = new Date();
+    const lookupMap = entityFacts(snapshot);
+    const catalog = this.#collectors.get('catalog');
+    if (catalog) {
+      const collected = await catalog.collect([entity], {
+        logger: this.#logger.child({ task: 'preview' }),
+        state: {
+          get: async () => undefined,
+          getMany: async () => new Map(),
+          set: async () => {},
+          delete: async () => {},
+        },
+        stop: () => {},
+      });
+      for (const f of collected) {
+        lookupMap.set(f.factId, {
+          factId: f.factId,
+          known: !f.unknownReason,
+          value: f.value ?? null,
+          ...(f.unknownReason ? { unknownReason: f.unknownReason } : {}),
+          ...(f.evidence ? { evidence: f.evidence } : {}),
+          observedAt: now.toISOString(),
+        });
+      }
+    }
+    const lookup = (id: string) => lookupMap.get(id);
+    const results = this.#controls.map(control => ({
+      entityRef: snapshot.entityRef,
+      ...evaluateControl({ control, entity: snapshot, lookup, now }),
+      evaluatedAt: now.toISOString(),
+      statusSince: now.toISOString(),
+      control,
+    }));
+    const scores = scoreEntity(results, this.#controls);
+    const { level, next } = determineLevel(
+      this.#levels,
+      new Map(results.map(r => [r.controlId, r.status])),
+    );
+    return {
+      entityRef: snapshot.entityRef,
+      ...scores.total,
+      level: level ? { id: level.id, title: level.title } : null,
+      ...(next
+        ? {
+            nextLevel: {
+              id: next.level.id,
+              title: next.level.title,
+              missingControls: next.missing,
+            },
+          }
+        : {}),
+      categories: scores.categories,
+      frameworks: scores.frameworks,
+      results,
+    };
   }
 
   async status(): Promise<ComplianceStatusResponse> {

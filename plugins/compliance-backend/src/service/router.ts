@@ -22,6 +22,7 @@ import {
   complianceReportReadPermission,
   ControlsResponse,
   entityRefParamsSchema,
+  evaluateRequestSchema,
   historyQuerySchema,
   overviewQuerySchema,
   OverviewResponse,
@@ -213,6 +214,16 @@ export async function createRouter(
     const summary = await store.getSummary(ref);
     if (!summary) throw new NotFoundError(`No compliance data for ${ref}`);
     res.json(await withDetails(summary));
+  });
+
+  router.post('/evaluate', async (req, res) => {
+    await authorized(req, complianceReportReadPermission);
+    const { entity } = parseOrThrow(
+      evaluateRequestSchema,
+      req.body,
+      'request body',
+    );
+    res.json(await engine.previewEntity(entity as unknown as Entity));
   });
 
   router.get('/controls', async (req, res) => {

@@ -6,6 +6,7 @@ import type {
   ComplianceStatusResponse,
   EntityComplianceSummary,
   EntityHistory,
+  EvaluationPreview,
   OverviewResponse,
   Fact,
 } from '../types';
@@ -57,6 +58,11 @@ export interface ComplianceApi {
   getStatus(
     options?: ComplianceRequestOptions,
   ): Promise<ComplianceStatusResponse>;
+  /** Evaluates a proposed entity (for example a template's output) without storing anything. */
+  evaluate(
+    entity: Record<string, unknown>,
+    options?: ComplianceRequestOptions,
+  ): Promise<EvaluationPreview>;
 }
 
 /**
@@ -155,6 +161,17 @@ export class ComplianceClient implements ComplianceApi {
     return this.#get<ComplianceStatusResponse>('/status', options);
   }
 
+  evaluate(
+    entity: Record<string, unknown>,
+    options?: ComplianceRequestOptions,
+  ) {
+    return this.#request<EvaluationPreview>(
+      '/evaluate',
+      { method: 'POST', body: JSON.stringify({ entity }) },
+      options,
+    );
+  }
+
   #get<T>(path: string, options?: ComplianceRequestOptions): Promise<T> {
     return this.#request<T>(path, { method: 'GET' }, options);
   }
@@ -166,6 +183,7 @@ export class ComplianceClient implements ComplianceApi {
   ): Promise<T> {
     const baseUrl = await this.#discoveryApi.getBaseUrl('compliance');
     const headers: Record<string, string> = { Accept: 'application/json' };
+    if (init.body) headers['Content-Type'] = 'application/json';
     if (options?.token) headers.Authorization = `Bearer ${options.token}`;
     const res = await this.#fetchApi.fetch(`${baseUrl}${path}`, {
       ...init,

@@ -12,5 +12,6 @@ export const complianceServiceMock = createServiceMock(
     getSummary: jest.fn(),
     getResults: jest.fn(),
     refresh: jest.fn(),
+    evaluateEntity: jest.fn(),
   }),
 );
