@@ -18,6 +18,7 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+backend.add(import('backstage-plugin-scaffolder-backend-module-compliance'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
@@ -47,11 +48,9 @@ backend.add(
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
 
-
 // search collators
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
-
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));

@@ -1,0 +1,89 @@
+import { InputError } from '@backstage/errors';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import type { EntityComplianceSummary } from 'backstage-plugin-compliance-common';
+import { complianceServiceMock } from 'backstage-plugin-compliance-node/testUtils';
+import { Validator } from 'jsonschema';
+import yaml from 'yaml';
+import { createComplianceRefreshAction } from './createComplianceRefreshAction';
+
+const summary = {
+  entityRef: 'component:default/payments-api',
+  score: 72.5,
+  coverage: 0.8,
+  level: { id: 'bronze', title: 'Bronze' },
+} as EntityComplianceSummary;
+
+describe('compliance:refresh', () => {
+  const compliance = complianceServiceMock();
+  const action = createComplianceRefreshAction({ compliance });
+
+  beforeEach(() => jest.resetAllMocks());
+
+  it('refreshes the entity and sets the outputs', async () => {
+    compliance.refresh.mockResolvedValue(summary);
+    const ctx = createMockActionContext({
+      input: { entityRef: 'Component:payments-api' },
+    });
+
+    await action.handler(ctx);
+
+    expect(compliance.refresh).toHaveBeenCalledWith(
+      'component:default/payments-api',
+      { credentials: await ctx.getInitiatorCredentials() },
+    );
+    expect(ctx.output).toHaveBeenCalledWith('score', 72.5);
+    expect(ctx.output).toHaveBeenCalledWith('coverage', 0.8);
+    expect(ctx.output).toHaveBeenCalledWith('level', 'bronze');
+  });
+
+  it('outputs an empty level when the entity reaches none', async () => {
+    compliance.refresh.mockResolvedValue({ ...summary, level: null });
+    const ctx = createMockActionContext({
+      input: { entityRef: 'component:default/payments-api' },
+    });
+
+    await action.handler(ctx);
+
+    expect(ctx.output).toHaveBeenCalledWith('level', '');
+  });
+
+  it('throws an InputError naming an invalid entityRef', async () => {
+    const ctx = createMockActionContext({ input: { entityRef: 'not a ref' } });
+
+    const error = await action.handler(ctx).catch(e => e);
+
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('Invalid entityRef "not a ref"');
+    expect(compliance.refresh).not.toHaveBeenCalled();
+  });
+
+  describe('examples', () => {
+    it.each(action.examples!.map(e => [e.description, e.example]))(
+      '%s',
+      async (_description, example) => {
+        const step = yaml.parse(example).steps[0];
+        expect(step.action).toBe('compliance:refresh');
+        expect(
+          new Validator().validate(step.input, action.schema!.input!).errors,
+        ).toEqual([]);
+      },
+    );
+
+    it('refreshes the entity of the example with a literal reference', async () => {
+      compliance.refresh.mockResolvedValue(summary);
+      const literal = action.examples!.find(e =>
+        e.example.includes('component:default/payments-api'),
+      )!;
+      const ctx = createMockActionContext({
+        input: yaml.parse(literal.example).steps[0].input,
+      });
+
+      await action.handler(ctx);
+
+      expect(compliance.refresh).toHaveBeenCalledWith(
+        'component:default/payments-api',
+        expect.anything(),
+      );
+    });
+  });
+});

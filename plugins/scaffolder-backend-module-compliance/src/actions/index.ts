@@ -1,0 +1,6 @@
+export {
+  createComplianceCheckAction,
+  type ComplianceCheckActionInput,
+  type ComplianceCheckActionOutput,
+} from './createComplianceCheckAction';
+export { createComplianceRefreshAction } from './createComplianceRefreshAction';
