@@ -189,11 +189,13 @@ export class DatabaseComplianceStore implements ComplianceStore {
    * a network round trip dominates on PostgreSQL and MySQL.
    */
   readonly #writeChunk: number;
+  readonly #isSqlite: boolean;
 
   private constructor(db: Knex) {
     this.#db = db;
     const client = String(db.client.config.client ?? '');
-    this.#writeChunk = client.includes('sqlite') ? 50 : 500;
+    this.#isSqlite = client.includes('sqlite');
+    this.#writeChunk = this.#isSqlite ? 50 : 500;
   }
 
   async upsertEntities(
@@ -838,13 +840,17 @@ export class DatabaseComplianceStore implements ComplianceStore {
       !filter.framework;
     // Unfiltered, the (status, control_id) index answers alone; filtered,
     // the entity filters pick the entities first.
-    // (A CROSS JOIN keeps SQLite from scanning every failing result through
-    // the status index; other databases plan it as the inner join it is.)
     const failing: Knex.QueryBuilder = unfiltered
-      ? db('compliance_results as r')
+      ? db('compliance_results as r').where('r.status', 'fail')
       : apply(db('compliance_entities as e'))
-          .crossJoin(db.raw('compliance_results as r'))
-          .whereRaw('r.entity_ref = e.entity_ref');
+          .join('compliance_results as r', 'r.entity_ref', 'e.entity_ref')
+          // SQLite would otherwise walk every failing result through the
+          // status index for each entity; "+" makes it use the primary key.
+          .where(
+            this.#isSqlite
+              ? db.raw("+r.status = 'fail'")
+              : db.raw("r.status = 'fail'"),
+          );
 
     // Independent queries, run concurrently (PostgreSQL uses several
     // connections; SQLite runs them one after another).
@@ -866,7 +872,6 @@ export class DatabaseComplianceStore implements ComplianceStore {
         Array<{ level: string | null; n: number | string }>
       >,
       failing
-        .where('r.status', 'fail')
         .groupBy('r.control_id')
         .select('r.control_id')
         .count({ n: '*' })
