@@ -9,6 +9,8 @@ import type {
 } from 'backstage-plugin-compliance-common';
 import { complianceServiceMock } from 'backstage-plugin-compliance-node/testUtils';
 import { Validator } from 'jsonschema';
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import yaml from 'yaml';
 import { createComplianceCheckAction } from './createComplianceCheckAction';
 
@@ -279,5 +281,20 @@ describe('compliance:check', () => {
         expect(ctx.output).toHaveBeenCalledWith('passed', true);
       },
     );
+  });
+
+  it('accepts the input of the example template in this repository', () => {
+    const template = yaml.parse(
+      readFileSync(
+        resolvePath(__dirname, '../../../../examples/template/template.yaml'),
+        'utf8',
+      ),
+    );
+    const step = template.spec.steps.find(
+      (s: { action: string }) => s.action === 'compliance:check',
+    );
+    expect(
+      new Validator().validate(step.input, action.schema!.input!).errors,
+    ).toEqual([]);
   });
 });
