@@ -1,13 +1,36 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import type { ComplianceService } from 'backstage-plugin-compliance-node';
 import { examples } from './createComplianceRefreshAction.examples';
+
+/**
+ * Input of the `compliance:refresh` action.
+ *
+ * @public
+ */
+export type ComplianceRefreshActionInput = {
+  entityRef: string;
+};
+
+/**
+ * Output of the `compliance:refresh` action.
+ *
+ * @public
+ */
+export type ComplianceRefreshActionOutput = {
+  score: number | null;
+  coverage: number;
+  level: string;
+};
 
 function parseRef(entityRef: string): string {
   try {
     return stringifyEntityRef(parseEntityRef(entityRef));
-  } catch (error) {
+  } catch {
     throw new InputError(
       `Invalid entityRef "${entityRef}", expected kind:namespace/name, for example component:default/my-service`,
     );
@@ -23,7 +46,11 @@ function parseRef(entityRef: string): string {
  */
 export function createComplianceRefreshAction(options: {
   compliance: ComplianceService;
-}) {
+}): TemplateAction<
+  ComplianceRefreshActionInput,
+  ComplianceRefreshActionOutput,
+  'v2'
+> {
   const { compliance } = options;
   return createTemplateAction({
     id: 'compliance:refresh',

@@ -3,4 +3,8 @@ export {
   type ComplianceCheckActionInput,
   type ComplianceCheckActionOutput,
 } from './createComplianceCheckAction';
-export { createComplianceRefreshAction } from './createComplianceRefreshAction';
+export {
+  createComplianceRefreshAction,
+  type ComplianceRefreshActionInput,
+  type ComplianceRefreshActionOutput,
+} from './createComplianceRefreshAction';
