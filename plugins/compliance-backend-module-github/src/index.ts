@@ -22,4 +22,3 @@ export {
   type GithubCollectorOptions,
 } from './GithubCollector';
 export type { GithubRetryOptions } from './client/GithubClients';
-export * from './lib';
