@@ -38,5 +38,6 @@ export function toCsv(items: EntityComplianceSummary[]): string {
     i.counts?.unknown ?? 0,
     i.evaluatedAt ?? '',
   ]);
-  return [header, ...rows].map(r => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  const lines = [header, ...rows].map(r => r.map(cell).join(','));
+  return `${lines.join('\r\n')}\r\n`;
 }

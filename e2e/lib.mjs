@@ -1,0 +1,180 @@
+// Shared helpers of the browser end-to-end test and the UI benchmark:
+// start (or reuse) the example app, launch Debian's Chromium through
+// playwright-core, sign in as guest.
+import { spawn, execSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+
+export const FRONTEND = process.env.E2E_FRONTEND_URL ?? 'http://localhost:3000';
+export const BACKEND = process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function log(...args) {
+  console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
+}
+
+async function isUp(url) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    return res.status < 500;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(what, check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(1000);
+  }
+  throw new Error(`Timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+}
+
+/**
+ * Starts `yarn start` (backstage-cli repo start: frontend :3000, backend
+ * :7007) unless both already answer. Returns a stop function.
+ */
+export async function startApp({ cwd, timeoutMs = 300_000 } = {}) {
+  const backendHealth = `${BACKEND}/.backstage/health/v1/readiness`;
+  if ((await isUp(FRONTEND)) && (await isUp(backendHealth))) {
+    log('Reusing the running example app');
+    return async () => {};
+  }
+  log('Starting the example app: yarn start');
+  const child = spawn('yarn', ['start'], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BROWSER: 'none', FORCE_COLOR: '0' },
+  });
+  const output = [];
+  const keep = chunk => {
+    output.push(chunk.toString());
+    if (output.length > 400) output.shift();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+  });
+  const stop = async () => {
+    // The CLI starts the backend in its own process group, so collect the
+    // whole process tree of our child first and signal each process by id.
+    const pids = [child.pid, ...descendants(child.pid)];
+    const signal = sig => {
+      for (const pid of pids) {
+        try {
+          process.kill(pid, sig);
+        } catch {
+          /* already gone */
+        }
+      }
+    };
+    signal('SIGTERM');
+    for (let i = 0; i < 20 && pids.some(alive); i++) await sleep(500);
+    signal('SIGKILL');
+  };
+  try {
+    await waitFor(
+      'the backend and frontend',
+      async () => {
+        if (exited) throw new Error(`yarn start exited early:\n${output.join('')}`);
+        return (await isUp(backendHealth)) && (await isUp(FRONTEND));
+      },
+      timeoutMs,
+    );
+  } catch (e) {
+    console.error(output.join('').slice(-8000));
+    await stop();
+    throw e;
+  }
+  log('Example app is up');
+  return stop;
+}
+
+function descendants(root) {
+  const rows = execSync('ps -e -o pid=,ppid=')
+    .toString()
+    .trim()
+    .split('\n')
+    .map(l => l.trim().split(/\s+/).map(Number));
+  const out = [];
+  const walk = pid => {
+    for (const [p, pp] of rows) {
+      if (pp === pid) {
+        out.push(p);
+        walk(p);
+      }
+    }
+  };
+  walk(root);
+  return out;
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function chromiumPath() {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  try {
+    return execSync('command -v chromium', { shell: '/bin/sh' }).toString().trim();
+  } catch {
+    throw new Error('chromium not found: apt-get install -y chromium');
+  }
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** Opens the app and signs in as guest ("Enter"). */
+export async function signInAsGuest(page) {
+  await page.goto(FRONTEND, { waitUntil: 'domcontentloaded' });
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await enter.waitFor({ timeout: 120_000 });
+  await enter.click();
+  await enter.waitFor({ state: 'detached', timeout: 60_000 });
+}
+
+/** A guest token for REST calls. */
+export async function guestToken() {
+  const res = await fetch(`${BACKEND}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  if (!res.ok) throw new Error(`guest refresh failed: ${res.status}`);
+  const body = await res.json();
+  return body.backstageIdentity.token;
+}
+
+/** Picks the example component: E2E_ENTITY, payments-api, or the first component. */
+export async function pickComponent(token) {
+  if (process.env.E2E_ENTITY) return process.env.E2E_ENTITY;
+  const res = await fetch(
+    `${BACKEND}/api/catalog/entities/by-query?filter=kind=component&fields=metadata.name&limit=100`,
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  if (!res.ok) throw new Error(`catalog query failed: ${res.status}`);
+  const names = (await res.json()).items.map(i => i.metadata.name);
+  if (names.length === 0) throw new Error('no components in the catalog');
+  return names.includes('payments-api') ? 'payments-api' : names[0];
+}
