@@ -1,0 +1,334 @@
+// Browser benchmark of the compliance UI: `yarn bench:ui` at the repo root.
+//
+// 1. Render time, in headless Chromium against the example app: from
+//    navigation to the Compliance tab showing 40 controls, then to the
+//    365-day trend drawn. The compliance API answers are synthetic
+//    (page.route) so every run measures the same 40 controls and 365 points
+//    whatever the backend holds; everything else is the real app.
+// 2. Initial JavaScript the plugin adds: the example app is built twice,
+//    with and without the plugin (app.packages.exclude), and the scripts
+//    index.html loads up front are compared. Also reports whether recharts
+//    is in an initial chunk and how big the lazy chunks are.
+//
+// Options (env): BENCH_RUNS (default 5), BENCH_SKIP_BUILD=1,
+// BENCH_SKIP_BROWSER=1. Prints figures and a final JSON line.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile, cp } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  FRONTEND,
+  launchBrowser,
+  log,
+  signInAsGuest,
+  startApp,
+} from '../e2e/lib.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const ENTITY = 'bench-service';
+
+// ---------------------------------------------------------------- fixtures
+function counts(p = {}) {
+  return { pass: 0, warn: 0, fail: 0, unknown: 0, not_applicable: 0, waived: 0, ...p };
+}
+
+function syntheticData() {
+  const now = Date.now();
+  const iso = h => new Date(now - h * 3600_000).toISOString();
+  const ref = `component:default/${ENTITY}`;
+  const statuses = ['pass', 'fail', 'warn', 'unknown'];
+  const categories = ['branch-protection', 'ci', 'repository', 'security', 'ownership'];
+  const items = Array.from({ length: 40 }, (_, i) => {
+    const id = `control-${i + 1}`;
+    const status = statuses[i % statuses.length];
+    return {
+      entityRef: ref,
+      controlId: id,
+      status,
+      reason: `Synthetic reason for ${id}`,
+      unknownReason: status === 'unknown' ? 'no_credentials' : undefined,
+      evidence: [{ factId: `github.fact${i}`, value: i % 2 === 0, observedAt: iso(2) }],
+      controlVersion: 'v1',
+      evaluatedAt: iso(1),
+      statusSince: iso(30),
+      control: {
+        id,
+        title: `Synthetic control ${i + 1}`,
+        description: 'Benchmark control',
+        category: categories[i % categories.length],
+        severity: ['critical', 'high', 'medium', 'low'][i % 4],
+        weight: 5,
+        version: 'v1',
+        source: 'builtin',
+        facts: [`github.fact${i}`],
+        rule: { pass: { fact: `github.fact${i}`, operator: 'equal', value: true } },
+        frameworks: { soc2: ['CC8.1'] },
+        remediation: { text: 'Fix it', url: 'https://example.com' },
+      },
+    };
+  });
+  const summary = {
+    entityRef: ref,
+    kind: 'component',
+    namespace: 'default',
+    name: ENTITY,
+    score: 61.5,
+    coverage: 0.75,
+    knownWeight: 150,
+    applicableWeight: 200,
+    counts: counts({ pass: 10, fail: 10, warn: 10, unknown: 10 }),
+    level: { id: 'bronze', title: 'Bronze' },
+    categories: {},
+    frameworks: {
+      soc2: { score: 60, coverage: 0.8, knownWeight: 8, applicableWeight: 10, counts: counts() },
+      iso27001: { score: 70, coverage: 0.7, knownWeight: 7, applicableWeight: 10, counts: counts() },
+      openssf: { score: 50, coverage: 0.6, knownWeight: 6, applicableWeight: 10, counts: counts() },
+    },
+    evaluatedAt: iso(1),
+    collectedAt: { github: iso(2) },
+  };
+  const history = days => ({
+    entityRef: ref,
+    points: Array.from({ length: days }, (_, i) => ({
+      day: new Date(now - (days - 1 - i) * 86400_000).toISOString().slice(0, 10),
+      score: 40 + ((i * 7) % 50),
+      coverage: 0.7 + (i % 10) / 100,
+      level: 'bronze',
+      counts: counts({ pass: 10, fail: 10 }),
+    })),
+    changes: [],
+  });
+  return { summary, results: { items }, history, facts: { items: [] } };
+}
+
+const entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: ENTITY,
+    namespace: 'default',
+    uid: 'bench-uid',
+    etag: 'bench',
+    title: 'Bench Service',
+  },
+  spec: { type: 'service', lifecycle: 'production', owner: 'group:default/guests' },
+  relations: [],
+};
+
+// ---------------------------------------------------------------- browser
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const pick = q => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return {
+    runs: values.length,
+    min: Math.round(sorted[0]),
+    median: Math.round(pick(0.5)),
+    p90: Math.round(pick(0.9)),
+    max: Math.round(sorted[sorted.length - 1]),
+  };
+}
+
+async function benchBrowser() {
+  const stop = await startApp({ cwd: root });
+  const data = syntheticData();
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    // Serve the bench entity from the catalog and its compliance data.
+    await context.route(/\/api\/catalog\/entities\/by-name\/component\/default\/bench-service/, r =>
+      r.fulfill({ json: entity }),
+    );
+    await context.route(
+      /\/api\/catalog\/entities\/by-refs/,
+      r => r.fulfill({ json: { items: [entity] } }),
+    );
+    await context.route(/\/api\/compliance\/entities\/component\/default\/bench-service(\/.*)?(\?.*)?$/, r => {
+      const url = new URL(r.request().url());
+      const tail = url.pathname.split('/bench-service')[1] ?? '';
+      if (tail === '' || tail === '/') return r.fulfill({ json: data.summary });
+      if (tail === '/results') return r.fulfill({ json: data.results });
+      if (tail === '/history') {
+        return r.fulfill({ json: data.history(Number(url.searchParams.get('days') ?? 90)) });
+      }
+      if (tail === '/facts') return r.fulfill({ json: data.facts });
+      return r.continue();
+    });
+    const page = await context.newPage();
+    await signInAsGuest(page);
+
+    const toControls = [];
+    const toTrend = [];
+    const total = [];
+    for (let i = 0; i < RUNS + 1; i++) {
+      // Leave the entity page so each run mounts the tab from scratch.
+      await page.goto(`${FRONTEND}/catalog`);
+      await page.locator('a[href="/compliance"]').first().waitFor();
+      const t0 = Date.now();
+      await page.evaluate(
+        path => {
+          window.history.pushState({}, '', path);
+          window.dispatchEvent(new PopStateEvent('popstate'));
+        },
+        `/catalog/default/component/${ENTITY}/compliance`,
+      );
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid="compliance-control"]').length >= 40,
+        null,
+        { timeout: 60_000, polling: 'raf' },
+      );
+      const t1 = Date.now();
+      await page.getByRole('button', { name: '1 year' }).click();
+      await page.waitForFunction(
+        () =>
+          document.querySelector(
+            '[data-testid="compliance-trend"][data-points="365"] .recharts-line-curve',
+          ) !== null,
+        null,
+        { timeout: 60_000, polling: 'raf' },
+      );
+      const t2 = Date.now();
+      if (i === 0) {
+        log(`warm-up: controls ${t1 - t0} ms, +365-day trend ${t2 - t1} ms`);
+        continue; // the first run also loads the lazy chunks
+      }
+      toControls.push(t1 - t0);
+      toTrend.push(t2 - t1);
+      total.push(t2 - t0);
+    }
+
+    // A cold load: a fresh page straight onto the tab (includes app boot).
+    const cold = await context.newPage();
+    const c0 = Date.now();
+    await cold.goto(`${FRONTEND}/catalog/default/component/${ENTITY}/compliance`);
+    await cold.waitForFunction(
+      () => document.querySelectorAll('[data-testid="compliance-control"]').length >= 40,
+      null,
+      { timeout: 120_000, polling: 'raf' },
+    );
+    const coldMs = Date.now() - c0;
+    return {
+      controls: 40,
+      trendDays: 365,
+      navigationToControlsMs: stats(toControls),
+      rangeClickTo365DayTrendMs: stats(toTrend),
+      navigationToControlsAndTrendMs: stats(total),
+      coldLoadToControlsMs: coldMs,
+      server: FRONTEND,
+    };
+  } finally {
+    await browser.close();
+    await stop();
+  }
+}
+
+// ---------------------------------------------------------------- bundle
+async function initialScripts(distDir) {
+  const html = await readFile(join(distDir, 'index.html'), 'utf8');
+  const srcs = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g)].map(m => m[1]);
+  let bytes = 0;
+  let gzip = 0;
+  const files = [];
+  for (const src of srcs) {
+    const file = join(distDir, src.replace(/^\//, ''));
+    const buf = await readFile(file);
+    bytes += buf.length;
+    gzip += gzipSync(buf).length;
+    files.push({ file: src, bytes: buf.length, text: buf.toString('utf8') });
+  }
+  return { bytes, gzip, files };
+}
+
+async function allScripts(distDir) {
+  const dir = join(distDir, 'static');
+  const names = (await readdir(dir)).filter(n => n.endsWith('.js'));
+  return Promise.all(
+    names.map(async n => {
+      const buf = await readFile(join(dir, n));
+      return { file: `/static/${n}`, bytes: buf.length, text: buf.toString('utf8') };
+    }),
+  );
+}
+
+function build(extraConfig) {
+  const args = ['workspace', 'app', 'build'];
+  if (extraConfig) {
+    args.push('--config', join(root, 'app-config.yaml'), '--config', extraConfig);
+  }
+  execFileSync('yarn', args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function benchBundle() {
+  const distDir = join(root, 'packages/app/dist');
+  const work = await mkdtemp(join(tmpdir(), 'compliance-bench-'));
+  try {
+    log('Building the example app without the compliance plugin');
+    const exclude = join(work, 'exclude.yaml');
+    await writeFile(
+      exclude,
+      'app:\n  packages:\n    exclude:\n      - backstage-plugin-compliance\n',
+    );
+    let t = Date.now();
+    build(exclude);
+    const without = await initialScripts(distDir);
+    log(`  built in ${Math.round((Date.now() - t) / 1000)} s`);
+    await cp(distDir, join(work, 'without'), { recursive: true });
+
+    log('Building the example app with the compliance plugin');
+    t = Date.now();
+    build();
+    log(`  built in ${Math.round((Date.now() - t) / 1000)} s`);
+    const withPlugin = await initialScripts(distDir);
+    const all = await allScripts(distDir);
+
+    // Markers: recharts' own class name, and strings only our plugin has.
+    const isRecharts = f => f.text.includes('recharts-responsive-container');
+    const isOurs = f => f.text.includes('compliance-control') || f.text.includes('plugin.compliance.service');
+    const initialFiles = new Set(withPlugin.files.map(f => f.file));
+    const lazy = all.filter(f => !initialFiles.has(f.file));
+    const lazyOurs = lazy.filter(f => isOurs(f) || isRecharts(f));
+    return {
+      initialJsBytesWithout: without.bytes,
+      initialJsBytesWith: withPlugin.bytes,
+      initialJsBytesAdded: withPlugin.bytes - without.bytes,
+      initialJsGzipAdded: withPlugin.gzip - without.gzip,
+      rechartsInInitialChunks: withPlugin.files.some(isRecharts),
+      rechartsLazyChunks: lazy.filter(isRecharts).map(f => ({ file: f.file, bytes: f.bytes })),
+      pluginLazyChunkBytes: lazyOurs.reduce((n, f) => n + f.bytes, 0),
+      pluginLazyChunks: lazyOurs.length,
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const result = { benchmark: 'compliance-ui' };
+  if (process.env.BENCH_SKIP_BROWSER !== '1') {
+    log(`Measuring the Compliance tab (${RUNS} runs after a warm-up)`);
+    result.render = await benchBrowser();
+    const r = result.render;
+    console.log(`navigation -> 40 controls:            median ${r.navigationToControlsMs.median} ms (p90 ${r.navigationToControlsMs.p90} ms)`);
+    console.log(`"1 year" click -> 365-day trend drawn:  median ${r.rangeClickTo365DayTrendMs.median} ms (p90 ${r.rangeClickTo365DayTrendMs.p90} ms)`);
+    console.log(`navigation -> controls + 365-day trend: median ${r.navigationToControlsAndTrendMs.median} ms`);
+    console.log(`cold page load -> 40 controls:          ${r.coldLoadToControlsMs} ms`);
+  }
+  if (process.env.BENCH_SKIP_BUILD !== '1') {
+    result.bundle = await benchBundle();
+    const b = result.bundle;
+    const kb = n => `${(n / 1024).toFixed(1)} KiB`;
+    console.log(`initial JS without plugin: ${kb(b.initialJsBytesWithout)}; with: ${kb(b.initialJsBytesWith)}`);
+    console.log(`initial JS added by plugin: ${kb(b.initialJsBytesAdded)} (${kb(b.initialJsGzipAdded)} gzip)`);
+    console.log(`recharts in initial chunks: ${b.rechartsInInitialChunks}`);
+    console.log(`plugin + recharts lazy chunks: ${b.pluginLazyChunks} files, ${kb(b.pluginLazyChunkBytes)}`);
+  }
+  console.log(JSON.stringify(result));
+}
+
+main().catch(e => {
+  console.error('BENCH FAILED:', e);
+  process.exit(1);
+});
