@@ -13,7 +13,15 @@
 // Options (env): BENCH_RUNS (default 5), BENCH_SKIP_BUILD=1,
 // BENCH_SKIP_BROWSER=1. Prints figures and a final JSON line.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile, cp } from 'node:fs/promises';
+import {
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+  cp,
+} from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -32,7 +40,15 @@ const ENTITY = 'bench-service';
 
 // ---------------------------------------------------------------- fixtures
 function counts(p = {}) {
-  return { pass: 0, warn: 0, fail: 0, unknown: 0, not_applicable: 0, waived: 0, ...p };
+  return {
+    pass: 0,
+    warn: 0,
+    fail: 0,
+    unknown: 0,
+    not_applicable: 0,
+    waived: 0,
+    ...p,
+  };
 }
 
 function syntheticData() {
@@ -40,7 +56,13 @@ function syntheticData() {
   const iso = h => new Date(now - h * 3600_000).toISOString();
   const ref = `component:default/${ENTITY}`;
   const statuses = ['pass', 'fail', 'warn', 'unknown'];
-  const categories = ['branch-protection', 'ci', 'repository', 'security', 'ownership'];
+  const categories = [
+    'branch-protection',
+    'ci',
+    'repository',
+    'security',
+    'ownership',
+  ];
   const items = Array.from({ length: 40 }, (_, i) => {
     const id = `control-${i + 1}`;
     const status = statuses[i % statuses.length];
@@ -50,7 +72,9 @@ function syntheticData() {
       status,
       reason: `Synthetic reason for ${id}`,
       unknownReason: status === 'unknown' ? 'no_credentials' : undefined,
-      evidence: [{ factId: `github.fact${i}`, value: i % 2 === 0, observedAt: iso(2) }],
+      evidence: [
+        { factId: `github.fact${i}`, value: i % 2 === 0, observedAt: iso(2) },
+      ],
       controlVersion: 'v1',
       evaluatedAt: iso(1),
       statusSince: iso(30),
@@ -64,7 +88,9 @@ function syntheticData() {
         version: 'v1',
         source: 'builtin',
         facts: [`github.fact${i}`],
-        rule: { pass: { fact: `github.fact${i}`, operator: 'equal', value: true } },
+        rule: {
+          pass: { fact: `github.fact${i}`, operator: 'equal', value: true },
+        },
         frameworks: { soc2: ['CC8.1'] },
         remediation: { text: 'Fix it', url: 'https://example.com' },
       },
@@ -83,9 +109,27 @@ function syntheticData() {
     level: { id: 'bronze', title: 'Bronze' },
     categories: {},
     frameworks: {
-      soc2: { score: 60, coverage: 0.8, knownWeight: 8, applicableWeight: 10, counts: counts() },
-      iso27001: { score: 70, coverage: 0.7, knownWeight: 7, applicableWeight: 10, counts: counts() },
-      openssf: { score: 50, coverage: 0.6, knownWeight: 6, applicableWeight: 10, counts: counts() },
+      soc2: {
+        score: 60,
+        coverage: 0.8,
+        knownWeight: 8,
+        applicableWeight: 10,
+        counts: counts(),
+      },
+      iso27001: {
+        score: 70,
+        coverage: 0.7,
+        knownWeight: 7,
+        applicableWeight: 10,
+        counts: counts(),
+      },
+      openssf: {
+        score: 50,
+        coverage: 0.6,
+        knownWeight: 6,
+        applicableWeight: 10,
+        counts: counts(),
+      },
     },
     evaluatedAt: iso(1),
     collectedAt: { github: iso(2) },
@@ -93,7 +137,9 @@ function syntheticData() {
   const history = days => ({
     entityRef: ref,
     points: Array.from({ length: days }, (_, i) => ({
-      day: new Date(now - (days - 1 - i) * 86400_000).toISOString().slice(0, 10),
+      day: new Date(now - (days - 1 - i) * 86400_000)
+        .toISOString()
+        .slice(0, 10),
       score: 40 + ((i * 7) % 50),
       coverage: 0.7 + (i % 10) / 100,
       level: 'bronze',
@@ -114,14 +160,19 @@ const entity = {
     etag: 'bench',
     title: 'Bench Service',
   },
-  spec: { type: 'service', lifecycle: 'production', owner: 'group:default/guests' },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:default/guests',
+  },
   relations: [],
 };
 
 // ---------------------------------------------------------------- browser
 function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
-  const pick = q => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const pick = q =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return {
     runs: values.length,
     min: Math.round(sorted[0]),
@@ -136,26 +187,34 @@ async function benchBrowser() {
   const data = syntheticData();
   const browser = await launchBrowser();
   try {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 1000 },
+    });
     // Serve the bench entity from the catalog and its compliance data.
-    await context.route(/\/api\/catalog\/entities\/by-name\/component\/default\/bench-service/, r =>
-      r.fulfill({ json: entity }),
+    await context.route(
+      /\/api\/catalog\/entities\/by-name\/component\/default\/bench-service/,
+      r => r.fulfill({ json: entity }),
+    );
+    await context.route(/\/api\/catalog\/entities\/by-refs/, r =>
+      r.fulfill({ json: { items: [entity] } }),
     );
     await context.route(
-      /\/api\/catalog\/entities\/by-refs/,
-      r => r.fulfill({ json: { items: [entity] } }),
+      /\/api\/compliance\/entities\/component\/default\/bench-service(\/.*)?(\?.*)?$/,
+      r => {
+        const url = new URL(r.request().url());
+        const tail = url.pathname.split('/bench-service')[1] ?? '';
+        if (tail === '' || tail === '/')
+          return r.fulfill({ json: data.summary });
+        if (tail === '/results') return r.fulfill({ json: data.results });
+        if (tail === '/history') {
+          return r.fulfill({
+            json: data.history(Number(url.searchParams.get('days') ?? 90)),
+          });
+        }
+        if (tail === '/facts') return r.fulfill({ json: data.facts });
+        return r.continue();
+      },
     );
-    await context.route(/\/api\/compliance\/entities\/component\/default\/bench-service(\/.*)?(\?.*)?$/, r => {
-      const url = new URL(r.request().url());
-      const tail = url.pathname.split('/bench-service')[1] ?? '';
-      if (tail === '' || tail === '/') return r.fulfill({ json: data.summary });
-      if (tail === '/results') return r.fulfill({ json: data.results });
-      if (tail === '/history') {
-        return r.fulfill({ json: data.history(Number(url.searchParams.get('days') ?? 90)) });
-      }
-      if (tail === '/facts') return r.fulfill({ json: data.facts });
-      return r.continue();
-    });
     const page = await context.newPage();
     await signInAsGuest(page);
 
@@ -167,15 +226,14 @@ async function benchBrowser() {
       await page.goto(`${FRONTEND}/catalog`);
       await page.locator('a[href="/compliance"]').first().waitFor();
       const t0 = Date.now();
-      await page.evaluate(
-        path => {
-          window.history.pushState({}, '', path);
-          window.dispatchEvent(new PopStateEvent('popstate'));
-        },
-        `/catalog/default/component/${ENTITY}/compliance`,
-      );
+      await page.evaluate(path => {
+        window.history.pushState({}, '', path);
+        window.dispatchEvent(new PopStateEvent('popstate'));
+      }, `/catalog/default/component/${ENTITY}/compliance`);
       await page.waitForFunction(
-        () => document.querySelectorAll('[data-testid="compliance-control"]').length >= 40,
+        () =>
+          document.querySelectorAll('[data-testid="compliance-control"]')
+            .length >= 40,
         null,
         { timeout: 60_000, polling: 'raf' },
       );
@@ -202,9 +260,13 @@ async function benchBrowser() {
     // A cold load: a fresh page straight onto the tab (includes app boot).
     const cold = await context.newPage();
     const c0 = Date.now();
-    await cold.goto(`${FRONTEND}/catalog/default/component/${ENTITY}/compliance`);
+    await cold.goto(
+      `${FRONTEND}/catalog/default/component/${ENTITY}/compliance`,
+    );
     await cold.waitForFunction(
-      () => document.querySelectorAll('[data-testid="compliance-control"]').length >= 40,
+      () =>
+        document.querySelectorAll('[data-testid="compliance-control"]')
+          .length >= 40,
       null,
       { timeout: 120_000, polling: 'raf' },
     );
@@ -227,7 +289,9 @@ async function benchBrowser() {
 // ---------------------------------------------------------------- bundle
 async function initialScripts(distDir) {
   const html = await readFile(join(distDir, 'index.html'), 'utf8');
-  const srcs = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g)].map(m => m[1]);
+  const srcs = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g)].map(
+    m => m[1],
+  );
   let bytes = 0;
   let gzip = 0;
   const files = [];
@@ -247,7 +311,11 @@ async function allScripts(distDir) {
   return Promise.all(
     names.map(async n => {
       const buf = await readFile(join(dir, n));
-      return { file: `/static/${n}`, bytes: buf.length, text: buf.toString('utf8') };
+      return {
+        file: `/static/${n}`,
+        bytes: buf.length,
+        text: buf.toString('utf8'),
+      };
     }),
   );
 }
@@ -255,9 +323,17 @@ async function allScripts(distDir) {
 function build(extraConfig) {
   const args = ['workspace', 'app', 'build'];
   if (extraConfig) {
-    args.push('--config', join(root, 'app-config.yaml'), '--config', extraConfig);
+    args.push(
+      '--config',
+      join(root, 'app-config.yaml'),
+      '--config',
+      extraConfig,
+    );
   }
-  execFileSync('yarn', args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('yarn', args, {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 async function benchBundle() {
@@ -285,7 +361,9 @@ async function benchBundle() {
 
     // Markers: recharts' own class name, and strings only our plugin has.
     const isRecharts = f => f.text.includes('recharts-responsive-container');
-    const isOurs = f => f.text.includes('compliance-control') || f.text.includes('plugin.compliance.service');
+    const isOurs = f =>
+      f.text.includes('compliance-control') ||
+      f.text.includes('plugin.compliance.service');
     const initialFiles = new Set(withPlugin.files.map(f => f.file));
     const lazy = all.filter(f => !initialFiles.has(f.file));
     const lazyOurs = lazy.filter(f => isOurs(f) || isRecharts(f));
@@ -295,7 +373,9 @@ async function benchBundle() {
       initialJsBytesAdded: withPlugin.bytes - without.bytes,
       initialJsGzipAdded: withPlugin.gzip - without.gzip,
       rechartsInInitialChunks: withPlugin.files.some(isRecharts),
-      rechartsLazyChunks: lazy.filter(isRecharts).map(f => ({ file: f.file, bytes: f.bytes })),
+      rechartsLazyChunks: lazy
+        .filter(isRecharts)
+        .map(f => ({ file: f.file, bytes: f.bytes })),
       pluginLazyChunkBytes: lazyOurs.reduce((n, f) => n + f.bytes, 0),
       pluginLazyChunks: lazyOurs.length,
     };
@@ -311,19 +391,39 @@ async function main() {
     log(`Measuring the Compliance tab (${RUNS} runs after a warm-up)`);
     result.render = await benchBrowser();
     const r = result.render;
-    console.log(`navigation -> 40 controls:            median ${r.navigationToControlsMs.median} ms (p90 ${r.navigationToControlsMs.p90} ms)`);
-    console.log(`"1 year" click -> 365-day trend drawn:  median ${r.rangeClickTo365DayTrendMs.median} ms (p90 ${r.rangeClickTo365DayTrendMs.p90} ms)`);
-    console.log(`navigation -> controls + 365-day trend: median ${r.navigationToControlsAndTrendMs.median} ms`);
-    console.log(`cold page load -> 40 controls:          ${r.coldLoadToControlsMs} ms`);
+    console.log(
+      `navigation -> 40 controls:            median ${r.navigationToControlsMs.median} ms (p90 ${r.navigationToControlsMs.p90} ms)`,
+    );
+    console.log(
+      `"1 year" click -> 365-day trend drawn:  median ${r.rangeClickTo365DayTrendMs.median} ms (p90 ${r.rangeClickTo365DayTrendMs.p90} ms)`,
+    );
+    console.log(
+      `navigation -> controls + 365-day trend: median ${r.navigationToControlsAndTrendMs.median} ms`,
+    );
+    console.log(
+      `cold page load -> 40 controls:          ${r.coldLoadToControlsMs} ms`,
+    );
   }
   if (process.env.BENCH_SKIP_BUILD !== '1') {
     result.bundle = await benchBundle();
     const b = result.bundle;
     const kb = n => `${(n / 1024).toFixed(1)} KiB`;
-    console.log(`initial JS without plugin: ${kb(b.initialJsBytesWithout)}; with: ${kb(b.initialJsBytesWith)}`);
-    console.log(`initial JS added by plugin: ${kb(b.initialJsBytesAdded)} (${kb(b.initialJsGzipAdded)} gzip)`);
+    console.log(
+      `initial JS without plugin: ${kb(b.initialJsBytesWithout)}; with: ${kb(
+        b.initialJsBytesWith,
+      )}`,
+    );
+    console.log(
+      `initial JS added by plugin: ${kb(b.initialJsBytesAdded)} (${kb(
+        b.initialJsGzipAdded,
+      )} gzip)`,
+    );
     console.log(`recharts in initial chunks: ${b.rechartsInInitialChunks}`);
-    console.log(`plugin + recharts lazy chunks: ${b.pluginLazyChunks} files, ${kb(b.pluginLazyChunkBytes)}`);
+    console.log(
+      `plugin + recharts lazy chunks: ${b.pluginLazyChunks} files, ${kb(
+        b.pluginLazyChunkBytes,
+      )}`,
+    );
   }
   console.log(JSON.stringify(result));
 }

@@ -88,7 +88,8 @@ export async function startApp({ cwd, timeoutMs = 300_000 } = {}) {
     await waitFor(
       'the backend and frontend',
       async () => {
-        if (exited) throw new Error(`yarn start exited early:\n${output.join('')}`);
+        if (exited)
+          throw new Error(`yarn start exited early:\n${output.join('')}`);
         return (await isUp(backendHealth)) && (await isUp(FRONTEND));
       },
       timeoutMs,
@@ -133,7 +134,9 @@ function alive(pid) {
 export function chromiumPath() {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   try {
-    return execSync('command -v chromium', { shell: '/bin/sh' }).toString().trim();
+    return execSync('command -v chromium', { shell: '/bin/sh' })
+      .toString()
+      .trim();
   } catch {
     throw new Error('chromium not found: apt-get install -y chromium');
   }

@@ -23,7 +23,9 @@ async function main() {
   let browser;
   try {
     browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const page = await browser.newPage({
+      viewport: { width: 1440, height: 1000 },
+    });
     page.on('pageerror', e => log('page error:', e.message));
 
     await signInAsGuest(page);
@@ -33,7 +35,9 @@ async function main() {
     log(`Opening the Compliance tab of ${name}`);
     await page.goto(`${FRONTEND}/catalog/default/component/${name}`);
     // Entity page tabs are links to the tab's sub-path.
-    const tab = page.locator(`a[href$="/component/${name}/compliance"]`).first();
+    const tab = page
+      .locator(`a[href$="/component/${name}/compliance"]`)
+      .first();
     await tab.waitFor({ timeout: 120_000 });
     await tab.click();
     await page.waitForURL(/\/compliance$/);
@@ -51,7 +55,10 @@ async function main() {
     assert.ok(count > 0, 'controls are listed');
     await page.getByText('No AI insight yet').waitFor();
     await page.waitForTimeout(1000); // let the lazily loaded charts paint
-    await page.screenshot({ path: resolve(outDir, 'compliance-tab.png'), fullPage: true });
+    await page.screenshot({
+      path: resolve(outDir, 'compliance-tab.png'),
+      fullPage: true,
+    });
     log('Saved e2e-output/compliance-tab.png');
 
     log('Opening the overview page from the sidebar');
@@ -63,11 +70,16 @@ async function main() {
     log(`Overview rows: ${rowCount}`);
     assert.ok(rowCount > 0, 'the overview lists entities');
     await page
-      .locator(`[data-testid="compliance-overview-row"] a[href$="/component/${name}"]`)
+      .locator(
+        `[data-testid="compliance-overview-row"] a[href$="/component/${name}"]`,
+      )
       .first()
       .waitFor({ timeout: 10_000 });
     await page.waitForTimeout(1000);
-    await page.screenshot({ path: resolve(outDir, 'compliance-overview.png'), fullPage: true });
+    await page.screenshot({
+      path: resolve(outDir, 'compliance-overview.png'),
+      fullPage: true,
+    });
     log('Saved e2e-output/compliance-overview.png');
     log('E2E PASSED');
   } finally {

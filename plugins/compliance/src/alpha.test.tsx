@@ -6,7 +6,10 @@ import {
 } from '@backstage/frontend-test-utils';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import compliancePlugin, {
   complianceCiSignalsCard,
@@ -45,7 +48,9 @@ describe('new frontend system', () => {
 
   it('renders the Compliance tab for an entity', async () => {
     const tester = createExtensionTester(complianceEntityContent);
-    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Compliance');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Compliance',
+    );
     expect(tester.get(coreExtensionData.routePath)).toBe('compliance');
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
     expect(filter?.(entity)).toBe(true);
@@ -53,23 +58,40 @@ describe('new frontend system', () => {
     expect(
       filter?.({
         ...entity,
-        metadata: { ...entity.metadata, annotations: { 'compliance.backstage.io/skip': 'true' } },
+        metadata: {
+          ...entity.metadata,
+          annotations: { 'compliance.backstage.io/skip': 'true' },
+        },
       }),
     ).toBe(false);
 
-    await renderInTestApp(<EntityProvider entity={entity}>{tester.reactElement()}</EntityProvider>, {
-      apis: [[complianceApiRef, fakeApi], mockApis.permission({ authorize: AuthorizeResult.DENY })],
-    });
-    expect(await screen.findByRole('meter', { name: 'Score' })).toHaveAttribute('aria-valuenow', '73');
+    await renderInTestApp(
+      <EntityProvider entity={entity}>{tester.reactElement()}</EntityProvider>,
+      {
+        apis: [
+          [complianceApiRef, fakeApi],
+          mockApis.permission({ authorize: AuthorizeResult.DENY }),
+        ],
+      },
+    );
+    expect(await screen.findByRole('meter', { name: 'Score' })).toHaveAttribute(
+      'aria-valuenow',
+      '73',
+    );
     expect(await screen.findAllByTestId('compliance-control')).toHaveLength(5);
   });
 
   it('renders the CI signals card with a declarative filter', async () => {
     const tester = createExtensionTester(complianceCiSignalsCard);
-    expect(tester.get(EntityCardBlueprint.dataRefs.filterFunction)?.(entity)).toBe(true);
-    await renderInTestApp(<EntityProvider entity={entity}>{tester.reactElement()}</EntityProvider>, {
-      apis: [[complianceApiRef, fakeApi]],
-    });
+    expect(
+      tester.get(EntityCardBlueprint.dataRefs.filterFunction)?.(entity),
+    ).toBe(true);
+    await renderInTestApp(
+      <EntityProvider entity={entity}>{tester.reactElement()}</EntityProvider>,
+      {
+        apis: [[complianceApiRef, fakeApi]],
+      },
+    );
     expect(await screen.findByTestId('ci-pass-rate')).toHaveTextContent('93%');
   });
 

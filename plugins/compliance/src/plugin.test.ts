@@ -11,12 +11,19 @@ import { entity } from './__testUtils__/fixtures';
 describe('legacy frontend system', () => {
   it('exports the plugin with its API factory and route', () => {
     expect(compliancePlugin.getId()).toBe('compliance');
-    expect([...compliancePlugin.getApis()].map(f => f.api.id)).toEqual(['plugin.compliance.service']);
+    expect([...compliancePlugin.getApis()].map(f => f.api.id)).toEqual([
+      'plugin.compliance.service',
+    ]);
     expect(compliancePlugin.routes.root).toBeDefined();
   });
 
   it('exports the extensions', () => {
-    for (const ext of [CompliancePage, EntityComplianceContent, EntityComplianceCard, EntityCiSignalsCard]) {
+    for (const ext of [
+      CompliancePage,
+      EntityComplianceContent,
+      EntityComplianceCard,
+      EntityCiSignalsCard,
+    ]) {
       expect(typeof ext).toBe('function');
     }
   });
@@ -27,13 +34,19 @@ describe('legacy frontend system', () => {
     expect(
       isComplianceAvailable({
         ...entity,
-        metadata: { ...entity.metadata, annotations: { 'compliance.backstage.io/skip': 'TRUE' } },
+        metadata: {
+          ...entity.metadata,
+          annotations: { 'compliance.backstage.io/skip': 'TRUE' },
+        },
       }),
     ).toBe(false);
     expect(
       isComplianceAvailable({
         ...entity,
-        metadata: { ...entity.metadata, annotations: { 'compliance.backstage.io/skip': 'false' } },
+        metadata: {
+          ...entity.metadata,
+          annotations: { 'compliance.backstage.io/skip': 'false' },
+        },
       }),
     ).toBe(true);
   });

@@ -21,7 +21,8 @@ export const compliancePlugin = createPlugin({
     createApiFactory({
       api: complianceApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new ComplianceClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ComplianceClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: {
@@ -38,7 +39,8 @@ export const compliancePlugin = createPlugin({
 export const CompliancePage = compliancePlugin.provide(
   createRoutableExtension({
     name: 'CompliancePage',
-    component: () => import('./components/CompliancePage').then(m => m.CompliancePage),
+    component: () =>
+      import('./components/CompliancePage').then(m => m.CompliancePage),
     mountPoint: rootRouteRef,
   }),
 );
@@ -54,7 +56,9 @@ export const EntityComplianceContent = compliancePlugin.provide(
     name: 'EntityComplianceContent',
     component: {
       lazy: () =>
-        import('./components/EntityComplianceContent').then(m => m.EntityComplianceContent),
+        import('./components/EntityComplianceContent').then(
+          m => m.EntityComplianceContent,
+        ),
     },
   }),
 );
@@ -68,7 +72,10 @@ export const EntityComplianceCard = compliancePlugin.provide(
   createComponentExtension({
     name: 'EntityComplianceCard',
     component: {
-      lazy: () => import('./components/EntityComplianceCard').then(m => m.EntityComplianceCard),
+      lazy: () =>
+        import('./components/EntityComplianceCard').then(
+          m => m.EntityComplianceCard,
+        ),
     },
   }),
 );
@@ -82,7 +89,10 @@ export const EntityCiSignalsCard = compliancePlugin.provide(
   createComponentExtension({
     name: 'EntityCiSignalsCard',
     component: {
-      lazy: () => import('./components/EntityCiSignalsCard').then(m => m.EntityCiSignalsCard),
+      lazy: () =>
+        import('./components/EntityCiSignalsCard').then(
+          m => m.EntityCiSignalsCard,
+        ),
     },
   }),
 );

@@ -74,7 +74,8 @@ export const complianceTranslationRef = createTranslationRef({
       reason: 'Reason',
       unknownBecause: 'Unknown: {{reason}}',
       since: 'since {{relative}}',
-      summary: '{{pass}} passing, {{fail}} failing, {{warn}} warning, {{unknown}} unknown',
+      summary:
+        '{{pass}} passing, {{fail}} failing, {{warn}} warning, {{unknown}} unknown',
     },
     trend: {
       title: 'Score trend',
@@ -82,7 +83,8 @@ export const complianceTranslationRef = createTranslationRef({
       days: '{{days}} days',
       year: '1 year',
       empty: 'No history yet',
-      chartLabel: 'Score over the last {{days}} days, from {{first}} to {{last}}',
+      chartLabel:
+        'Score over the last {{days}} days, from {{first}} to {{last}}',
       changes: 'Recent status changes',
       cause_data: 'data changed',
       cause_rule: 'rule changed',

@@ -16,19 +16,34 @@ export const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name: 'payments-api', namespace: 'default' },
-  spec: { type: 'service', owner: 'group:default/team-a', lifecycle: 'production' },
+  spec: {
+    type: 'service',
+    owner: 'group:default/team-a',
+    lifecycle: 'production',
+  },
 };
 
 export const entityRef = 'component:default/payments-api';
 
 const now = new Date();
-const iso = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3600_000).toISOString();
+const iso = (hoursAgo: number) =>
+  new Date(now.getTime() - hoursAgo * 3600_000).toISOString();
 
 export function counts(partial: Partial<StatusCounts> = {}): StatusCounts {
-  return { pass: 0, warn: 0, fail: 0, unknown: 0, not_applicable: 0, waived: 0, ...partial };
+  return {
+    pass: 0,
+    warn: 0,
+    fail: 0,
+    unknown: 0,
+    not_applicable: 0,
+    waived: 0,
+    ...partial,
+  };
 }
 
-export function makeSummary(partial: Partial<EntityComplianceSummary> = {}): EntityComplianceSummary {
+export function makeSummary(
+  partial: Partial<EntityComplianceSummary> = {},
+): EntityComplianceSummary {
   return {
     entityRef,
     kind: 'component',
@@ -42,12 +57,34 @@ export function makeSummary(partial: Partial<EntityComplianceSummary> = {}): Ent
     applicableWeight: 50,
     counts: counts({ pass: 2, fail: 1, warn: 1, unknown: 1 }),
     level: { id: 'bronze', title: 'Bronze' },
-    nextLevel: { id: 'silver', title: 'Silver', missingControls: ['branch-protection'] },
+    nextLevel: {
+      id: 'silver',
+      title: 'Silver',
+      missingControls: ['branch-protection'],
+    },
     categories: {},
     frameworks: {
-      soc2: { score: 80, coverage: 0.9, knownWeight: 9, applicableWeight: 10, counts: counts() },
-      openssf: { score: 60, coverage: 0.7, knownWeight: 7, applicableWeight: 10, counts: counts() },
-      iso27001: { score: 75, coverage: 1, knownWeight: 10, applicableWeight: 10, counts: counts() },
+      soc2: {
+        score: 80,
+        coverage: 0.9,
+        knownWeight: 9,
+        applicableWeight: 10,
+        counts: counts(),
+      },
+      openssf: {
+        score: 60,
+        coverage: 0.7,
+        knownWeight: 7,
+        applicableWeight: 10,
+        counts: counts(),
+      },
+      iso27001: {
+        score: 75,
+        coverage: 1,
+        knownWeight: 10,
+        applicableWeight: 10,
+        counts: counts(),
+      },
     },
     evaluatedAt: iso(1),
     collectedAt: { github: iso(2) },
@@ -76,7 +113,10 @@ export function makeResult(
         factId: `github.${id}`,
         value: status === 'pass',
         observedAt: iso(3),
-        evidence: { source: 'GET /repos/acme/payments', url: 'https://github.com/acme/payments' },
+        evidence: {
+          source: 'GET /repos/acme/payments',
+          url: 'https://github.com/acme/payments',
+        },
       },
     ],
     controlVersion: 'v1',
@@ -94,21 +134,33 @@ export function makeResult(
       facts: [`github.${id}`],
       rule: { pass: { fact: `github.${id}`, operator: 'equal', value: true } },
       frameworks: { soc2: ['CC8.1'] },
-      remediation: { text: `Enable ${id}`, url: 'https://docs.example.com/fix' },
+      remediation: {
+        text: `Enable ${id}`,
+        url: 'https://docs.example.com/fix',
+      },
     },
   };
 }
 
 export const results: ControlResultWithControl[] = [
-  makeResult('branch-protection', 'fail', { title: 'Branch protection enabled', severity: 'critical' }),
+  makeResult('branch-protection', 'fail', {
+    title: 'Branch protection enabled',
+    severity: 'critical',
+  }),
   makeResult('required-reviews', 'pass', { title: 'Required reviews' }),
-  makeResult('codeowners', 'warn', { title: 'CODEOWNERS present', severity: 'medium' }),
+  makeResult('codeowners', 'warn', {
+    title: 'CODEOWNERS present',
+    severity: 'medium',
+  }),
   makeResult('secret-scanning', 'unknown', {
     title: 'Secret scanning enabled',
     category: 'security',
     unknownReason: 'no_credentials',
   }),
-  makeResult('dependabot', 'pass', { title: 'Dependabot alerts', category: 'security' }),
+  makeResult('dependabot', 'pass', {
+    title: 'Dependabot alerts',
+    category: 'security',
+  }),
 ];
 
 export function makeHistory(days: number): EntityHistory {
@@ -160,8 +212,22 @@ export const ciFacts: Fact[] = [
         { name: 'lint', count: 2 },
       ],
       series: [
-        { day: '2026-01-01', runs: 4, passed: 4, failed: 0, flaky: 0, p50DurationSeconds: 300 },
-        { day: '2026-01-02', runs: 5, passed: 4, failed: 1, flaky: 1, p50DurationSeconds: 320 },
+        {
+          day: '2026-01-01',
+          runs: 4,
+          passed: 4,
+          failed: 0,
+          flaky: 0,
+          p50DurationSeconds: 300,
+        },
+        {
+          day: '2026-01-02',
+          runs: 5,
+          passed: 4,
+          failed: 1,
+          flaky: 1,
+          p50DurationSeconds: 320,
+        },
       ],
     },
   },
@@ -180,15 +246,21 @@ export const controls: ControlsResponse = {
   ],
 };
 
-export function makeOverview(page: number, pageSize: number, total = 60): OverviewResponse {
+export function makeOverview(
+  page: number,
+  pageSize: number,
+  total = 60,
+): OverviewResponse {
   const start = (page - 1) * pageSize;
-  const items = Array.from({ length: Math.max(0, Math.min(pageSize, total - start)) }, (_, i) =>
-    makeSummary({
-      entityRef: `component:default/service-${start + i + 1}`,
-      name: `service-${start + i + 1}`,
-      title: `Service ${start + i + 1}`,
-      score: (start + i) % 100,
-    }),
+  const items = Array.from(
+    { length: Math.max(0, Math.min(pageSize, total - start)) },
+    (_, i) =>
+      makeSummary({
+        entityRef: `component:default/service-${start + i + 1}`,
+        name: `service-${start + i + 1}`,
+        title: `Service ${start + i + 1}`,
+        score: (start + i) % 100,
+      }),
   );
   return {
     items,
@@ -200,7 +272,13 @@ export function makeOverview(page: number, pageSize: number, total = 60): Overvi
       { bucket: '90-100', count: 5 },
       { bucket: 'none', count: 1 },
     ],
-    topFailingControls: [{ controlId: 'branch-protection', title: 'Branch protection enabled', count: 17 }],
+    topFailingControls: [
+      {
+        controlId: 'branch-protection',
+        title: 'Branch protection enabled',
+        count: 17,
+      },
+    ],
     levels: { bronze: 30, none: 30 },
   };
 }

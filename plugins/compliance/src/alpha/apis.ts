@@ -16,6 +16,7 @@ export const complianceApi = ApiBlueprint.make({
     defineParams({
       api: complianceApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new ComplianceClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ComplianceClient({ discoveryApi, fetchApi }),
     }),
 });

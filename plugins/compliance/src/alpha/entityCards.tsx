@@ -11,7 +11,9 @@ export const complianceScoreCard = EntityCardBlueprint.make({
   params: {
     filter: complianceEntityFilter,
     loader: () =>
-      import('../components/EntityComplianceCard').then(m => <m.EntityComplianceCard />),
+      import('../components/EntityComplianceCard').then(m => (
+        <m.EntityComplianceCard />
+      )),
   },
 });
 
@@ -25,6 +27,8 @@ export const complianceCiSignalsCard = EntityCardBlueprint.make({
   params: {
     filter: complianceEntityFilter,
     loader: () =>
-      import('../components/EntityCiSignalsCard').then(m => <m.EntityCiSignalsCard />),
+      import('../components/EntityCiSignalsCard').then(m => (
+        <m.EntityCiSignalsCard />
+      )),
   },
 });

@@ -14,6 +14,8 @@ export const complianceEntityContent = EntityContentBlueprint.make({
     title: 'Compliance',
     filter: complianceEntityFilter,
     loader: () =>
-      import('../components/EntityComplianceContent').then(m => <m.EntityComplianceContent />),
+      import('../components/EntityComplianceContent').then(m => (
+        <m.EntityComplianceContent />
+      )),
   },
 });

@@ -53,14 +53,17 @@ function ratio(v: unknown): number | undefined {
  * Reads the CI summary out of the facts; `undefined` when there is no usable
  * summary (absent, unknown or malformed).
  */
-export function readCiSummary(facts: Fact[] | undefined): CiSummary | undefined {
+export function readCiSummary(
+  facts: Fact[] | undefined,
+): CiSummary | undefined {
   const fact = facts?.find(f => f.factId === CI_SUMMARY_FACT_ID);
   if (!fact || !isRecord(fact.value)) return undefined;
   const v = fact.value;
   const top = Array.isArray(v.topFailingChecks) ? v.topFailingChecks : [];
   const series = Array.isArray(v.series) ? v.series : [];
   return {
-    latestStatus: typeof v.latestStatus === 'string' ? v.latestStatus : undefined,
+    latestStatus:
+      typeof v.latestStatus === 'string' ? v.latestStatus : undefined,
     windowDays: num(v.windowDays),
     runs: num(v.runs),
     passRate: ratio(v.passRate),

@@ -17,7 +17,9 @@ export function formatScore(score: number | null | undefined): string | null {
 }
 
 /** A relative time such as "3 hours ago"; `undefined` for missing or invalid input. */
-export function formatRelative(iso: string | null | undefined): string | undefined {
+export function formatRelative(
+  iso: string | null | undefined,
+): string | undefined {
   if (!iso) return undefined;
   const dt = DateTime.fromISO(iso);
   if (!dt.isValid) return undefined;
@@ -25,7 +27,9 @@ export function formatRelative(iso: string | null | undefined): string | undefin
 }
 
 /** An absolute local time, for tooltips. */
-export function formatAbsolute(iso: string | null | undefined): string | undefined {
+export function formatAbsolute(
+  iso: string | null | undefined,
+): string | undefined {
   if (!iso) return undefined;
   const dt = DateTime.fromISO(iso);
   return dt.isValid ? dt.toLocaleString(DateTime.DATETIME_MED) : undefined;
@@ -50,7 +54,11 @@ export function formatSeconds(seconds: number | null | undefined): string {
 }
 
 /** Whether an ISO time is older than `hours`. */
-export function isOlderThan(iso: string | null | undefined, hours: number, now = DateTime.now()): boolean {
+export function isOlderThan(
+  iso: string | null | undefined,
+  hours: number,
+  now = DateTime.now(),
+): boolean {
   if (!iso) return false;
   const dt = DateTime.fromISO(iso);
   return dt.isValid && now.diff(dt, 'hours').hours > hours;
@@ -60,7 +68,8 @@ export function isOlderThan(iso: string | null | undefined, hours: number, now =
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined) return '–';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
   const json = JSON.stringify(value);
   return json.length > 200 ? `${json.slice(0, 197)}…` : json;
 }

@@ -20,7 +20,9 @@ export const COMPLIANCE_ENTITY_KINDS: readonly string[] = ['component'];
  * @public
  */
 export function isComplianceAvailable(entity: Entity): boolean {
-  if (!COMPLIANCE_ENTITY_KINDS.includes(entity.kind.toLocaleLowerCase('en-US'))) {
+  if (
+    !COMPLIANCE_ENTITY_KINDS.includes(entity.kind.toLocaleLowerCase('en-US'))
+  ) {
     return false;
   }
   const skip = entity.metadata.annotations?.[ANNOTATION_COMPLIANCE_SKIP];
@@ -37,6 +39,8 @@ export function isComplianceAvailable(entity: Entity): boolean {
 export const complianceEntityFilter: FilterPredicate = {
   $all: [
     { kind: { $in: [...COMPLIANCE_ENTITY_KINDS] } },
-    { $not: { [`metadata.annotations.${ANNOTATION_COMPLIANCE_SKIP}`]: 'true' } },
+    {
+      $not: { [`metadata.annotations.${ANNOTATION_COMPLIANCE_SKIP}`]: 'true' },
+    },
   ],
 };

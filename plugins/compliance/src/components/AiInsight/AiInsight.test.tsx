@@ -13,17 +13,31 @@ describe('AiInsight', () => {
       <AiInsight
         insight={{
           summary: 'Mostly fine.',
-          risks: [{ text: 'Unprotected main branch', controlIds: ['branch-protection'] }],
-          steps: [{ text: 'Turn on secret scanning', controlIds: ['secret-scanning'] }],
+          risks: [
+            {
+              text: 'Unprotected main branch',
+              controlIds: ['branch-protection'],
+            },
+          ],
+          steps: [
+            {
+              text: 'Turn on secret scanning',
+              controlIds: ['secret-scanning'],
+            },
+          ],
         }}
       />,
     );
     expect(screen.getByText('Mostly fine.')).toBeInTheDocument();
     expect(screen.getByText('Risks')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'branch-protection' })).toHaveAttribute(
+    expect(
+      screen.getByRole('link', { name: 'branch-protection' }),
+    ).toHaveAttribute(
       'href',
       expect.stringContaining('#compliance-control-branch-protection-header'),
     );
-    expect(screen.getByRole('link', { name: 'secret-scanning' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'secret-scanning' }),
+    ).toBeInTheDocument();
   });
 });

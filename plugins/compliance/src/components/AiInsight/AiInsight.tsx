@@ -21,7 +21,10 @@ export interface ComplianceInsight {
 
 /** The in-page anchor of a control in the control list. */
 export function controlAnchor(controlId: string): string {
-  return `#compliance-control-${controlId.replace(/[^A-Za-z0-9_-]/g, '_')}-header`;
+  return `#compliance-control-${controlId.replace(
+    /[^A-Za-z0-9_-]/g,
+    '_',
+  )}-header`;
 }
 
 function Items(props: { title: string; items: ComplianceInsight['risks'] }) {

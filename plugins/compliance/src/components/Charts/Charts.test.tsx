@@ -9,18 +9,26 @@ describe('Charts', () => {
     const { container } = render(
       <>
         <TrendChart points={makeHistory(10).points} />
-        <DurationChart series={[{ day: '2026-01-01', p50DurationSeconds: 10 }]} />
+        <DurationChart
+          series={[{ day: '2026-01-01', p50DurationSeconds: 10 }]}
+        />
         <DistributionChart distribution={[{ bucket: '0-9', count: 1 }]} />
       </>,
     );
-    expect(container.querySelectorAll('.recharts-responsive-container')).toHaveLength(3);
+    expect(
+      container.querySelectorAll('.recharts-responsive-container'),
+    ).toHaveLength(3);
   });
 
   it('loads the chart lazily behind an accessible label', async () => {
-    await renderInTestApp(<ScoreTrendChart points={makeHistory(5).points} label="Score trend" />);
+    await renderInTestApp(
+      <ScoreTrendChart points={makeHistory(5).points} label="Score trend" />,
+    );
     const figure = screen.getByRole('img', { name: 'Score trend' });
     await waitFor(() =>
-      expect(figure.querySelector('.recharts-responsive-container')).not.toBeNull(),
+      expect(
+        figure.querySelector('.recharts-responsive-container'),
+      ).not.toBeNull(),
     );
   });
 });

@@ -46,8 +46,16 @@ export function TrendChart(props: {
     <ResponsiveContainer width="100%" height={props.height ?? 240}>
       <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="day" tick={{ fill: colors.text, fontSize: 12 }} minTickGap={24} />
-        <YAxis domain={[0, 100]} tick={{ fill: colors.text, fontSize: 12 }} width={36} />
+        <XAxis
+          dataKey="day"
+          tick={{ fill: colors.text, fontSize: 12 }}
+          minTickGap={24}
+        />
+        <YAxis
+          domain={[0, 100]}
+          tick={{ fill: colors.text, fontSize: 12 }}
+          width={36}
+        />
         <Tooltip contentStyle={colors.tooltip} />
         <Line
           type="monotone"
@@ -81,9 +89,16 @@ export function DurationChart(props: {
   const colors = useChartColors();
   return (
     <ResponsiveContainer width="100%" height={props.height ?? 180}>
-      <BarChart data={props.series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+      <BarChart
+        data={props.series}
+        margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+      >
         <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="day" tick={{ fill: colors.text, fontSize: 12 }} minTickGap={24} />
+        <XAxis
+          dataKey="day"
+          tick={{ fill: colors.text, fontSize: 12 }}
+          minTickGap={24}
+        />
         <YAxis tick={{ fill: colors.text, fontSize: 12 }} width={40} unit="s" />
         <Tooltip contentStyle={colors.tooltip} />
         <Bar
@@ -105,12 +120,24 @@ export function DistributionChart(props: {
   const colors = useChartColors();
   return (
     <ResponsiveContainer width="100%" height={props.height ?? 200}>
-      <BarChart data={props.distribution} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+      <BarChart
+        data={props.distribution}
+        margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+      >
         <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
         <XAxis dataKey="bucket" tick={{ fill: colors.text, fontSize: 12 }} />
-        <YAxis allowDecimals={false} tick={{ fill: colors.text, fontSize: 12 }} width={32} />
+        <YAxis
+          allowDecimals={false}
+          tick={{ fill: colors.text, fontSize: 12 }}
+          width={32}
+        />
         <Tooltip contentStyle={colors.tooltip} />
-        <Bar dataKey="count" name="Entities" fill={colors.line} isAnimationActive={false} />
+        <Bar
+          dataKey="count"
+          name="Entities"
+          fill={colors.line}
+          isAnimationActive={false}
+        />
       </BarChart>
     </ResponsiveContainer>
   );

@@ -3,7 +3,9 @@ import Box from '@material-ui/core/Box';
 import { Progress } from '@backstage/core-components';
 
 // recharts is loaded on first use only, never with the app's initial bundle.
-const LazyTrendChart = lazy(() => import('./Charts').then(m => ({ default: m.TrendChart })));
+const LazyTrendChart = lazy(() =>
+  import('./Charts').then(m => ({ default: m.TrendChart })),
+);
 const LazyDurationChart = lazy(() =>
   import('./Charts').then(m => ({ default: m.DurationChart })),
 );
@@ -12,12 +14,19 @@ const LazyDistributionChart = lazy(() =>
 );
 
 /** A chart as an image with a text alternative for screen readers. */
-function ChartFigure(props: { label: string; height: number; children: ReactNode }) {
+function ChartFigure(props: {
+  label: string;
+  height: number;
+  children: ReactNode;
+}) {
   return (
-    <Box role="img" aria-label={props.label} minHeight={props.height} width="100%">
-      <Suspense fallback={<Progress />}>
-        {props.children}
-      </Suspense>
+    <Box
+      role="img"
+      aria-label={props.label}
+      minHeight={props.height}
+      width="100%"
+    >
+      <Suspense fallback={<Progress />}>{props.children}</Suspense>
     </Box>
   );
 }

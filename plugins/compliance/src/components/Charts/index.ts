@@ -1,1 +1,5 @@
-export { ScoreTrendChart, CiDurationChart, ScoreDistributionChart } from './LazyCharts';
+export {
+  ScoreTrendChart,
+  CiDurationChart,
+  ScoreDistributionChart,
+} from './LazyCharts';

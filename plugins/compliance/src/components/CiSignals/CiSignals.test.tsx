@@ -4,10 +4,16 @@ import { complianceApiRef } from '../../api';
 import { CiSignals } from './CiSignals';
 import { ciFacts, entityRef } from '../../__testUtils__/fixtures';
 
-function renderWith(getFacts: () => Promise<unknown>, variant?: 'full' | 'compact') {
-  return renderInTestApp(<CiSignals entityRef={entityRef} variant={variant} />, {
-    apis: [[complianceApiRef, { getFacts: getFacts as never }]],
-  });
+function renderWith(
+  getFacts: () => Promise<unknown>,
+  variant?: 'full' | 'compact',
+) {
+  return renderInTestApp(
+    <CiSignals entityRef={entityRef} variant={variant} />,
+    {
+      apis: [[complianceApiRef, { getFacts: getFacts as never }]],
+    },
+  );
 }
 
 describe('CiSignals', () => {
@@ -23,7 +29,9 @@ describe('CiSignals', () => {
     expect(screen.getByText('4%')).toBeInTheDocument();
     expect(screen.getByText('5m 12s')).toBeInTheDocument();
     expect(screen.getByText('integration-tests')).toBeInTheDocument();
-    expect(screen.getByRole('img', { name: 'Median run duration per day' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', { name: 'Median run duration per day' }),
+    ).toBeInTheDocument();
   });
 
   it('shows the empty state without a CI summary', async () => {

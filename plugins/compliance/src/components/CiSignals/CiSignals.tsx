@@ -5,7 +5,12 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
-import { EmptyState, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { complianceApiRef } from '../../api';
@@ -34,7 +39,10 @@ function Stat(props: { label: string; value: string; testId?: string }) {
  *
  * @public
  */
-export function CiSignals(props: { entityRef: string; variant?: 'full' | 'compact' }) {
+export function CiSignals(props: {
+  entityRef: string;
+  variant?: 'full' | 'compact';
+}) {
   const { entityRef, variant = 'full' } = props;
   const api = useApi(complianceApiRef);
   const { t } = useTranslationRef(complianceTranslationRef);
@@ -48,20 +56,33 @@ export function CiSignals(props: { entityRef: string; variant?: 'full' | 'compac
   const ci = readCiSummary(value?.items);
   if (!ci) {
     return variant === 'full' ? (
-      <EmptyState missing="data" title={t('ci.empty')} description={t('ci.emptyDescription')} />
+      <EmptyState
+        missing="data"
+        title={t('ci.empty')}
+        description={t('ci.emptyDescription')}
+      />
     ) : (
       <Typography color="textSecondary">{t('ci.empty')}</Typography>
     );
   }
-  const top = variant === 'full' ? ci.topFailingChecks : ci.topFailingChecks.slice(0, 3);
+  const top =
+    variant === 'full' ? ci.topFailingChecks : ci.topFailingChecks.slice(0, 3);
   return (
     <Box data-testid="compliance-ci">
       <Grid container spacing={2}>
         <Grid item xs={6} sm={4}>
-          <Stat label={t('ci.latestStatus')} value={ci.latestStatus ?? '–'} testId="ci-latest" />
+          <Stat
+            label={t('ci.latestStatus')}
+            value={ci.latestStatus ?? '–'}
+            testId="ci-latest"
+          />
         </Grid>
         <Grid item xs={6} sm={4}>
-          <Stat label={t('ci.passRate')} value={formatPercent(ci.passRate)} testId="ci-pass-rate" />
+          <Stat
+            label={t('ci.passRate')}
+            value={formatPercent(ci.passRate)}
+            testId="ci-pass-rate"
+          />
         </Grid>
         <Grid item xs={6} sm={4}>
           <Stat label={t('ci.flakyRate')} value={formatPercent(ci.flakyRate)} />
@@ -73,10 +94,16 @@ export function CiSignals(props: { entityRef: string; variant?: 'full' | 'compac
           />
         </Grid>
         <Grid item xs={6} sm={4}>
-          <Stat label={t('ci.p50')} value={formatSeconds(ci.p50DurationSeconds)} />
+          <Stat
+            label={t('ci.p50')}
+            value={formatSeconds(ci.p50DurationSeconds)}
+          />
         </Grid>
         <Grid item xs={6} sm={4}>
-          <Stat label={t('ci.p95')} value={formatSeconds(ci.p95DurationSeconds)} />
+          <Stat
+            label={t('ci.p95')}
+            value={formatSeconds(ci.p95DurationSeconds)}
+          />
         </Grid>
       </Grid>
       {variant === 'full' && ci.series.length > 0 && (
@@ -107,7 +134,10 @@ export function CiSignals(props: { entityRef: string; variant?: 'full' | 'compac
       </Box>
       {(ci.observedAt || ci.url) && (
         <Typography variant="caption" color="textSecondary">
-          {ci.observedAt && t('controls.observed', { relative: formatRelative(ci.observedAt) ?? '' })}
+          {ci.observedAt &&
+            t('controls.observed', {
+              relative: formatRelative(ci.observedAt) ?? '',
+            })}
           {ci.url && (
             <>
               {' · '}

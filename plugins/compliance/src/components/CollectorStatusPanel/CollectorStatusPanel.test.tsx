@@ -29,23 +29,37 @@ describe('CollectorStatusPanel', () => {
     await renderInTestApp(<CollectorStatusPanel pollIntervalMs={10} />, {
       apis: [[complianceApiRef, { getStatus }]],
     });
-    expect(await screen.findByRole('progressbar', { name: /Running/ })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('progressbar', { name: /Running/ }),
+    ).toBeInTheDocument();
     await waitFor(() => expect(getStatus).toHaveBeenCalledTimes(2));
     await waitFor(() =>
-      expect(screen.queryByRole('progressbar', { name: /Running/ })).not.toBeInTheDocument(),
+      expect(
+        screen.queryByRole('progressbar', { name: /Running/ }),
+      ).not.toBeInTheDocument(),
     );
   });
 
   it('says when the status is not available to the user', async () => {
     const forbidden = await ResponseError.fromResponse(
-      new Response(JSON.stringify({ error: { name: 'NotAllowedError', message: 'no' } }), {
-        status: 403,
-        headers: { 'content-type': 'application/json' },
-      }),
+      new Response(
+        JSON.stringify({ error: { name: 'NotAllowedError', message: 'no' } }),
+        {
+          status: 403,
+          headers: { 'content-type': 'application/json' },
+        },
+      ),
     );
     await renderInTestApp(<CollectorStatusPanel />, {
-      apis: [[complianceApiRef, { getStatus: async () => Promise.reject(forbidden) }]],
+      apis: [
+        [
+          complianceApiRef,
+          { getStatus: async () => Promise.reject(forbidden) },
+        ],
+      ],
     });
-    expect(await screen.findByText('Collector status is not available to you')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Collector status is not available to you'),
+    ).toBeInTheDocument();
   });
 });

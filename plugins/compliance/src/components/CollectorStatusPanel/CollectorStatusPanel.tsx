@@ -7,13 +7,21 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { complianceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';
 import { hasStatus } from '../../lib/errors';
-import { formatAbsolute, formatRelative, formatSeconds } from '../../lib/format';
+import {
+  formatAbsolute,
+  formatRelative,
+  formatSeconds,
+} from '../../lib/format';
 
 /**
  * The collectors' last runs (time, duration, entities processed, facts
@@ -25,7 +33,10 @@ export function CollectorStatusPanel(props: { pollIntervalMs?: number }) {
   const { pollIntervalMs = 5000 } = props;
   const api = useApi(complianceApiRef);
   const { t } = useTranslationRef(complianceTranslationRef);
-  const { value, loading, error, retry } = useAsyncRetry(() => api.getStatus(), [api]);
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.getStatus(),
+    [api],
+  );
   const running = value?.collectors.some(c => c.running) ?? false;
 
   useEffect(() => {
@@ -38,7 +49,11 @@ export function CollectorStatusPanel(props: { pollIntervalMs?: number }) {
   if (loading && !value) {
     body = <Progress />;
   } else if (error && (hasStatus(error, 403) || hasStatus(error, 401))) {
-    body = <Typography color="textSecondary">{t('overview.statusUnavailable')}</Typography>;
+    body = (
+      <Typography color="textSecondary">
+        {t('overview.statusUnavailable')}
+      </Typography>
+    );
   } else if (error) {
     body = <ResponseErrorPanel error={error} />;
   } else if (value) {
@@ -61,7 +76,9 @@ export function CollectorStatusPanel(props: { pollIntervalMs?: number }) {
                 {c.title || c.collectorId}
                 {c.running && (
                   <LinearProgress
-                    aria-label={`${c.title || c.collectorId}: ${t('overview.running')}`}
+                    aria-label={`${c.title || c.collectorId}: ${t(
+                      'overview.running',
+                    )}`}
                     style={{ marginTop: 4 }}
                   />
                 )}
@@ -69,16 +86,21 @@ export function CollectorStatusPanel(props: { pollIntervalMs?: number }) {
               <TableCell title={formatAbsolute(c.lastRun?.startedAt)}>
                 {c.running
                   ? t('overview.running')
-                  : formatRelative(c.lastRun?.finishedAt ?? c.lastRun?.startedAt) ??
-                    t('overview.never')}
+                  : formatRelative(
+                      c.lastRun?.finishedAt ?? c.lastRun?.startedAt,
+                    ) ?? t('overview.never')}
               </TableCell>
               <TableCell align="right">
                 {c.lastRun?.durationMs === undefined
                   ? '–'
                   : formatSeconds(c.lastRun.durationMs / 1000)}
               </TableCell>
-              <TableCell align="right">{c.lastRun?.entitiesProcessed ?? '–'}</TableCell>
-              <TableCell align="right">{c.lastRun?.factsWritten ?? '–'}</TableCell>
+              <TableCell align="right">
+                {c.lastRun?.entitiesProcessed ?? '–'}
+              </TableCell>
+              <TableCell align="right">
+                {c.lastRun?.factsWritten ?? '–'}
+              </TableCell>
               <TableCell align="right">{c.lastRun?.errors ?? '–'}</TableCell>
             </TableRow>
           ))}

@@ -1,11 +1,20 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { registerMswTestHooks, renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { complianceApiRef } from '../../api';
 import { ComplianceOverview } from './ComplianceOverview';
 import { controls, makeOverview, status } from '../../__testUtils__/fixtures';
-import { baseUrl, createTestClient, http, HttpResponse, server } from '../../__testUtils__/server';
+import {
+  baseUrl,
+  createTestClient,
+  http,
+  HttpResponse,
+  server,
+} from '../../__testUtils__/server';
 
 registerMswTestHooks(server);
 
@@ -23,7 +32,9 @@ describe('ComplianceOverview', () => {
         if (q.get('search') === 'nothing') {
           return HttpResponse.json({ ...makeOverview(1, 25, 0) });
         }
-        return HttpResponse.json(makeOverview(Number(q.get('page')), Number(q.get('pageSize'))));
+        return HttpResponse.json(
+          makeOverview(Number(q.get('page')), Number(q.get('pageSize'))),
+        );
       }),
     );
   });
@@ -51,14 +62,19 @@ describe('ComplianceOverview', () => {
     await renderOverview();
     const rows = await screen.findAllByTestId('compliance-overview-row');
     expect(rows).toHaveLength(10);
-    expect(within(rows[0]).getByRole('link', { name: 'Service 1' })).toHaveAttribute(
-      'href',
-      '/catalog/default/component/service-1',
-    );
-    expect(screen.getByRole('img', { name: /Number of entities per score bucket: 0-9 3/ })).toBeInTheDocument();
+    expect(
+      within(rows[0]).getByRole('link', { name: 'Service 1' }),
+    ).toHaveAttribute('href', '/catalog/default/component/service-1');
+    expect(
+      screen.getByRole('img', {
+        name: /Number of entities per score bucket: 0-9 3/,
+      }),
+    ).toBeInTheDocument();
     expect(screen.getByText('17 entities')).toBeInTheDocument();
     expect(screen.getByText('Bronze: 30')).toBeInTheDocument();
-    expect(await screen.findByTestId('compliance-collector')).toHaveTextContent('GitHub repository');
+    expect(await screen.findByTestId('compliance-collector')).toHaveTextContent(
+      'GitHub repository',
+    );
     expect(lastQuery().get('sort')).toBe('score');
     expect(lastQuery().get('order')).toBe('asc');
     expect(lastQuery().get('pageSize')).toBe('10');
@@ -70,7 +86,9 @@ describe('ComplianceOverview', () => {
     expect(screen.getByText('1-10 of 60')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: /next page/i }));
     await waitFor(() => expect(lastQuery().get('page')).toBe('2'));
-    expect(await screen.findByRole('link', { name: 'Service 11' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('link', { name: 'Service 11' }),
+    ).toBeInTheDocument();
     expect(screen.getByText('11-20 of 60')).toBeInTheDocument();
   });
 
@@ -90,26 +108,42 @@ describe('ComplianceOverview', () => {
     await userEvent.click(screen.getByRole('button', { name: /next page/i }));
     await waitFor(() => expect(lastQuery().get('page')).toBe('2'));
 
-    await userEvent.type(screen.getByRole('textbox', { name: 'Owner' }), 'group:default/team-a');
-    await waitFor(() => expect(lastQuery().get('owner')).toBe('group:default/team-a'));
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Owner' }),
+      'group:default/team-a',
+    );
+    await waitFor(() =>
+      expect(lastQuery().get('owner')).toBe('group:default/team-a'),
+    );
     expect(lastQuery().get('page')).toBe('1');
 
     await userEvent.click(selectButton(/^Kind/));
-    await userEvent.click(await screen.findByRole('option', { name: 'Component' }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Component' }),
+    );
     await waitFor(() => expect(lastQuery().get('kind')).toBe('component'));
 
     await userEvent.click(selectButton(/^Level/));
-    await userEvent.click(await screen.findByRole('option', { name: 'Silver' }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Silver' }),
+    );
     await waitFor(() => expect(lastQuery().get('level')).toBe('silver'));
 
     await userEvent.click(selectButton(/^Framework/));
     await userEvent.click(await screen.findByRole('option', { name: 'SOC 2' }));
     await waitFor(() => expect(lastQuery().get('framework')).toBe('soc2'));
 
-    await userEvent.type(screen.getByRole('textbox', { name: 'Search' }), 'nothing');
-    expect(await screen.findByText('No entities match these filters')).toBeInTheDocument();
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Search' }),
+      'nothing',
+    );
+    expect(
+      await screen.findByText('No entities match these filters'),
+    ).toBeInTheDocument();
 
-    await userEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Clear filters' }),
+    );
     await waitFor(() => expect(lastQuery().get('owner')).toBeNull());
     expect(lastQuery().get('kind')).toBeNull();
   }, 30_000);
@@ -117,18 +151,25 @@ describe('ComplianceOverview', () => {
   it('shows an error', async () => {
     server.use(
       http.get(`${baseUrl}/overview`, () =>
-        HttpResponse.json({ error: { name: 'Error', message: 'overview broke' } }, { status: 500 }),
+        HttpResponse.json(
+          { error: { name: 'Error', message: 'overview broke' } },
+          { status: 500 },
+        ),
       ),
     );
     await renderOverview();
-    expect((await screen.findAllByText(/overview broke/)).length).toBeGreaterThan(0);
+    expect(
+      (await screen.findAllByText(/overview broke/)).length,
+    ).toBeGreaterThan(0);
   });
 
   it('exports every matching entity as CSV', async () => {
     const createObjectURL = jest.fn(() => 'blob:csv');
     const revokeObjectURL = jest.fn();
     Object.assign(URL, { createObjectURL, revokeObjectURL });
-    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(() => {});
     await renderOverview();
     await screen.findAllByTestId('compliance-overview-row');
     await userEvent.click(screen.getByRole('button', { name: 'Export CSV' }));

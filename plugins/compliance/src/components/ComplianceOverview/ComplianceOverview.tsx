@@ -20,7 +20,12 @@ import TableSortLabel from '@material-ui/core/TableSortLabel';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import GetAppIcon from '@material-ui/icons/GetApp';
-import { InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { alertApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
@@ -32,7 +37,12 @@ import type {
 import { complianceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';
 import { toCsv } from '../../lib/csv';
-import { formatAbsolute, formatPercent, formatRelative, formatScore } from '../../lib/format';
+import {
+  formatAbsolute,
+  formatPercent,
+  formatRelative,
+  formatScore,
+} from '../../lib/format';
 import { ScoreDistributionChart } from '../Charts';
 import { CollectorStatusPanel } from '../CollectorStatusPanel';
 
@@ -114,21 +124,27 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
   const baseQuery = useMemo(() => toQuery(debounced), [debounced]);
   const catalogue = useAsync(() => api.getControls(), [api]);
   const { value, loading, error } = useAsync(
-    () => api.getOverview({ ...baseQuery, sort, order, page: page + 1, pageSize }),
+    () =>
+      api.getOverview({ ...baseQuery, sort, order, page: page + 1, pageSize }),
     [api, baseQuery, sort, order, page, pageSize],
   );
 
-  const setFilter = (key: keyof Filters) => (e: ChangeEvent<{ value: unknown }>) => {
-    setFilters(f => ({ ...f, [key]: String(e.target.value ?? '') }));
-    setPage(0);
-  };
+  const setFilter =
+    (key: keyof Filters) => (e: ChangeEvent<{ value: unknown }>) => {
+      setFilters(f => ({ ...f, [key]: String(e.target.value ?? '') }));
+      setPage(0);
+    };
 
   const onSort = (field: OverviewSortField) => () => {
     if (sort === field) {
       setOrder(o => (o === 'asc' ? 'desc' : 'asc'));
     } else {
       setSort(field);
-      setOrder(field === 'score' || field === 'coverage' || field === 'name' ? 'asc' : 'desc');
+      setOrder(
+        field === 'score' || field === 'coverage' || field === 'name'
+          ? 'asc'
+          : 'desc',
+      );
     }
     setPage(0);
   };
@@ -138,13 +154,22 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
     try {
       const items: EntityComplianceSummary[] = [];
       for (let p = 1; ; p++) {
-        const res = await api.getOverview({ ...baseQuery, sort, order, page: p, pageSize: 500 });
+        const res = await api.getOverview({
+          ...baseQuery,
+          sort,
+          order,
+          page: p,
+          pageSize: 500,
+        });
         items.push(...res.items);
         if (res.items.length === 0 || items.length >= res.totalCount) break;
       }
       downloadText('compliance-overview.csv', toCsv(items));
     } catch (e) {
-      alertApi.post({ message: e instanceof Error ? e.message : String(e), severity: 'error' });
+      alertApi.post({
+        message: e instanceof Error ? e.message : String(e),
+        severity: 'error',
+      });
     } finally {
       setExporting(false);
     }
@@ -165,15 +190,27 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
   const frameworks = catalogue.value?.frameworks ?? [];
   const levels = catalogue.value?.levels ?? [];
 
-  const sortable = (field: OverviewSortField, label: string, align?: 'right') => (
+  const sortable = (
+    field: OverviewSortField,
+    label: string,
+    align?: 'right',
+  ) => (
     <TableCell align={align} sortDirection={sort === field ? order : false}>
-      <TableSortLabel active={sort === field} direction={sort === field ? order : 'asc'} onClick={onSort(field)}>
+      <TableSortLabel
+        active={sort === field}
+        direction={sort === field ? order : 'asc'}
+        onClick={onSort(field)}
+      >
         {label}
       </TableSortLabel>
     </TableCell>
   );
 
-  const select = (key: keyof Filters, label: string, options: Array<{ id: string; title: string }>) => (
+  const select = (
+    key: keyof Filters,
+    label: string,
+    options: Array<{ id: string; title: string }>,
+  ) => (
     <TextField
       select
       fullWidth
@@ -233,7 +270,14 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
               />
             </Grid>
             <Grid item xs={6} sm={3} md={1}>
-              {select('kind', t('overview.kind'), KINDS.map(k => ({ id: k.toLocaleLowerCase('en-US'), title: k })))}
+              {select(
+                'kind',
+                t('overview.kind'),
+                KINDS.map(k => ({
+                  id: k.toLocaleLowerCase('en-US'),
+                  title: k,
+                })),
+              )}
             </Grid>
             <Grid item xs={6} sm={3} md={1}>
               {select('level', t('overview.levelFilter'), [
@@ -261,7 +305,9 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
                   onClick={onExport}
                   disabled={exporting}
                 >
-                  {exporting ? t('overview.exporting') : t('overview.exportCsv')}
+                  {exporting
+                    ? t('overview.exporting')
+                    : t('overview.exportCsv')}
                 </Button>
               </Box>
             </Grid>
@@ -292,7 +338,9 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
                     {value.items.length === 0 && (
                       <TableRow>
                         <TableCell colSpan={7}>
-                          <Typography color="textSecondary">{t('overview.empty')}</Typography>
+                          <Typography color="textSecondary">
+                            {t('overview.empty')}
+                          </Typography>
                         </TableCell>
                       </TableRow>
                     )}
@@ -300,13 +348,26 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
                       const link = entityLink(item);
                       const name = item.title ?? item.name;
                       return (
-                        <TableRow key={item.entityRef} data-testid="compliance-overview-row">
-                          <TableCell>{link ? <Link to={link}>{name}</Link> : name}</TableCell>
+                        <TableRow
+                          key={item.entityRef}
+                          data-testid="compliance-overview-row"
+                        >
+                          <TableCell>
+                            {link ? <Link to={link}>{name}</Link> : name}
+                          </TableCell>
                           <TableCell>{item.owner ?? '–'}</TableCell>
-                          <TableCell align="right">{formatScore(item.score) ?? t('common.noScore')}</TableCell>
-                          <TableCell align="right">{formatPercent(item.coverage)}</TableCell>
-                          <TableCell>{item.level?.title ?? t('common.noLevel')}</TableCell>
-                          <TableCell align="right">{item.counts?.fail ?? 0}</TableCell>
+                          <TableCell align="right">
+                            {formatScore(item.score) ?? t('common.noScore')}
+                          </TableCell>
+                          <TableCell align="right">
+                            {formatPercent(item.coverage)}
+                          </TableCell>
+                          <TableCell>
+                            {item.level?.title ?? t('common.noLevel')}
+                          </TableCell>
+                          <TableCell align="right">
+                            {item.counts?.fail ?? 0}
+                          </TableCell>
                           <TableCell title={formatAbsolute(item.evaluatedAt)}>
                             {formatRelative(item.evaluatedAt) ?? '–'}
                           </TableCell>
@@ -339,20 +400,33 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
               {value && value.distribution.length > 0 ? (
                 <ScoreDistributionChart
                   distribution={value.distribution}
-                  label={`${t('overview.distributionLabel')}: ${value.distribution
+                  label={`${t(
+                    'overview.distributionLabel',
+                  )}: ${value.distribution
                     .map(d => `${d.bucket} ${d.count}`)
                     .join(', ')}`}
                 />
               ) : (
-                <Typography color="textSecondary">{t('overview.empty')}</Typography>
+                <Typography color="textSecondary">
+                  {t('overview.empty')}
+                </Typography>
               )}
               {value && Object.keys(value.levels ?? {}).length > 0 && (
-                <Box mt={2} display="flex" flexWrap="wrap" style={{ gap: 4 }} aria-label={t('overview.levels')}>
+                <Box
+                  mt={2}
+                  display="flex"
+                  flexWrap="wrap"
+                  style={{ gap: 4 }}
+                  aria-label={t('overview.levels')}
+                >
                   {Object.entries(value.levels).map(([id, count]) => (
                     <Chip
                       key={id}
                       size="small"
-                      label={`${levels.find(l => l.id === id)?.title ?? (id === 'none' ? t('common.noLevel') : id)}: ${count}`}
+                      label={`${
+                        levels.find(l => l.id === id)?.title ??
+                        (id === 'none' ? t('common.noLevel') : id)
+                      }: ${count}`}
                     />
                   ))}
                 </Box>
@@ -367,13 +441,17 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
                     <ListItem key={c.controlId} disableGutters>
                       <ListItemText
                         primary={c.title}
-                        secondary={t('overview.topFailingEntities', { entities: String(c.count) })}
+                        secondary={t('overview.topFailingEntities', {
+                          entities: String(c.count),
+                        })}
                       />
                     </ListItem>
                   ))}
                 </List>
               ) : (
-                <Typography color="textSecondary">{t('overview.noneFailing')}</Typography>
+                <Typography color="textSecondary">
+                  {t('overview.noneFailing')}
+                </Typography>
               )}
             </InfoCard>
           </Grid>

@@ -20,7 +20,11 @@ describe('CompliancePage', () => {
       ],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     });
-    expect(screen.getByRole('heading', { name: 'Compliance', level: 1 })).toBeInTheDocument();
-    expect(await screen.findAllByTestId('compliance-overview-row')).toHaveLength(3);
+    expect(
+      screen.getByRole('heading', { name: 'Compliance', level: 1 }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findAllByTestId('compliance-overview-row'),
+    ).toHaveLength(3);
   });
 });

@@ -1,7 +1,10 @@
 import { Content, Header, Page } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { complianceTranslationRef } from '../../translation';
-import { ComplianceOverview, ComplianceOverviewProps } from '../ComplianceOverview';
+import {
+  ComplianceOverview,
+  ComplianceOverviewProps,
+} from '../ComplianceOverview';
 
 /**
  * The org overview as a full page with a header, for the legacy frontend

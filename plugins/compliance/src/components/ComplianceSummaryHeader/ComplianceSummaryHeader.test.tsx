@@ -1,9 +1,13 @@
 import { screen } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { ComplianceSummaryHeader, isSummaryStale } from './ComplianceSummaryHeader';
+import {
+  ComplianceSummaryHeader,
+  isSummaryStale,
+} from './ComplianceSummaryHeader';
 import { makeSummary } from '../../__testUtils__/fixtures';
 
-const daysAgo = (d: number) => new Date(Date.now() - d * 86400_000).toISOString();
+const daysAgo = (d: number) =>
+  new Date(Date.now() - d * 86400_000).toISOString();
 
 describe('ComplianceSummaryHeader', () => {
   it('shows no level, no score and never evaluated', async () => {
@@ -19,7 +23,9 @@ describe('ComplianceSummaryHeader', () => {
         })}
       />,
     );
-    expect(screen.getByTestId('compliance-level')).toHaveTextContent('No level');
+    expect(screen.getByTestId('compliance-level')).toHaveTextContent(
+      'No level',
+    );
     expect(screen.getByText('Not evaluated yet')).toBeInTheDocument();
     expect(screen.queryByText('Frameworks')).not.toBeInTheDocument();
   });
@@ -38,7 +44,11 @@ describe('ComplianceSummaryHeader', () => {
 
   it('decides staleness from evaluation and collection times', () => {
     expect(isSummaryStale(makeSummary(), 24)).toBe(false);
-    expect(isSummaryStale(makeSummary({ evaluatedAt: daysAgo(2) }), 24)).toBe(true);
-    expect(isSummaryStale(makeSummary({ collectedAt: { a: daysAgo(2) } }), 72)).toBe(false);
+    expect(isSummaryStale(makeSummary({ evaluatedAt: daysAgo(2) }), 24)).toBe(
+      true,
+    );
+    expect(
+      isSummaryStale(makeSummary({ collectedAt: { a: daysAgo(2) } }), 72),
+    ).toBe(false);
   });
 });

@@ -8,13 +8,27 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { InfoCard } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
-import type { EntityComplianceSummary, ScoreBreakdown } from 'backstage-plugin-compliance-common';
+import type {
+  EntityComplianceSummary,
+  ScoreBreakdown,
+} from 'backstage-plugin-compliance-common';
 import { complianceTranslationRef } from '../../translation';
 import { ScoreGauge } from '../ScoreGauge';
-import { formatAbsolute, formatPercent, formatRelative, formatScore, isOlderThan } from '../../lib/format';
+import {
+  formatAbsolute,
+  formatPercent,
+  formatRelative,
+  formatScore,
+  isOlderThan,
+} from '../../lib/format';
 
 const useStyles = makeStyles(theme => ({
-  row: { display: 'flex', alignItems: 'center', gap: theme.spacing(1), flexWrap: 'wrap' },
+  row: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    flexWrap: 'wrap',
+  },
   framework: { marginBottom: theme.spacing(1.5) },
   bar: { height: 8, borderRadius: 4 },
 }));
@@ -23,9 +37,14 @@ const useStyles = makeStyles(theme => ({
 const KNOWN_FRAMEWORKS = ['soc2', 'iso27001', 'openssf'] as const;
 
 /** Whether any of the summary's data is older than `hours`. */
-export function isSummaryStale(summary: EntityComplianceSummary, hours: number): boolean {
+export function isSummaryStale(
+  summary: EntityComplianceSummary,
+  hours: number,
+): boolean {
   if (isOlderThan(summary.evaluatedAt, hours)) return true;
-  return Object.values(summary.collectedAt ?? {}).some(at => isOlderThan(at, hours));
+  return Object.values(summary.collectedAt ?? {}).some(at =>
+    isOlderThan(at, hours),
+  );
 }
 
 function FrameworkScore(props: { title: string; breakdown: ScoreBreakdown }) {
@@ -66,11 +85,13 @@ export function ComplianceSummaryHeader(props: {
   const classes = useStyles();
   const { t } = useTranslationRef(complianceTranslationRef);
   const stale = isSummaryStale(summary, staleAfterHours);
-  const frameworks = Object.entries(summary.frameworks ?? {}).sort(([a], [b]) => {
-    const ia = KNOWN_FRAMEWORKS.indexOf(a as never);
-    const ib = KNOWN_FRAMEWORKS.indexOf(b as never);
-    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
-  });
+  const frameworks = Object.entries(summary.frameworks ?? {}).sort(
+    ([a], [b]) => {
+      const ia = KNOWN_FRAMEWORKS.indexOf(a as never);
+      const ib = KNOWN_FRAMEWORKS.indexOf(b as never);
+      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
+    },
+  );
   const frameworkTitle = (id: string) =>
     (KNOWN_FRAMEWORKS as readonly string[]).includes(id)
       ? t(`frameworks.${id as (typeof KNOWN_FRAMEWORKS)[number]}`)
@@ -93,7 +114,11 @@ export function ComplianceSummaryHeader(props: {
               data-testid="compliance-level"
             />
             {stale && (
-              <Tooltip title={t('common.staleHint', { hours: String(staleAfterHours) })}>
+              <Tooltip
+                title={t('common.staleHint', {
+                  hours: String(staleAfterHours),
+                })}
+              >
                 <Chip
                   size="small"
                   variant="outlined"
@@ -108,12 +133,22 @@ export function ComplianceSummaryHeader(props: {
           <Typography variant="body1" data-testid="compliance-coverage">
             {t('common.coverage')}: {formatPercent(summary.coverage)}{' '}
             <Typography component="span" variant="body2" color="textSecondary">
-              ({t('common.coverageValue', { percent: String(Math.round(summary.coverage * 100)) })})
+              (
+              {t('common.coverageValue', {
+                percent: String(Math.round(summary.coverage * 100)),
+              })}
+              )
             </Typography>
           </Typography>
-          <Typography variant="body2" color="textSecondary" title={formatAbsolute(summary.evaluatedAt)}>
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            title={formatAbsolute(summary.evaluatedAt)}
+          >
             {summary.evaluatedAt
-              ? t('common.evaluated', { relative: formatRelative(summary.evaluatedAt) ?? '' })
+              ? t('common.evaluated', {
+                  relative: formatRelative(summary.evaluatedAt) ?? '',
+                })
               : t('common.neverEvaluated')}
           </Typography>
           {summary.nextLevel && (
@@ -132,7 +167,11 @@ export function ComplianceSummaryHeader(props: {
               {t('frameworks.title')}
             </Typography>
             {frameworks.map(([id, breakdown]) => (
-              <FrameworkScore key={id} title={frameworkTitle(id)} breakdown={breakdown} />
+              <FrameworkScore
+                key={id}
+                title={frameworkTitle(id)}
+                breakdown={breakdown}
+              />
             ))}
           </Grid>
         )}

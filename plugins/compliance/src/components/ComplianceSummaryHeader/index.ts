@@ -1,1 +1,4 @@
-export { ComplianceSummaryHeader, isSummaryStale } from './ComplianceSummaryHeader';
+export {
+  ComplianceSummaryHeader,
+  isSummaryStale,
+} from './ComplianceSummaryHeader';

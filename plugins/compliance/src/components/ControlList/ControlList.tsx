@@ -88,12 +88,16 @@ function ControlItem(props: { result: ControlResultWithControl }) {
   const { t } = useTranslationRef(complianceTranslationRef);
   const unknownText = useUnknownReasonText();
   const id = `compliance-control-${control.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-  const frameworkRefs = Object.entries(control.frameworks ?? {}).flatMap(([fw, refs]) =>
-    refs.map(r => `${fw}:${r}`),
+  const frameworkRefs = Object.entries(control.frameworks ?? {}).flatMap(
+    ([fw, refs]) => refs.map(r => `${fw}:${r}`),
   );
-  const unknown = result.status === 'unknown' ? unknownText(result.unknownReason) : undefined;
+  const unknown =
+    result.status === 'unknown' ? unknownText(result.unknownReason) : undefined;
   return (
-    <Accordion TransitionProps={{ unmountOnExit: true }} data-testid="compliance-control">
+    <Accordion
+      TransitionProps={{ unmountOnExit: true }}
+      data-testid="compliance-control"
+    >
       <AccordionSummary
         expandIcon={<ExpandMoreIcon />}
         aria-controls={`${id}-content`}
@@ -123,13 +127,17 @@ function ControlItem(props: { result: ControlResultWithControl }) {
           )}
           {result.statusSince && (
             <Typography variant="caption" color="textSecondary">
-              {t('controls.since', { relative: formatRelative(result.statusSince) ?? '' })}
+              {t('controls.since', {
+                relative: formatRelative(result.statusSince) ?? '',
+              })}
             </Typography>
           )}
         </div>
         {result.evidence.length > 0 && (
           <div className={classes.section}>
-            <Typography variant="subtitle2">{t('controls.evidence')}</Typography>
+            <Typography variant="subtitle2">
+              {t('controls.evidence')}
+            </Typography>
             <ul className={classes.evidence}>
               {result.evidence.map(e => (
                 <li key={e.factId}>
@@ -161,10 +169,14 @@ function ControlItem(props: { result: ControlResultWithControl }) {
         )}
         {control.remediation && (
           <div className={classes.section}>
-            <Typography variant="subtitle2">{t('controls.remediation')}</Typography>
+            <Typography variant="subtitle2">
+              {t('controls.remediation')}
+            </Typography>
             <Typography variant="body2">{control.remediation.text}</Typography>
             {control.remediation.url && (
-              <Link to={control.remediation.url}>{t('controls.learnMore')}</Link>
+              <Link to={control.remediation.url}>
+                {t('controls.learnMore')}
+              </Link>
             )}
           </div>
         )}
@@ -193,7 +205,9 @@ export function ControlList(props: { results: ControlResultWithControl[] }) {
   const [failingOnly, setFailingOnly] = useState(false);
 
   const groups = useMemo(() => {
-    const visible = failingOnly ? results.filter(r => r.status === 'fail') : results;
+    const visible = failingOnly
+      ? results.filter(r => r.status === 'fail')
+      : results;
     const byCategory = new Map<string, ControlResultWithControl[]>();
     for (const r of visible) {
       const cat = r.control.category || 'other';
@@ -225,7 +239,11 @@ export function ControlList(props: { results: ControlResultWithControl[] }) {
     <section aria-labelledby="compliance-controls-heading">
       <div className={classes.toolbar}>
         <div>
-          <Typography variant="h5" component="h2" id="compliance-controls-heading">
+          <Typography
+            variant="h5"
+            component="h2"
+            id="compliance-controls-heading"
+          >
             {t('controls.title')}
           </Typography>
           <Typography variant="body2" color="textSecondary">
@@ -252,7 +270,9 @@ export function ControlList(props: { results: ControlResultWithControl[] }) {
         <Typography color="textSecondary">{t('controls.empty')}</Typography>
       )}
       {results.length > 0 && groups.length === 0 && (
-        <Typography color="textSecondary">{t('controls.noneFailing')}</Typography>
+        <Typography color="textSecondary">
+          {t('controls.noneFailing')}
+        </Typography>
       )}
       {groups.map(g => (
         <div key={g.category}>

@@ -16,8 +16,12 @@ describe('EntityCiSignalsCard', () => {
     );
     expect(screen.getByText('CI signals')).toBeInTheDocument();
     expect(await screen.findByTestId('ci-pass-rate')).toHaveTextContent('93%');
-    expect(screen.queryByRole('img', { name: 'Median run duration per day' })).not.toBeInTheDocument();
-    expect(getFacts).toHaveBeenCalledWith('component:default/payments-api', { prefix: 'github.ci' });
+    expect(
+      screen.queryByRole('img', { name: 'Median run duration per day' }),
+    ).not.toBeInTheDocument();
+    expect(getFacts).toHaveBeenCalledWith('component:default/payments-api', {
+      prefix: 'github.ci',
+    });
   });
 
   it('shows an empty message without data', async () => {

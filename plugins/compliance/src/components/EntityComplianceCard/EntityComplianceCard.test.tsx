@@ -1,9 +1,20 @@
 import { screen } from '@testing-library/react';
-import { registerMswTestHooks, renderInTestApp } from '@backstage/frontend-test-utils';
-import { entityRouteRef, EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import {
+  entityRouteRef,
+  EntityProvider,
+} from '@backstage/plugin-catalog-react';
 import { complianceApiRef } from '../../api';
 import { EntityComplianceCard } from './EntityComplianceCard';
-import { entity, makeResult, makeSummary, results } from '../../__testUtils__/fixtures';
+import {
+  entity,
+  makeResult,
+  makeSummary,
+  results,
+} from '../../__testUtils__/fixtures';
 import {
   createTestClient,
   entityPath,
@@ -40,19 +51,30 @@ describe('EntityComplianceCard', () => {
         HttpResponse.json({
           items: [
             ...results,
-            makeResult('low-one', 'fail', { title: 'Low severity failure', severity: 'low' }),
-            makeResult('mid-one', 'fail', { title: 'Medium severity failure', severity: 'medium' }),
+            makeResult('low-one', 'fail', {
+              title: 'Low severity failure',
+              severity: 'low',
+            }),
+            makeResult('mid-one', 'fail', {
+              title: 'Medium severity failure',
+              severity: 'medium',
+            }),
           ],
         }),
       ),
     );
     await renderCard();
-    expect(await screen.findByRole('meter', { name: 'Score' })).toHaveAttribute('aria-valuenow', '73');
+    expect(await screen.findByRole('meter', { name: 'Score' })).toHaveAttribute(
+      'aria-valuenow',
+      '73',
+    );
     expect(screen.getByText('Bronze')).toBeInTheDocument();
     expect(screen.getByText('Branch protection enabled')).toBeInTheDocument();
     expect(screen.getByText('Medium severity failure')).toBeInTheDocument();
     expect(screen.queryByText('Low severity failure')).not.toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /View compliance details/ })).toHaveAttribute(
+    expect(
+      screen.getByRole('link', { name: /View compliance details/ }),
+    ).toHaveAttribute(
       'href',
       '/catalog/default/component/payments-api/compliance',
     );
@@ -71,17 +93,24 @@ describe('EntityComplianceCard', () => {
 
   it('shows an empty message for an entity not evaluated yet', async () => {
     server.use(
-      http.get(entityPath, () => HttpResponse.json({ error: { message: 'no' } }, { status: 404 })),
+      http.get(entityPath, () =>
+        HttpResponse.json({ error: { message: 'no' } }, { status: 404 }),
+      ),
       http.get(`${entityPath}/results`, () => HttpResponse.json({ items: [] })),
     );
     await renderCard();
-    expect(await screen.findByText('No compliance data yet')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No compliance data yet'),
+    ).toBeInTheDocument();
   });
 
   it('shows an error', async () => {
     server.use(
       http.get(entityPath, () =>
-        HttpResponse.json({ error: { name: 'Error', message: 'backend exploded' } }, { status: 500 }),
+        HttpResponse.json(
+          { error: { name: 'Error', message: 'backend exploded' } },
+          { status: 500 },
+        ),
       ),
       http.get(`${entityPath}/results`, () => HttpResponse.json({ items: [] })),
     );

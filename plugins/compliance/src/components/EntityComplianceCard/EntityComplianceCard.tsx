@@ -56,7 +56,8 @@ export function EntityComplianceCard(props: EntityComplianceCardProps) {
       .filter(r => r.status === 'fail')
       .sort(
         (a, b) =>
-          (SEVERITY_WEIGHTS[b.control.severity] ?? 0) - (SEVERITY_WEIGHTS[a.control.severity] ?? 0),
+          (SEVERITY_WEIGHTS[b.control.severity] ?? 0) -
+          (SEVERITY_WEIGHTS[a.control.severity] ?? 0),
       );
     return { summary, failing };
   }, [api, entityRef]);
@@ -65,7 +66,9 @@ export function EntityComplianceCard(props: EntityComplianceCardProps) {
   try {
     link = `${entityRoute({
       kind: entity.kind.toLocaleLowerCase('en-US'),
-      namespace: (entity.metadata.namespace ?? 'default').toLocaleLowerCase('en-US'),
+      namespace: (entity.metadata.namespace ?? 'default').toLocaleLowerCase(
+        'en-US',
+      ),
       name: entity.metadata.name,
     })}/${tabPath}`;
   } catch {
@@ -96,7 +99,9 @@ export function EntityComplianceCard(props: EntityComplianceCardProps) {
             </Typography>
             <Typography variant="caption" color="textSecondary">
               {summary.evaluatedAt
-                ? t('common.evaluated', { relative: formatRelative(summary.evaluatedAt) ?? '' })
+                ? t('common.evaluated', {
+                    relative: formatRelative(summary.evaluatedAt) ?? '',
+                  })
                 : t('common.neverEvaluated')}
             </Typography>
           </Box>
@@ -115,7 +120,9 @@ export function EntityComplianceCard(props: EntityComplianceCardProps) {
                 <ListItem key={r.controlId} disableGutters>
                   <ListItemText
                     primary={r.control.title}
-                    secondary={`${t(`severity.${r.control.severity}`)} · ${r.reason}`}
+                    secondary={`${t(`severity.${r.control.severity}`)} · ${
+                      r.reason
+                    }`}
                   />
                 </ListItem>
               ))}

@@ -1,11 +1,21 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { mockApis, registerMswTestHooks, renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  mockApis,
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { complianceApiRef } from '../../api';
 import { EntityComplianceContent } from './EntityComplianceContent';
-import { ciFacts, entity, makeHistory, makeSummary, results } from '../../__testUtils__/fixtures';
+import {
+  ciFacts,
+  entity,
+  makeHistory,
+  makeSummary,
+  results,
+} from '../../__testUtils__/fixtures';
 import {
   createTestClient,
   entityPath,
@@ -33,9 +43,15 @@ describe('EntityComplianceContent refresh (allowed)', () => {
             : makeSummary(),
         ),
       ),
-      http.get(`${entityPath}/results`, () => HttpResponse.json({ items: results })),
-      http.get(`${entityPath}/history`, () => HttpResponse.json(makeHistory(90))),
-      http.get(`${entityPath}/facts`, () => HttpResponse.json({ items: ciFacts })),
+      http.get(`${entityPath}/results`, () =>
+        HttpResponse.json({ items: results }),
+      ),
+      http.get(`${entityPath}/history`, () =>
+        HttpResponse.json(makeHistory(90)),
+      ),
+      http.get(`${entityPath}/facts`, () =>
+        HttpResponse.json({ items: ciFacts }),
+      ),
     );
   });
 
@@ -63,33 +79,57 @@ describe('EntityComplianceContent refresh (allowed)', () => {
       http.post(`${entityPath}/refresh`, async () => {
         await gate;
         refreshed = true;
-        return HttpResponse.json(makeSummary({ score: 95, level: { id: 'gold', title: 'Gold' } }));
+        return HttpResponse.json(
+          makeSummary({ score: 95, level: { id: 'gold', title: 'Gold' } }),
+        );
       }),
     );
     await renderTab();
-    await userEvent.click(await screen.findByRole('button', { name: 'Refresh' }));
-    expect(await screen.findByRole('button', { name: 'Refreshing…' })).toBeDisabled();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Refresh' }),
+    );
+    expect(
+      await screen.findByRole('button', { name: 'Refreshing…' }),
+    ).toBeDisabled();
     resolve();
     await waitFor(() =>
-      expect(screen.getByRole('meter', { name: 'Score' })).toHaveAttribute('aria-valuenow', '95'),
+      expect(screen.getByRole('meter', { name: 'Score' })).toHaveAttribute(
+        'aria-valuenow',
+        '95',
+      ),
     );
-    expect(within(screen.getByTestId('compliance-level')).getByText('Gold')).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('compliance-level')).getByText('Gold'),
+    ).toBeInTheDocument();
     expect(alertApi.getAlerts()).toContainEqual(
-      expect.objectContaining({ severity: 'success', message: 'Compliance data refreshed' }),
+      expect.objectContaining({
+        severity: 'success',
+        message: 'Compliance data refreshed',
+      }),
     );
   });
 
   it('reports a denied refresh from the backend', async () => {
     server.use(
       http.post(`${entityPath}/refresh`, () =>
-        HttpResponse.json({ error: { name: 'NotAllowedError', message: 'denied' } }, { status: 403 }),
+        HttpResponse.json(
+          { error: { name: 'NotAllowedError', message: 'denied' } },
+          { status: 403 },
+        ),
       ),
     );
     await renderTab();
-    await userEvent.click(await screen.findByRole('button', { name: 'Refresh' }));
-    await alertApi.waitForAlert(
-      a => a.severity === 'error' && a.message === 'You are not allowed to refresh this entity',
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Refresh' }),
     );
-    expect(screen.getByRole('meter', { name: 'Score' })).toHaveAttribute('aria-valuenow', '73');
+    await alertApi.waitForAlert(
+      a =>
+        a.severity === 'error' &&
+        a.message === 'You are not allowed to refresh this entity',
+    );
+    expect(screen.getByRole('meter', { name: 'Score' })).toHaveAttribute(
+      'aria-valuenow',
+      '73',
+    );
   });
 });

@@ -1,6 +1,10 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { mockApis, registerMswTestHooks, renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  mockApis,
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { complianceApiRef } from '../../api';
@@ -26,22 +30,33 @@ function useHandlers(overrides: Parameters<typeof server.use> = []) {
   server.use(
     ...overrides,
     http.get(entityPath, () => HttpResponse.json(makeSummary())),
-    http.get(`${entityPath}/results`, () => HttpResponse.json({ items: results })),
+    http.get(`${entityPath}/results`, () =>
+      HttpResponse.json({ items: results }),
+    ),
     http.get(`${entityPath}/history`, ({ request }) => {
       const days = Number(new URL(request.url).searchParams.get('days') ?? 90);
       return HttpResponse.json(makeHistory(days));
     }),
-    http.get(`${entityPath}/facts`, () => HttpResponse.json({ items: ciFacts })),
+    http.get(`${entityPath}/facts`, () =>
+      HttpResponse.json({ items: ciFacts }),
+    ),
   );
 }
 
-async function renderTab(authorize: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.DENY) {
+async function renderTab(
+  authorize:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.DENY,
+) {
   return renderInTestApp(
     <EntityProvider entity={entity}>
       <EntityComplianceContent />
     </EntityProvider>,
     {
-      apis: [[complianceApiRef, createTestClient()], mockApis.permission({ authorize })],
+      apis: [
+        [complianceApiRef, createTestClient()],
+        mockApis.permission({ authorize }),
+      ],
     },
   );
 }
@@ -59,15 +74,23 @@ describe('EntityComplianceContent', () => {
     const meter = await screen.findByRole('meter', { name: 'Score' });
     expect(meter).toHaveAttribute('aria-valuenow', '73');
     expect(screen.getByTestId('compliance-level')).toHaveTextContent('Bronze');
-    expect(screen.getByTestId('compliance-coverage')).toHaveTextContent('Coverage: 80%');
-    expect(screen.getByText('Next level Silver: 1 control(s) left')).toBeInTheDocument();
-    expect(screen.getAllByTestId('compliance-framework').map(e => e.textContent)).toEqual([
+    expect(screen.getByTestId('compliance-coverage')).toHaveTextContent(
+      'Coverage: 80%',
+    );
+    expect(
+      screen.getByText('Next level Silver: 1 control(s) left'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByTestId('compliance-framework').map(e => e.textContent),
+    ).toEqual([
       expect.stringContaining('SOC 2'),
       expect.stringContaining('ISO 27001'),
       expect.stringContaining('OpenSSF Scorecard'),
     ]);
     expect(screen.getAllByTestId('compliance-control')).toHaveLength(5);
-    expect(screen.getByRole('heading', { name: 'security' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'security' }),
+    ).toBeInTheDocument();
     expect(
       screen.getByText('Unknown: no GitHub credentials configured'),
     ).toBeInTheDocument();
@@ -77,22 +100,27 @@ describe('EntityComplianceContent', () => {
   it('expands a control to its evidence and remediation', async () => {
     useHandlers();
     await renderTab();
-    await userEvent.click(await screen.findByRole('button', { name: /Branch protection enabled/ }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Branch protection enabled/ }),
+    );
     const details = await screen.findByText('Enable branch-protection');
     expect(details).toBeInTheDocument();
     expect(screen.getByText('github.branch-protection')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /GET \/repos\/acme\/payments/ })).toHaveAttribute(
-      'href',
-      'https://github.com/acme/payments',
-    );
-    expect(screen.getByRole('link', { name: /Learn more/ })).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /GET \/repos\/acme\/payments/ }),
+    ).toHaveAttribute('href', 'https://github.com/acme/payments');
+    expect(
+      screen.getByRole('link', { name: /Learn more/ }),
+    ).toBeInTheDocument();
   });
 
   it('filters to failing controls only', async () => {
     useHandlers();
     await renderTab();
     await screen.findAllByTestId('compliance-control');
-    await userEvent.click(screen.getByRole('checkbox', { name: 'Failing only' }));
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Failing only' }),
+    );
     const items = screen.getAllByTestId('compliance-control');
     expect(items).toHaveLength(1);
     expect(items[0]).toHaveTextContent('Branch protection enabled');
@@ -101,7 +129,11 @@ describe('EntityComplianceContent', () => {
   it('shows a stale badge when data is old', async () => {
     useHandlers([
       http.get(entityPath, () =>
-        HttpResponse.json(makeSummary({ evaluatedAt: new Date(Date.now() - 3 * 86400_000).toISOString() })),
+        HttpResponse.json(
+          makeSummary({
+            evaluatedAt: new Date(Date.now() - 3 * 86400_000).toISOString(),
+          }),
+        ),
       ),
     ]);
     await renderTab();
@@ -115,9 +147,15 @@ describe('EntityComplianceContent', () => {
     expect(trend).toHaveAttribute('data-points', '90');
     await userEvent.click(screen.getByRole('button', { name: '1 year' }));
     await waitFor(() =>
-      expect(screen.getByTestId('compliance-trend')).toHaveAttribute('data-points', '365'),
+      expect(screen.getByTestId('compliance-trend')).toHaveAttribute(
+        'data-points',
+        '365',
+      ),
     );
-    expect(screen.getByRole('button', { name: '1 year' })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByRole('button', { name: '1 year' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
     expect(await screen.findByTestId('ci-pass-rate')).toHaveTextContent('93%');
     expect(screen.getByText('No AI insight yet')).toBeInTheDocument();
   });
@@ -125,17 +163,25 @@ describe('EntityComplianceContent', () => {
   it('shows an empty state when the entity has not been evaluated', async () => {
     useHandlers([
       http.get(entityPath, () =>
-        HttpResponse.json({ error: { name: 'NotFoundError', message: 'nope' } }, { status: 404 }),
+        HttpResponse.json(
+          { error: { name: 'NotFoundError', message: 'nope' } },
+          { status: 404 },
+        ),
       ),
     ]);
     await renderTab();
-    expect(await screen.findByText('No compliance data yet')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No compliance data yet'),
+    ).toBeInTheDocument();
   });
 
   it('shows an error panel when the API fails', async () => {
     useHandlers([
       http.get(`${entityPath}/results`, () =>
-        HttpResponse.json({ error: { name: 'Error', message: 'database is down' } }, { status: 500 }),
+        HttpResponse.json(
+          { error: { name: 'Error', message: 'database is down' } },
+          { status: 500 },
+        ),
       ),
     ]);
     await renderTab();
@@ -146,6 +192,8 @@ describe('EntityComplianceContent', () => {
     useHandlers();
     await renderTab(AuthorizeResult.DENY);
     await screen.findByRole('meter', { name: 'Score' });
-    expect(screen.queryByRole('button', { name: 'Refresh' })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Refresh' }),
+    ).not.toBeInTheDocument();
   });
 });

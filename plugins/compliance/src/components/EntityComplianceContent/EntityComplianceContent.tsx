@@ -74,13 +74,19 @@ export function EntityComplianceContent(props: EntityComplianceContentProps) {
     try {
       const summary = await api.refresh(entityRef);
       setRefreshed(summary);
-      alertApi.post({ message: t('common.refreshed'), severity: 'success', display: 'transient' });
+      alertApi.post({
+        message: t('common.refreshed'),
+        severity: 'success',
+        display: 'transient',
+      });
       setReloadKey(k => k + 1);
     } catch (e) {
       alertApi.post({
         message: hasStatus(e, 403)
           ? t('common.notAllowedRefresh')
-          : t('common.refreshFailed', { message: e instanceof Error ? e.message : String(e) }),
+          : t('common.refreshFailed', {
+              message: e instanceof Error ? e.message : String(e),
+            }),
         severity: 'error',
       });
     } finally {
@@ -95,7 +101,13 @@ export function EntityComplianceContent(props: EntityComplianceContentProps) {
       onClick={onRefresh}
       disabled={refreshing}
       aria-busy={refreshing}
-      startIcon={refreshing ? <CircularProgress size={16} aria-hidden /> : <RefreshIcon />}
+      startIcon={
+        refreshing ? (
+          <CircularProgress size={16} aria-hidden />
+        ) : (
+          <RefreshIcon />
+        )
+      }
     >
       {refreshing ? t('common.refreshing') : t('common.refresh')}
     </Button>
@@ -146,7 +158,11 @@ export function EntityComplianceContent(props: EntityComplianceContentProps) {
       <Grid item xs={12} lg={5}>
         <Grid container spacing={3}>
           <Grid item xs={12}>
-            <ScoreTrend entityRef={entityRef} defaultDays={trendDays} reloadKey={reloadKey} />
+            <ScoreTrend
+              entityRef={entityRef}
+              defaultDays={trendDays}
+              reloadKey={reloadKey}
+            />
           </Grid>
           <Grid item xs={12}>
             <InfoCard title={t('ci.title')}>

@@ -22,10 +22,7 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** The colour of a score: red below 50, amber below 80, green otherwise. */
-function scoreColor(
-  score: number | null,
-  palette: Theme['palette'],
-) {
+function scoreColor(score: number | null, palette: Theme['palette']) {
   if (score === null) return palette.text.disabled;
   if (score < 50) return palette.error.main;
   if (score < 80) return palette.warning.main;

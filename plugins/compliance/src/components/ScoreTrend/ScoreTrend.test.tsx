@@ -13,28 +13,48 @@ describe('ScoreTrend', () => {
     await renderInTestApp(<ScoreTrend entityRef={entityRef} />, {
       apis: [[complianceApiRef, { getHistory }]],
     });
-    expect(await screen.findByTestId('compliance-trend')).toHaveAttribute('data-points', '90');
-    expect(screen.getByRole('img', { name: /Score over the last 90 days/ })).toBeInTheDocument();
-    expect(screen.getByText(/Branch protection was disabled/)).toBeInTheDocument();
+    expect(await screen.findByTestId('compliance-trend')).toHaveAttribute(
+      'data-points',
+      '90',
+    );
+    expect(
+      screen.getByRole('img', { name: /Score over the last 90 days/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Branch protection was disabled/),
+    ).toBeInTheDocument();
     expect(screen.getByText(/data changed/)).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: '30 days' }));
     await waitFor(() =>
-      expect(screen.getByTestId('compliance-trend')).toHaveAttribute('data-points', '30'),
+      expect(screen.getByTestId('compliance-trend')).toHaveAttribute(
+        'data-points',
+        '30',
+      ),
     );
     expect(getHistory).toHaveBeenLastCalledWith(entityRef, { days: 30 });
   });
 
   it('shows an empty message without history', async () => {
     await renderInTestApp(<ScoreTrend entityRef={entityRef} />, {
-      apis: [[complianceApiRef, { getHistory: async () => ({ entityRef, points: [], changes: [] }) }]],
+      apis: [
+        [
+          complianceApiRef,
+          { getHistory: async () => ({ entityRef, points: [], changes: [] }) },
+        ],
+      ],
     });
     expect(await screen.findByText('No history yet')).toBeInTheDocument();
   });
 
   it('shows an error', async () => {
     await renderInTestApp(<ScoreTrend entityRef={entityRef} />, {
-      apis: [[complianceApiRef, { getHistory: async () => Promise.reject(new Error('boom')) }]],
+      apis: [
+        [
+          complianceApiRef,
+          { getHistory: async () => Promise.reject(new Error('boom')) },
+        ],
+      ],
     });
     expect(await screen.findByText('Error: boom')).toBeInTheDocument();
   });

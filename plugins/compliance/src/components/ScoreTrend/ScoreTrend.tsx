@@ -7,7 +7,11 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { complianceApiRef } from '../../api';
@@ -25,7 +29,11 @@ export const TREND_RANGES = [30, 90, 180, 365] as const;
  *
  * @public
  */
-export function ScoreTrend(props: { entityRef: string; defaultDays?: number; reloadKey?: number }) {
+export function ScoreTrend(props: {
+  entityRef: string;
+  defaultDays?: number;
+  reloadKey?: number;
+}) {
   const { entityRef, defaultDays = 90, reloadKey } = props;
   const api = useApi(complianceApiRef);
   const { t } = useTranslationRef(complianceTranslationRef);
@@ -40,7 +48,8 @@ export function ScoreTrend(props: { entityRef: string; defaultDays?: number; rel
     .sort((a, b) => b.changedAt.localeCompare(a.changedAt))
     .slice(0, 5);
 
-  const rangeLabel = (d: number) => (d === 365 ? t('trend.year') : t('trend.days', { days: String(d) }));
+  const rangeLabel = (d: number) =>
+    d === 365 ? t('trend.year') : t('trend.days', { days: String(d) });
 
   return (
     <InfoCard title={t('trend.title')} noPadding={false}>
@@ -65,12 +74,19 @@ export function ScoreTrend(props: { entityRef: string; defaultDays?: number; rel
         <Typography color="textSecondary">{t('trend.empty')}</Typography>
       )}
       {!loading && !error && points.length > 0 && (
-        <Box data-testid="compliance-trend" data-points={points.length} data-days={days}>
+        <Box
+          data-testid="compliance-trend"
+          data-points={points.length}
+          data-days={days}
+        >
           <ScoreTrendChart
             points={points}
             label={t('trend.chartLabel', {
               days: String(days),
-              first: points[0].score === null ? '–' : String(Math.round(points[0].score)),
+              first:
+                points[0].score === null
+                  ? '–'
+                  : String(Math.round(points[0].score)),
               last:
                 points[points.length - 1].score === null
                   ? '–'
@@ -84,15 +100,18 @@ export function ScoreTrend(props: { entityRef: string; defaultDays?: number; rel
               </Typography>
               <List dense>
                 {changes.map(c => (
-                  <ListItem key={`${c.controlId}-${c.changedAt}`} disableGutters>
+                  <ListItem
+                    key={`${c.controlId}-${c.changedAt}`}
+                    disableGutters
+                  >
                     <Box mr={1}>
                       <StatusChip status={c.to} />
                     </Box>
                     <ListItemText
                       primary={`${c.controlId}: ${c.reason}`}
-                      secondary={`${formatRelative(c.changedAt) ?? c.changedAt} · ${t(
-                        `trend.cause_${c.cause}`,
-                      )}`}
+                      secondary={`${
+                        formatRelative(c.changedAt) ?? c.changedAt
+                      } · ${t(`trend.cause_${c.cause}`)}`}
                     />
                   </ListItem>
                 ))}

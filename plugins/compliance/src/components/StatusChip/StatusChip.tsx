@@ -52,7 +52,10 @@ const icons: Record<ComplianceStatus, typeof CheckCircleIcon> = {
  *
  * @public
  */
-export function StatusChip(props: { status: ComplianceStatus; size?: 'small' | 'medium' }) {
+export function StatusChip(props: {
+  status: ComplianceStatus;
+  size?: 'small' | 'medium';
+}) {
   const { status, size = 'small' } = props;
   const classes = useStyles({ status });
   const { t } = useTranslationRef(complianceTranslationRef);
