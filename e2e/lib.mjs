@@ -181,3 +181,33 @@ export async function pickComponent(token) {
   if (names.length === 0) throw new Error('no components in the catalog');
   return names.includes('payments-api') ? 'payments-api' : names[0];
 }
+
+/**
+ * Waits until the compliance backend has evaluated the entity (a fresh
+ * backend collects and evaluates on its first scheduler runs).
+ */
+export async function waitForEvaluation(token, name, timeoutMs = 300_000) {
+  const url = `${BACKEND}/api/compliance/entities/component/default/${name}/results`;
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (res.ok) {
+        const { items } = await res.json();
+        if (items.length > 0) return items.length;
+        last = 'no results yet';
+      } else {
+        last = `HTTP ${res.status}`;
+      }
+    } catch (e) {
+      last = e.message;
+    }
+    await sleep(2000);
+  }
+  throw new Error(
+    `${name} was not evaluated within ${timeoutMs / 1000}s (${last})`,
+  );
+}

@@ -12,6 +12,7 @@ import {
   pickComponent,
   signInAsGuest,
   startApp,
+  waitForEvaluation,
 } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,7 +32,10 @@ async function main() {
     await signInAsGuest(page);
     log('Signed in as guest');
 
-    const name = await pickComponent(await guestToken());
+    const token = await guestToken();
+    const name = await pickComponent(token);
+    const evaluated = await waitForEvaluation(token, name);
+    log(`${name} has ${evaluated} control results in the backend`);
     log(`Opening the Compliance tab of ${name}`);
     await page.goto(`${FRONTEND}/catalog/default/component/${name}`);
     // Entity page tabs are links to the tab's sub-path.

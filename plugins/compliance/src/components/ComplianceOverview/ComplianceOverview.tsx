@@ -77,6 +77,12 @@ function toQuery(filters: Filters): OverviewQueryInput {
   return q;
 }
 
+/** `group:default/team-a` → `team-a`; other namespaces stay visible. */
+function shortRef(ref: string): string {
+  const match = /^(?:[^:]+:)?(?:default\/)?(.+)$/.exec(ref);
+  return match ? match[1] : ref;
+}
+
 function downloadText(filename: string, text: string) {
   const blob = new Blob([text], { type: 'text/csv;charset=utf-8' });
   const url = URL.createObjectURL(blob);
@@ -195,7 +201,11 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
     label: string,
     align?: 'right',
   ) => (
-    <TableCell align={align} sortDirection={sort === field ? order : false}>
+    <TableCell
+      align={align}
+      sortDirection={sort === field ? order : false}
+      style={{ whiteSpace: 'nowrap' }}
+    >
       <TableSortLabel
         active={sort === field}
         direction={sort === field ? order : 'asc'}
@@ -235,7 +245,7 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
       <Grid item xs={12}>
         <InfoCard title={t('overview.filters')}>
           <Grid container spacing={2} alignItems="center">
-            <Grid item xs={12} sm={6} md={3}>
+            <Grid item xs={12} sm={6} md={4}>
               <TextField
                 fullWidth
                 size="small"
@@ -246,7 +256,7 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
                 onChange={setFilter('search')}
               />
             </Grid>
-            <Grid item xs={12} sm={6} md={3}>
+            <Grid item xs={12} sm={6} md={4}>
               <TextField
                 fullWidth
                 size="small"
@@ -258,7 +268,7 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
                 onChange={setFilter('owner')}
               />
             </Grid>
-            <Grid item xs={12} sm={6} md={2}>
+            <Grid item xs={12} sm={6} md={4}>
               <TextField
                 fullWidth
                 size="small"
@@ -269,7 +279,7 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
                 onChange={setFilter('system')}
               />
             </Grid>
-            <Grid item xs={6} sm={3} md={1}>
+            <Grid item xs={12} sm={4} md={4}>
               {select(
                 'kind',
                 t('overview.kind'),
@@ -279,13 +289,13 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
                 })),
               )}
             </Grid>
-            <Grid item xs={6} sm={3} md={1}>
+            <Grid item xs={12} sm={4} md={4}>
               {select('level', t('overview.levelFilter'), [
                 ...levels.map(l => ({ id: l.id, title: l.title })),
                 { id: 'none', title: t('common.noLevel') },
               ])}
             </Grid>
-            <Grid item xs={6} sm={3} md={2}>
+            <Grid item xs={12} sm={4} md={4}>
               {select('framework', t('overview.framework'), frameworks)}
             </Grid>
             <Grid item xs={12}>
@@ -355,7 +365,9 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
                           <TableCell>
                             {link ? <Link to={link}>{name}</Link> : name}
                           </TableCell>
-                          <TableCell>{item.owner ?? '–'}</TableCell>
+                          <TableCell title={item.owner}>
+                            {item.owner ? shortRef(item.owner) : '–'}
+                          </TableCell>
                           <TableCell align="right">
                             {formatScore(item.score) ?? t('common.noScore')}
                           </TableCell>
