@@ -9,6 +9,11 @@ import {
 import { ComplianceClient } from 'backstage-plugin-compliance-common';
 import { complianceApiRef } from './api';
 import { rootRouteRef } from './routes';
+import type {
+  ComplianceOverviewProps,
+  EntityComplianceCardProps,
+  EntityComplianceContentProps,
+} from './components';
 
 /**
  * The compliance frontend plugin for the legacy frontend system.
@@ -36,14 +41,15 @@ export const compliancePlugin = createPlugin({
  *
  * @public
  */
-export const CompliancePage = compliancePlugin.provide(
-  createRoutableExtension({
-    name: 'CompliancePage',
-    component: () =>
-      import('./components/CompliancePage').then(m => m.CompliancePage),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const CompliancePage: (props: ComplianceOverviewProps) => JSX.Element =
+  compliancePlugin.provide(
+    createRoutableExtension({
+      name: 'CompliancePage',
+      component: () =>
+        import('./components/CompliancePage').then(m => m.CompliancePage),
+      mountPoint: rootRouteRef,
+    }),
+  );
 
 /**
  * The Compliance tab of an entity page (legacy frontend system), e.g.
@@ -51,7 +57,9 @@ export const CompliancePage = compliancePlugin.provide(
  *
  * @public
  */
-export const EntityComplianceContent = compliancePlugin.provide(
+export const EntityComplianceContent: (
+  props: EntityComplianceContentProps,
+) => JSX.Element = compliancePlugin.provide(
   createComponentExtension({
     name: 'EntityComplianceContent',
     component: {
@@ -68,7 +76,9 @@ export const EntityComplianceContent = compliancePlugin.provide(
  *
  * @public
  */
-export const EntityComplianceCard = compliancePlugin.provide(
+export const EntityComplianceCard: (
+  props: EntityComplianceCardProps,
+) => JSX.Element = compliancePlugin.provide(
   createComponentExtension({
     name: 'EntityComplianceCard',
     component: {
@@ -85,7 +95,7 @@ export const EntityComplianceCard = compliancePlugin.provide(
  *
  * @public
  */
-export const EntityCiSignalsCard = compliancePlugin.provide(
+export const EntityCiSignalsCard: () => JSX.Element = compliancePlugin.provide(
   createComponentExtension({
     name: 'EntityCiSignalsCard',
     component: {

@@ -4,8 +4,8 @@ import { createTranslationRef } from '@backstage/core-plugin-api/alpha';
  * Translatable strings of the compliance plugin.
  *
  * @remarks
- * Override any message with `createTranslationMessages({ ref:
- * complianceTranslationRef, messages: { ... } })` in the app.
+ * Override any message in the app with `createTranslationMessages`, passing
+ * this ref and the messages to replace.
  *
  * @public
  */

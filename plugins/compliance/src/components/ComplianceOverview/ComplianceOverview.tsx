@@ -96,7 +96,7 @@ function downloadText(filename: string, text: string) {
 }
 
 /**
- * Props of {@link ComplianceOverview}.
+ * Props of `ComplianceOverview`.
  *
  * @public
  */

@@ -8,7 +8,7 @@ import {
 
 /**
  * The org overview as a full page with a header, for the legacy frontend
- * system. The new system renders {@link ComplianceOverview} in its own page
+ * system. The new system renders `ComplianceOverview` in its own page
  * layout.
  *
  * @public
