@@ -1,8 +1,8 @@
+import { createTestDatabases } from './__testUtils__/databases';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import {
   createServiceFactory,
@@ -30,7 +30,7 @@ type MockScheduler = SchedulerService & {
   }): ReturnType<typeof mockServices.scheduler.factory>;
 };
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = createTestDatabases();
 
 const component = (
   name: string,

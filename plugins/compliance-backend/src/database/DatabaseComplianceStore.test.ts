@@ -1,26 +1,12 @@
-import {
-  TestDatabaseId,
-  TestDatabases,
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { TestDatabaseId, mockServices } from '@backstage/backend-test-utils';
 import type { ControlResult } from 'backstage-plugin-compliance-common';
 import { DatabaseComplianceStore } from './DatabaseComplianceStore';
 import type { EntitySnapshot } from '../lib/evaluate';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({
-  ids: [
-    'SQLITE_3',
-    'POSTGRES_18',
-    'POSTGRES_17',
-    'POSTGRES_16',
-    'POSTGRES_15',
-    'POSTGRES_14',
-    'POSTGRES_13',
-    'MYSQL_8',
-  ],
-});
+const databases = createTestDatabases();
 
 function snapshot(
   name: string,

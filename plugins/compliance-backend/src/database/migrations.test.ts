@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../__testUtils__/databases';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import fs from 'node:fs';
 
@@ -13,18 +13,7 @@ const migrationFiles = fs
   .filter(f => f.endsWith('.js'))
   .sort();
 
-const databases = TestDatabases.create({
-  ids: [
-    'SQLITE_3',
-    'POSTGRES_18',
-    'POSTGRES_17',
-    'POSTGRES_16',
-    'POSTGRES_15',
-    'POSTGRES_14',
-    'POSTGRES_13',
-    'MYSQL_8',
-  ],
-});
+const databases = createTestDatabases();
 
 describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
   it('migrates every step up and back down', async () => {
