@@ -91,6 +91,11 @@ const entities: Entity[] = [
 ];
 
 const OUTSIDER = 'user:default/outsider';
+/** Makes the fake catalog answer with no entities at all. */
+let catalogEmpty = false;
+afterEach(() => {
+  catalogEmpty = false;
+});
 
 /** The in-memory catalog, except that the outsider may not read secret-project. */
 const catalogFactory = createServiceFactory({
@@ -108,6 +113,7 @@ const catalogFactory = createServiceFactory({
           : inner.getEntityByRef(ref, options),
       queryEntities: async (req: any, options: any) => {
         const res = await inner.queryEntities(req, options);
+        if (catalogEmpty) return { ...res, items: [], totalItems: 0 };
         return hidden(options?.credentials)
           ? {
               ...res,
@@ -573,6 +579,24 @@ describe.each(databases.eachSupportedId())(
         .set('Authorization', mockCredentials.user.header())
         .send('not json');
       expect(none.status).toBe(400);
+      await backend.stop();
+    });
+
+    it('keeps all compliance data when the catalog answers with no entities', async () => {
+      const { backend, cycle, knex } = await start();
+      await cycle();
+      const before = Number(
+        (await knex('compliance_results').count({ n: '*' }).first())!.n,
+      );
+      catalogEmpty = true;
+      await cycle();
+      expect(
+        Number((await knex('compliance_results').count({ n: '*' }).first())!.n),
+      ).toBe(before);
+      const res = await request(backend.server)
+        .get('/api/compliance/entities/component/default/orphan')
+        .set('Authorization', mockCredentials.user.header());
+      expect(res.status).toBe(200);
       await backend.stop();
     });
   },

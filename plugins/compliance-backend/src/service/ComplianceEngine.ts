@@ -223,7 +223,9 @@ export class ComplianceEngine {
       }
       await flush();
       completed = !stopped && !options.signal?.aborted;
-      if (completed && shard.count === 1) {
+      // An empty answer is more likely a catalog that is starting up or
+      // failing than one that lost every entity: never wipe on it.
+      if (completed && shard.count === 1 && seen.size > 0) {
         const removed = await this.#store.deleteEntitiesNotIn(seen);
         if (removed > 0)
           logger.info('Removed entities no longer in the catalog', { removed });
