@@ -113,3 +113,32 @@ export function determineLevel(
   }
   return { level: reached };
 }
+
+/**
+ * Everything an entity's headline needs from its results: total, category
+ * and framework scores, the level reached and what the next level misses.
+ */
+export function summarizeEntity(
+  results: ScoredResult[],
+  controls: Control[],
+  levels: ComplianceLevel[],
+) {
+  const scores = scoreEntity(results, controls);
+  const { level, next } = determineLevel(
+    levels,
+    new Map(results.map(r => [r.controlId, r.status])),
+  );
+  return {
+    ...scores,
+    level: level ? { id: level.id, title: level.title } : null,
+    ...(next
+      ? {
+          nextLevel: {
+            id: next.level.id,
+            title: next.level.title,
+            missingControls: next.missing,
+          },
+        }
+      : {}),
+  };
+}

@@ -4,7 +4,6 @@ import { assertError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type {
   ComplianceLevel,
-  ComplianceStatus,
   ComplianceStatusResponse,
   Control,
   ControlResult,
@@ -32,7 +31,7 @@ import {
 } from '../lib/evaluate';
 import { hashOf } from '../lib/hash';
 import { EvaluationFact } from '../lib/rules';
-import { determineLevel, scoreEntity } from '../lib/scoring';
+import { summarizeEntity } from '../lib/scoring';
 import { normalizeRef, shardOf, toSnapshot } from '../lib/snapshot';
 import { ANNOTATION_COMPLIANCE_SKIP } from 'backstage-plugin-compliance-common';
 
@@ -560,11 +559,7 @@ export class ComplianceEngine {
       .filter(r => !known.has(r.controlId))
       .map(r => r.controlId);
 
-    const scores = scoreEntity(current, this.#controls);
-    const statuses = new Map<string, ComplianceStatus>(
-      current.map(r => [r.controlId, r.status]),
-    );
-    const { level, next } = determineLevel(this.#levels, statuses);
+    const summary = summarizeEntity(current, this.#controls, this.#levels);
     return {
       entityRef: entity.entityRef,
       upsertResults,
@@ -572,24 +567,16 @@ export class ComplianceEngine {
       changes,
       score: {
         entityRef: entity.entityRef,
-        score: scores.total.score,
-        coverage: scores.total.coverage,
-        level: level?.id ?? null,
-        counts: scores.total.counts,
+        score: summary.total.score,
+        coverage: summary.total.coverage,
+        level: summary.level?.id ?? null,
+        counts: summary.total.counts,
         summary: {
-          knownWeight: scores.total.knownWeight,
-          applicableWeight: scores.total.applicableWeight,
-          categories: scores.categories,
-          frameworks: scores.frameworks,
-          ...(next
-            ? {
-                nextLevel: {
-                  id: next.level.id,
-                  title: next.level.title,
-                  missingControls: next.missing,
-                },
-              }
-            : {}),
+          knownWeight: summary.total.knownWeight,
+          applicableWeight: summary.total.applicableWeight,
+          categories: summary.categories,
+          frameworks: summary.frameworks,
+          ...(summary.nextLevel ? { nextLevel: summary.nextLevel } : {}),
         },
         inputsHash,
       },
@@ -652,26 +639,18 @@ export class ComplianceEngine {
       statusSince: now.toISOString(),
       control,
     }));
-    const scores = scoreEntity(results, this.#controls);
-    const { level, next } = determineLevel(
+    const { total, categories, frameworks, level, nextLevel } = summarizeEntity(
+      results,
+      this.#controls,
       this.#levels,
-      new Map(results.map(r => [r.controlId, r.status])),
     );
     return {
       entityRef: snapshot.entityRef,
-      ...scores.total,
-      level: level ? { id: level.id, title: level.title } : null,
-      ...(next
-        ? {
-            nextLevel: {
-              id: next.level.id,
-              title: next.level.title,
-              missingControls: next.missing,
-            },
-          }
-        : {}),
-      categories: scores.categories,
-      frameworks: scores.frameworks,
+      ...total,
+      level,
+      ...(nextLevel ? { nextLevel } : {}),
+      categories,
+      frameworks,
       results,
     };
   }
