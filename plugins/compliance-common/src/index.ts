@@ -5,6 +5,8 @@
  */
 export * from './types';
 export * from './constants';
+export * from './defaults';
+export * from './ciSummary';
 export * from './permissions';
 export * from './schemas';
 export * from './client';

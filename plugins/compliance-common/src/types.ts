@@ -458,7 +458,10 @@ export interface OverviewResponse {
  */
 export interface ControlsResponse {
   controls: Control[];
+  /** Levels in order, lowest first. */
   levels: ComplianceLevel[];
+  /** Entity kinds the backend evaluates (lower case). */
+  kinds: string[];
   frameworks: Array<{ id: string; title: string }>;
 }
 
