@@ -1,10 +1,10 @@
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig, type Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
-import type {
-  ComplianceLevel,
-  ControlDefinition,
-  ControlSeverity,
+import {
+  DEFAULT_EVALUATED_KINDS,
+  type ComplianceLevel,
+  type ControlDefinition,
+  type ControlSeverity,
 } from 'backstage-plugin-compliance-common';
 import type { Waiver } from './lib/evaluate';
 import { validateControlDefinition } from './lib/controls';
@@ -63,7 +63,7 @@ function readSchedule(
       ...initialDelay(config, fallback),
     };
   } catch (e) {
-    throw new InputError(`Invalid schedule at ${key}: ${(e as Error).message}`);
+    throw new Error(`Invalid schedule at ${key}: ${(e as Error).message}`);
   }
 }
 
@@ -83,14 +83,14 @@ function positiveInt(config: Config, key: string, fallback: number): number {
   const v = config.getOptionalNumber(key);
   if (v === undefined) return fallback;
   if (!Number.isInteger(v) || v < 1) {
-    throw new InputError(
+    throw new Error(
       `compliance.${key} must be a positive integer, got ${v}`,
     );
   }
   return v;
 }
 
-/** Reads and validates the `compliance` config block. Throws InputError naming the bad key. */
+/** Reads and validates the `compliance` config block. Throws an Error naming the bad config key. */
 export function readComplianceConfig(root: Config): ComplianceConfig {
   const c = root.getOptionalConfig('compliance');
   const get = (key: string) => c?.getOptionalConfig(key);
@@ -120,7 +120,7 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
     const o = oc!.getConfig(id);
     const severity = o.getOptionalString('severity');
     if (severity !== undefined && !SEVERITIES.includes(severity)) {
-      throw new InputError(
+      throw new Error(
         `compliance.controls.overrides.${id}.severity must be one of ${SEVERITIES.join(
           ', ',
         )}, got "${severity}"`,
@@ -128,7 +128,7 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
     }
     const weight = o.getOptionalNumber('weight');
     if (weight !== undefined && (weight < 0 || weight > 100)) {
-      throw new InputError(
+      throw new Error(
         `compliance.controls.overrides.${id}.weight must be between 0 and 100`,
       );
     }
@@ -155,7 +155,7 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
   const levelIds = new Set<string>();
   for (const l of levels ?? []) {
     if (levelIds.has(l.id))
-      throw new InputError(`compliance.levels has duplicate id "${l.id}"`);
+      throw new Error(`compliance.levels has duplicate id "${l.id}"`);
     levelIds.add(l.id);
   }
 
@@ -174,7 +174,7 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
   const waivers = (c?.getOptionalConfigArray('waivers') ?? []).map((w, i) => {
     const expiresAt = w.getOptionalString('expiresAt');
     if (expiresAt && Number.isNaN(new Date(expiresAt).getTime())) {
-      throw new InputError(
+      throw new Error(
         `compliance.waivers[${i}].expiresAt is not a date: "${expiresAt}"`,
       );
     }
@@ -188,12 +188,7 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
 
   return {
     kinds: (
-      c?.getOptionalStringArray('entities.kinds') ?? [
-        'Component',
-        'API',
-        'Resource',
-        'System',
-      ]
+      c?.getOptionalStringArray('entities.kinds') ?? DEFAULT_EVALUATED_KINDS
     ).map(k => k.toLocaleLowerCase('en-US')),
     schedules: {
       evaluate: readSchedule(

@@ -1,6 +1,8 @@
 import {
   coreServices,
   createBackendPlugin,
+  LoggerService,
+  SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { assertError } from '@backstage/errors';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
@@ -15,17 +17,115 @@ import {
   complianceControlsExtensionPoint,
 } from 'backstage-plugin-compliance-node';
 import { DateTime } from 'luxon';
-import { readComplianceConfig } from './config';
+import { ComplianceConfig, readComplianceConfig } from './config';
 import { createCatalogCollector } from './collectors/catalogCollector';
 import { catalogControls, defaultLevels } from './controls/catalogControls';
+import { ControlCatalogue } from './controls/ControlCatalogue';
 import { DatabaseComplianceStore } from './database/DatabaseComplianceStore';
-import { buildControls } from './lib/controls';
-import { ComplianceEngine } from './service/ComplianceEngine';
+import type { ComplianceStores } from './database/ComplianceStore';
+import { CollectionRunner } from './service/CollectionRunner';
+import { EvaluationRunner } from './service/EvaluationRunner';
+import { ReportService } from './service/ReportService';
+import { StatusService } from './service/StatusService';
 import { createRouter } from './service/router';
+import {
+  assertCollectorId,
+  collectTaskId,
+  EVALUATE_TASK_ID,
+  RETENTION_TASK_ID,
+  ROLLUP_TASK_ID,
+  shardsOf,
+} from './service/taskIds';
 import { createComplianceActions } from './actions/createComplianceActions';
 
-/** The id of the evaluation task, triggered after each collection. */
-export const EVALUATE_TASK_ID = 'compliance:evaluate';
+const DEFAULT_COLLECTOR_SCHEDULE = {
+  frequency: { minutes: 30 },
+  timeout: { minutes: 15 },
+};
+
+/** Schedules one task per collector shard, the evaluation, roll-up and retention. */
+async function scheduleTasks(options: {
+  scheduler: SchedulerService;
+  logger: LoggerService;
+  settings: ComplianceConfig;
+  stores: ComplianceStores;
+  collection: CollectionRunner;
+  evaluation: EvaluationRunner;
+}) {
+  const { scheduler, logger, settings, stores, collection, evaluation } =
+    options;
+  const triggerEvaluation = async () => {
+    try {
+      await scheduler.triggerTask(EVALUATE_TASK_ID);
+    } catch (error) {
+      // Already running (its loop picks the new work up) or not yet scheduled.
+      assertError(error);
+      logger.debug('Evaluation not triggered', { reason: error.message });
+    }
+  };
+
+  for (const collector of collection.collectors) {
+    const s = settings.collectors[collector.id];
+    if (s?.disabled) {
+      logger.info('Collector disabled by config', {
+        collectorId: collector.id,
+      });
+      continue;
+    }
+    const schedule =
+      s?.schedule ?? collector.defaultSchedule ?? DEFAULT_COLLECTOR_SCHEDULE;
+    for (const shard of shardsOf(s?.shards ?? 1)) {
+      await scheduler.scheduleTask({
+        id: collectTaskId(collector.id, shard),
+        ...schedule,
+        fn: async signal => {
+          await collection.collect(collector.id, {
+            shard,
+            signal: signal as AbortSignal,
+          });
+          await triggerEvaluation();
+        },
+      });
+    }
+  }
+
+  await scheduler.scheduleTask({
+    id: EVALUATE_TASK_ID,
+    ...settings.schedules.evaluate,
+    fn: async signal => {
+      await evaluation.evaluateDirty(signal as AbortSignal);
+    },
+  });
+
+  await scheduler.scheduleTask({
+    id: ROLLUP_TASK_ID,
+    ...settings.schedules.rollup,
+    fn: async () => {
+      const day = DateTime.utc().toISODate()!;
+      const written = await stores.evaluations.rollUp(day);
+      if (written) logger.info('Rolled up daily history', { day, written });
+    },
+  });
+
+  await scheduler.scheduleTask({
+    id: RETENTION_TASK_ID,
+    ...settings.schedules.retention,
+    fn: async () => {
+      const now = DateTime.utc();
+      const r = settings.retention;
+      const days = (n: number) => now.minus({ days: n });
+      const { history, ledger } = await stores.evaluations.deleteBefore({
+        history: days(r.historyDays).toISODate()!,
+        ledger: days(r.ledgerDays).toJSDate(),
+      });
+      const factHistory = await stores.facts.deleteHistoryBefore(
+        days(r.factHistoryDays).toJSDate(),
+      );
+      const runs = await stores.runs.deleteBefore(days(r.runDays).toJSDate());
+      logger.info('Applied retention', { history, ledger, factHistory, runs });
+    },
+  });
+}
 
 /**
  * The compliance backend plugin: collects facts on the scheduler, evaluates
@@ -41,6 +141,7 @@ export const compliancePlugin = createBackendPlugin({
     env.registerExtensionPoint(complianceCollectorsExtensionPoint, {
       addCollector(...items) {
         for (const c of items.flat()) {
+          assertCollectorId(c.id);
           if (c.id === 'catalog' || collectors.some(x => x.id === c.id)) {
             throw new Error(
               `A compliance collector with id "${c.id}" is already registered`,
@@ -84,27 +185,23 @@ export const compliancePlugin = createBackendPlugin({
         actionsRegistry,
       }) {
         const settings = readComplianceConfig(config);
-        const store = await DatabaseComplianceStore.create({ database });
-        const controls = buildControls({
+        const stores = await DatabaseComplianceStore.create({ database });
+        const catalogue = ControlCatalogue.create({
           builtin: catalogControls(settings.catalog),
           modules: moduleControls,
           config: settings.controls.custom,
           overrides: settings.controls,
+          levels: settings.levels ?? defaultLevels,
+          frameworks: settings.frameworks,
+          kinds: settings.kinds,
         });
-        const levels = settings.levels ?? defaultLevels;
-        const ids = new Set(controls.map(c => c.id));
-        for (const level of levels) {
-          const missing = level.requiredControls.filter(id => !ids.has(id));
-          if (missing.length) {
-            logger.warn(
-              'Level requires controls that are not enabled; it can never be reached',
-              {
-                level: level.id,
-                missing: missing.join(', '),
-              },
-            );
-          }
+        for (const { level, missing } of catalogue.unreachableLevels()) {
+          logger.warn(
+            'Level requires controls that are not enabled; it can never be reached',
+            { level, missing: missing.join(', ') },
+          );
         }
+
         const allCollectors = [
           createCatalogCollector({
             catalog,
@@ -113,121 +210,53 @@ export const compliancePlugin = createBackendPlugin({
           }),
           ...collectors,
         ];
-        const engine = new ComplianceEngine({
-          store,
+        const collection = new CollectionRunner({
+          ...stores,
           catalog,
           auth,
           logger,
           collectors: allCollectors,
-          collectorSettings: settings.collectors,
-          controls,
-          levels,
+          settings: settings.collectors,
+          kinds: catalogue.kinds,
+        });
+        const evaluation = new EvaluationRunner({
+          ...stores,
+          catalogue,
           waivers: settings.waivers,
-          kinds: settings.kinds,
+          logger,
+        });
+        const status = new StatusService({
+          ...stores,
+          collectors: allCollectors,
+          settings: settings.collectors,
+          controlCount: catalogue.controls.length,
+        });
+        const reports = new ReportService({
+          ...stores,
+          catalog,
+          permissions,
+          logger,
+          catalogue,
+          collection,
+          evaluation,
+          status,
         });
 
         permissionsRegistry.addPermissions(compliancePermissions);
-
-        const triggerEvaluation = async () => {
-          try {
-            await scheduler.triggerTask(EVALUATE_TASK_ID);
-          } catch (error) {
-            // Already running (its loop picks the new work up) or not yet scheduled.
-            assertError(error);
-            logger.debug('Evaluation not triggered', { reason: error.message });
-          }
-        };
-
-        for (const collector of allCollectors) {
-          const s = settings.collectors[collector.id];
-          if (s?.disabled) {
-            logger.info('Collector disabled by config', {
-              collectorId: collector.id,
-            });
-            continue;
-          }
-          const schedule = s?.schedule ??
-            collector.defaultSchedule ?? {
-              frequency: { minutes: 30 },
-              timeout: { minutes: 15 },
-            };
-          const shards = s?.shards ?? 1;
-          for (let index = 0; index < shards; index++) {
-            await scheduler.scheduleTask({
-              id:
-                shards > 1
-                  ? `compliance:collect:${collector.id}:${index}`
-                  : `compliance:collect:${collector.id}`,
-              ...schedule,
-              fn: async signal => {
-                await engine.collect(collector.id, {
-                  shard: { index, count: shards },
-                  signal: signal as AbortSignal,
-                });
-                await triggerEvaluation();
-              },
-            });
-          }
-        }
-
-        await scheduler.scheduleTask({
-          id: EVALUATE_TASK_ID,
-          ...settings.schedules.evaluate,
-          fn: async signal => {
-            await engine.evaluateDirty(signal as AbortSignal);
-          },
+        await scheduleTasks({
+          scheduler,
+          logger,
+          settings,
+          stores,
+          collection,
+          evaluation,
         });
 
-        await scheduler.scheduleTask({
-          id: 'compliance:rollup',
-          ...settings.schedules.rollup,
-          fn: async () => {
-            const day = DateTime.utc().toISODate()!;
-            const written = await store.rollUp(day);
-            if (written)
-              logger.info('Rolled up daily history', { day, written });
-          },
-        });
-
-        await scheduler.scheduleTask({
-          id: 'compliance:retention',
-          ...settings.schedules.retention,
-          fn: async () => {
-            const now = DateTime.utc();
-            const deleted = await store.applyRetention({
-              history: now
-                .minus({ days: settings.retention.historyDays })
-                .toISODate()!,
-              ledger: now
-                .minus({ days: settings.retention.ledgerDays })
-                .toJSDate(),
-              factHistory: now
-                .minus({ days: settings.retention.factHistoryDays })
-                .toJSDate(),
-              runs: now.minus({ days: settings.retention.runDays }).toJSDate(),
-            });
-            logger.info('Applied retention', deleted);
-          },
-        });
-
-        httpRouter.use(
-          await createRouter({
-            httpAuth,
-            auth,
-            permissions,
-            catalog,
-            logger,
-            store,
-            engine,
-            frameworks: settings.frameworks,
-            kinds: settings.kinds,
-          }),
-        );
-        createComplianceActions({ actionsRegistry, catalog, store, engine });
-
+        httpRouter.use(await createRouter({ httpAuth, permissions, reports }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        createComplianceActions({ actionsRegistry, reports });
         logger.info('Compliance engine ready', {
-          controls: controls.length,
+          controls: catalogue.controls.length,
           collectors: allCollectors.map(c => c.id).join(', '),
         });
       },

@@ -1,11 +1,6 @@
-import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { InputError, NotFoundError } from '@backstage/errors';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { complianceReportReadPermission } from 'backstage-plugin-compliance-common';
-import type { ComplianceStore } from '../database/ComplianceStore';
-import type { ComplianceEngine } from '../service/ComplianceEngine';
-import { normalizeRef } from '../lib/snapshot';
+import type { ReportService } from '../service/ReportService';
 
 /**
  * Registers actions-registry actions (usable by MCP clients and agents):
@@ -13,11 +8,9 @@ import { normalizeRef } from '../lib/snapshot';
  */
 export function createComplianceActions(options: {
   actionsRegistry: ActionsRegistryService;
-  catalog: CatalogService;
-  store: ComplianceStore;
-  engine: ComplianceEngine;
+  reports: ReportService;
 }) {
-  const { actionsRegistry, catalog, store, engine } = options;
+  const { actionsRegistry, reports } = options;
 
   actionsRegistry.register({
     name: 'get-entity-compliance',
@@ -61,59 +54,27 @@ export function createComplianceActions(options: {
       },
     ],
     action: async ({ input, credentials }) => {
-      let ref: string;
-      try {
-        ref = normalizeRef(
-          stringifyEntityRef(
-            parseEntityRef(input.entityRef, {
-              defaultKind: 'component',
-              defaultNamespace: 'default',
-            }),
-          ),
-        );
-      } catch (e) {
-        throw new InputError(
-          `Invalid entityRef "${input.entityRef}": ${(e as Error).message}`,
-        );
-      }
-      const entity = await catalog.getEntityByRef(ref, { credentials });
-      if (!entity)
-        throw new NotFoundError(`Entity ${ref} was not found in the catalog`);
-      const summary = await store.getSummary(ref);
-      if (!summary)
-        throw new NotFoundError(`No compliance data for ${ref} yet`);
-      const results = (await store.getResults([ref])).get(ref) ?? [];
-      const controls = new Map(engine.controls.map(c => [c.id, c]));
-      const notPassing = results
-        .filter(
-          r =>
-            ['fail', 'warn', 'unknown'].includes(r.status) &&
-            controls.has(r.controlId),
-        )
-        .map(r => {
-          const c = controls.get(r.controlId)!;
-          return {
-            controlId: r.controlId,
-            title: c.title,
-            severity: c.severity,
-            status: r.status,
-            reason: r.reason,
-            ...(c.remediation ? { remediation: c.remediation.text } : {}),
-          };
-        })
-        .sort(
-          (a, b) =>
-            controls.get(b.controlId)!.weight -
-            controls.get(a.controlId)!.weight,
-        );
+      const { summary, notPassing } = await reports.getNotPassing(
+        input.entityRef,
+        credentials,
+      );
       return {
         output: {
-          entityRef: ref,
+          entityRef: summary.entityRef,
           score: summary.score,
           coverage: summary.coverage,
           level: summary.level?.id ?? null,
           evaluatedAt: summary.evaluatedAt,
-          notPassing,
+          notPassing: notPassing.map(r => ({
+            controlId: r.controlId,
+            title: r.control.title,
+            severity: r.control.severity,
+            status: r.status,
+            reason: r.reason,
+            ...(r.control.remediation
+              ? { remediation: r.control.remediation.text }
+              : {}),
+          })),
         },
       };
     },

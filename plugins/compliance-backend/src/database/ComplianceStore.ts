@@ -1,6 +1,5 @@
 import type {
   CollectorStatus,
-  ComplianceStatus,
   ControlResult,
   EntityComplianceSummary,
   Fact,
@@ -77,18 +76,33 @@ export type RunRecord = NonNullable<CollectorStatus['lastRun']> & {
   id: string;
 };
 
-/**
- * All persistence of the compliance backend.
- */
-export interface ComplianceStore {
+/** Retention cut-offs, one per kind of row. */
+export interface RetentionCutoffs {
+  /** Daily roll-ups before this day (YYYY-MM-DD) are deleted. */
+  history: string;
+  ledger: Date;
+  factHistory: Date;
+  runs: Date;
+}
+
+/** Catalog snapshots of the evaluated entities and their dirty flags. */
+export interface EntityStore {
   /** Inserts or updates entity snapshots; changed ones become dirty. Returns the changed refs. */
   upsertEntities(entities: EntitySnapshot[], now: Date): Promise<string[]>;
-  /** Removes entities (and their data) that are not in `keep`. Returns the removed count. */
+  /** Removes entities (and all their data) that are not in `keep`. Returns the removed count. */
   deleteEntitiesNotIn(keep: Set<string>): Promise<number>;
   getEntitySnapshots(
     entityRefs: string[],
   ): Promise<Map<string, EntitySnapshot>>;
+  /** Marks every entity dirty (the control catalogue changed). */
+  markAllDirty(): Promise<void>;
+  /** Up to `limit` dirty entity refs, ordered by ref, after `after`. */
+  getDirtyEntityRefs(limit: number, after?: string): Promise<string[]>;
+  countEntities(): Promise<number>;
+}
 
+/** Facts with their history, and the collectors' private state. */
+export interface FactStore {
   /** Writes only facts that changed, records their history, marks entities dirty. */
   writeFacts(
     collectorId: string,
@@ -98,45 +112,55 @@ export interface ComplianceStore {
     entityRefs: string[],
     prefix?: string,
   ): Promise<Map<string, StoredFact[]>>;
+  /** When each collector last observed a fact of the entity (ISO timestamps). */
+  getCollectedAt(entityRef: string): Promise<Record<string, string>>;
+  getState(
+    collectorId: string,
+    keys: string[],
+  ): Promise<Map<string, JsonValue>>;
+  setState(
+    collectorId: string,
+    entries: Array<{ key: string; value: JsonValue }>,
+    now: Date,
+  ): Promise<void>;
+  deleteState(collectorId: string, keys: string[]): Promise<void>;
+  /** Deletes fact history observed before the cut-off. Returns the deleted count. */
+  deleteHistoryBefore(cutoff: Date): Promise<number>;
+}
 
-  markAllDirty(): Promise<void>;
-  /** Up to `limit` dirty entity refs, ordered by ref, after `after`. */
-  getDirtyEntityRefs(limit: number, after?: string): Promise<string[]>;
+/** Results, scores, the status-change ledger and the daily history. */
+export interface EvaluationStore {
   getResults(entityRefs: string[]): Promise<Map<string, ControlResult[]>>;
   getInputsHashes(entityRefs: string[]): Promise<Map<string, string | null>>;
-  /** Persists evaluations and clears the dirty flag of entities not changed since `startedAt`. */
+  /**
+   * Persists evaluations (results, ledger, score rows of existing entities,
+   * framework scores, today's history) and clears the dirty flag of entities
+   * not changed since `startedAt`.
+   */
   saveEvaluations(
     writes: EntityEvaluationWrite[],
     evaluatedRefs: string[],
     startedAt: Date,
     now: Date,
   ): Promise<{ rowsWritten: number }>;
-
+  /** The stored summary; `collectedAt` is left empty (facts know it). */
   getSummary(entityRef: string): Promise<EntityComplianceSummary | undefined>;
   getHistory(
     entityRef: string,
     since: string,
   ): Promise<{ points: HistoryPoint[]; changes: StatusChange[] }>;
-  getOverview(filter: OverviewFilter): Promise<{
-    items: OverviewRow[];
-    totalCount: number;
-    distribution: Array<{ bucket: string; count: number }>;
-    topFailing: Array<{ controlId: string; count: number }>;
-    levels: Record<string, number>;
-  }>;
-  countEntities(): Promise<number>;
-
-  /** Writes today's history row for every entity that lacks one. */
+  /** Writes the day's history row for every evaluated entity that lacks one. */
   rollUp(day: string): Promise<number>;
-  /** Deletes history, ledger, fact history and runs older than the cut-offs. */
-  applyRetention(cutoffs: {
+  /** Deletes history and ledger rows older than the cut-offs. */
+  deleteBefore(cutoffs: {
     history: string;
     ledger: Date;
-    factHistory: Date;
-    runs: Date;
-  }): Promise<Record<string, number>>;
+  }): Promise<{ history: number; ledger: number }>;
+}
 
-  startRun(collectorId: string, now: Date): Promise<string>;
+/** Records of collector and evaluation runs. */
+export interface RunStore {
+  startRun(runKey: string, now: Date): Promise<string>;
   finishRun(
     id: string,
     data: {
@@ -148,19 +172,30 @@ export interface ComplianceStore {
     },
     now: Date,
   ): Promise<void>;
+  /** The latest run per run key. */
   getLatestRuns(): Promise<Map<string, RunRecord>>;
-
-  getState(
-    collectorId: string,
-    keys: string[],
-  ): Promise<Map<string, JsonValue>>;
-  setState(
-    collectorId: string,
-    entries: Array<{ key: string; value: JsonValue }>,
-    now: Date,
-  ): Promise<void>;
-  deleteState(collectorId: string, keys: string[]): Promise<void>;
+  deleteBefore(cutoff: Date): Promise<number>;
 }
 
-/** Statuses as stored. */
-export type StoredStatus = ComplianceStatus;
+/** The overview read model: filtered, sorted pages and aggregates. */
+export interface OverviewStore {
+  getOverview(filter: OverviewFilter): Promise<{
+    items: OverviewRow[];
+    totalCount: number;
+    distribution: Array<{ bucket: string; count: number }>;
+    topFailing: Array<{ controlId: string; count: number }>;
+    levels: Record<string, number>;
+  }>;
+}
+
+/**
+ * All persistence of the compliance backend: one store per aggregate, on one
+ * database and one set of migrations.
+ */
+export interface ComplianceStores {
+  entities: EntityStore;
+  facts: FactStore;
+  evaluations: EvaluationStore;
+  runs: RunStore;
+  overview: OverviewStore;
+}

@@ -1,4 +1,3 @@
-import { InputError } from '@backstage/errors';
 import {
   Control,
   ControlDefinition,
@@ -16,7 +15,7 @@ export interface ControlOverrides {
   overrides?: Record<string, { severity?: ControlSeverity; weight?: number }>;
 }
 
-/** Validates a control definition, throwing InputError naming the problem. */
+/** Validates a control definition, throwing an Error naming the problem. */
 export function validateControlDefinition(
   input: unknown,
   origin: string,
@@ -30,7 +29,7 @@ export function validateControlDefinition(
     const issues = parsed.error.issues
       .map(i => `${i.path.join('.') || '(root)'}: ${i.message}`)
       .join('; ');
-    throw new InputError(`Invalid control "${id}" from ${origin}: ${issues}`);
+    throw new Error(`Invalid control "${id}" from ${origin}: ${issues}`);
   }
   return parsed.data as ControlDefinition;
 }
@@ -64,7 +63,7 @@ export function buildControls(options: {
   const overrides = options.overrides?.overrides ?? {};
   for (const id of [...disabled, ...Object.keys(overrides)]) {
     if (!byId.has(id)) {
-      throw new InputError(
+      throw new Error(
         `compliance.controls refers to unknown control "${id}"; known controls: ${[
           ...byId.keys(),
         ].join(', ')}`,

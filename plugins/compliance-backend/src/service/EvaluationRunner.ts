@@ -1,0 +1,225 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { assertError } from '@backstage/errors';
+import type {
+  EntityEvaluationWrite,
+  EntityStore,
+  EvaluationStore,
+  FactStore,
+  RunStore,
+  StoredFact,
+} from '../database/ComplianceStore';
+import type { ControlCatalogue } from '../controls/ControlCatalogue';
+import type { Waiver } from '../lib/evaluate';
+import {
+  evaluateEntity,
+  evaluationInputsHash,
+} from '../lib/evaluateEntity';
+import type { EvaluationFact } from '../lib/rules';
+import { ENGINE_STATE_KEY, EVALUATION_RUN_KEY } from './taskIds';
+
+const EVALUATION_BATCH = 500;
+
+/** Figures of one evaluation cycle. */
+export interface EvaluationStats {
+  entitiesEvaluated: number;
+  entitiesChanged: number;
+  rowsWritten: number;
+}
+
+/** A stored fact as the evaluator sees it: a kept last good value carries its own age. */
+export function toEvaluationFact(f: StoredFact): EvaluationFact {
+  return {
+    factId: f.factId,
+    known: f.known,
+    value: f.value,
+    ...(f.unknownReason ? { unknownReason: f.unknownReason } : {}),
+    ...(f.message ? { message: f.message } : {}),
+    observedAt:
+      f.lastGoodObservedAt && f.stale ? f.lastGoodObservedAt : f.observedAt,
+    ...(f.stale ? { stale: true } : {}),
+    ...(f.evidence ? { evidence: f.evidence } : {}),
+  };
+}
+
+/**
+ * Evaluates entities whose facts, snapshot or controls changed, in batches,
+ * and writes only what changed.
+ */
+export class EvaluationRunner {
+  readonly #entities: EntityStore;
+  readonly #facts: FactStore;
+  readonly #evaluations: EvaluationStore;
+  readonly #runs: RunStore;
+  readonly #catalogue: ControlCatalogue;
+  readonly #waivers: Waiver[];
+  readonly #logger: LoggerService;
+
+  constructor(options: {
+    entities: EntityStore;
+    facts: FactStore;
+    evaluations: EvaluationStore;
+    runs: RunStore;
+    catalogue: ControlCatalogue;
+    waivers: Waiver[];
+    logger: LoggerService;
+  }) {
+    this.#entities = options.entities;
+    this.#facts = options.facts;
+    this.#evaluations = options.evaluations;
+    this.#runs = options.runs;
+    this.#catalogue = options.catalogue;
+    this.#waivers = options.waivers;
+    this.#logger = options.logger;
+  }
+
+  /** Marks every entity dirty when the control catalogue changed since the last cycle. */
+  async #dirtyOnCatalogueChange(now: Date): Promise<void> {
+    const key = 'controlsHash';
+    const prev = (await this.#facts.getState(ENGINE_STATE_KEY, [key])).get(
+      key,
+    );
+    if (prev === this.#catalogue.hash) return;
+    await this.#entities.markAllDirty();
+    await this.#facts.setState(
+      ENGINE_STATE_KEY,
+      [{ key, value: this.#catalogue.hash }],
+      now,
+    );
+    this.#logger.info('Control catalogue changed; re-evaluating all entities');
+  }
+
+  /**
+   * Evaluates every dirty entity. Entities whose inputs hash is unchanged
+   * write nothing.
+   */
+  async evaluateDirty(signal?: AbortSignal): Promise<EvaluationStats> {
+    const startedAt = new Date();
+    const runId = await this.#runs.startRun(EVALUATION_RUN_KEY, startedAt);
+    const stats: EvaluationStats = {
+      entitiesEvaluated: 0,
+      entitiesChanged: 0,
+      rowsWritten: 0,
+    };
+    try {
+      await this.#dirtyOnCatalogueChange(startedAt);
+      // Pipelined: the next batch is read and evaluated while the previous
+      // one is written, which overlaps the two on PostgreSQL.
+      let saving: Promise<void> | undefined;
+      let saveError: unknown;
+      const settle = async () => {
+        await saving;
+        if (saveError) throw saveError;
+      };
+      let after: string | undefined;
+      for (;;) {
+        if (signal?.aborted) break;
+        const refs = await this.#entities.getDirtyEntityRefs(
+          EVALUATION_BATCH,
+          after,
+        );
+        if (refs.length === 0) break;
+        const { writes, now } = await this.#prepare(refs);
+        await settle();
+        saving = this.#evaluations
+          .saveEvaluations(writes, refs, startedAt, now)
+          .then(
+            ({ rowsWritten }) => {
+              stats.rowsWritten += rowsWritten;
+            },
+            error => {
+              saveError = error;
+            },
+          );
+        stats.entitiesEvaluated += refs.length;
+        stats.entitiesChanged += writes.length;
+        after = refs[refs.length - 1];
+      }
+      await settle();
+      await this.#finish(runId, 'succeeded', stats);
+      if (stats.entitiesEvaluated > 0) {
+        this.#logger.info('Evaluated entities', { ...stats });
+      }
+      return stats;
+    } catch (error) {
+      assertError(error);
+      await this.#finish(runId, 'failed', stats, error.message);
+      throw error;
+    }
+  }
+
+  async #finish(
+    runId: string,
+    status: 'succeeded' | 'failed',
+    stats: EvaluationStats,
+    message?: string,
+  ) {
+    await this.#runs.finishRun(
+      runId,
+      {
+        status,
+        entitiesProcessed: stats.entitiesEvaluated,
+        factsWritten: stats.rowsWritten,
+        errors: status === 'failed' ? 1 : 0,
+        ...(message ? { message } : {}),
+      },
+      new Date(),
+    );
+  }
+
+  /** Evaluates the given entities now. */
+  async evaluateEntities(
+    refs: string[],
+    startedAt = new Date(),
+  ): Promise<EvaluationStats> {
+    const { writes, now } = await this.#prepare(refs);
+    const { rowsWritten } = await this.#evaluations.saveEvaluations(
+      writes,
+      refs,
+      startedAt,
+      now,
+    );
+    return {
+      entitiesEvaluated: refs.length,
+      entitiesChanged: writes.length,
+      rowsWritten,
+    };
+  }
+
+  /** Reads the inputs of the given entities and evaluates them, without writing. */
+  async #prepare(refs: string[]) {
+    const now = new Date();
+    const [snapshots, facts, results, hashes] = await Promise.all([
+      this.#entities.getEntitySnapshots(refs),
+      this.#facts.getFacts(refs),
+      this.#evaluations.getResults(refs),
+      this.#evaluations.getInputsHashes(refs),
+    ]);
+    const writes: EntityEvaluationWrite[] = [];
+    for (const ref of refs) {
+      const entity = snapshots.get(ref);
+      if (!entity) continue;
+      const input = {
+        entity,
+        facts: (facts.get(ref) ?? []).map(toEvaluationFact),
+        waivers: this.#waivers,
+        catalogue: this.#catalogue,
+        now,
+      };
+      const inputsHash = evaluationInputsHash(input);
+      if (inputsHash === (hashes.get(ref) ?? null)) continue;
+      const evaluation = evaluateEntity({
+        ...input,
+        previous: results.get(ref) ?? [],
+        inputsHash,
+      });
+      writes.push({
+        entityRef: ref,
+        upsertResults: evaluation.upsertResults,
+        deleteResults: evaluation.deleteResults,
+        changes: evaluation.changes,
+        score: { entityRef: ref, ...evaluation.score, inputsHash },
+      });
+    }
+    return { writes, now };
+  }
+}

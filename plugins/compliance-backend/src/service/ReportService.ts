@@ -1,0 +1,357 @@
+import type {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type {
+  ControlResultWithControl,
+  ControlsResponse,
+  EntityComplianceSummary,
+  EntityHistory,
+  EvaluationPreview,
+  Fact,
+  OverviewQuery,
+  OverviewResponse,
+} from 'backstage-plugin-compliance-common';
+import { DateTime } from 'luxon';
+import type {
+  EvaluationStore,
+  FactStore,
+  OverviewStore,
+} from '../database/ComplianceStore';
+import type { ControlCatalogue } from '../controls/ControlCatalogue';
+import { evaluateEntity } from '../lib/evaluateEntity';
+import { descendantGroups } from '../lib/groups';
+import { canonicalEntityRef } from '../lib/refs';
+import { normalizeRef, toSnapshot } from '../lib/snapshot';
+import type { CollectionRunner } from './CollectionRunner';
+import type { EvaluationRunner } from './EvaluationRunner';
+import type { StatusService } from './StatusService';
+
+/** An entity named by the caller: `{ kind, namespace, name }` or a ref string. */
+export type EntityName =
+  | string
+  | { kind: string; namespace?: string; name: string };
+
+/**
+ * The use cases behind the REST API and the actions: every read is scoped
+ * to what the catalog lets the caller read.
+ */
+export class ReportService {
+  readonly #catalog: CatalogService;
+  readonly #permissions: PermissionsService;
+  readonly #logger: LoggerService;
+  readonly #catalogue: ControlCatalogue;
+  readonly #facts: FactStore;
+  readonly #evaluations: EvaluationStore;
+  readonly #overview: OverviewStore;
+  readonly #collection: CollectionRunner;
+  readonly #evaluation: EvaluationRunner;
+  readonly #status: StatusService;
+
+  constructor(options: {
+    catalog: CatalogService;
+    auth?: AuthService;
+    permissions: PermissionsService;
+    logger: LoggerService;
+    catalogue: ControlCatalogue;
+    facts: FactStore;
+    evaluations: EvaluationStore;
+    overview: OverviewStore;
+    collection: CollectionRunner;
+    evaluation: EvaluationRunner;
+    status: StatusService;
+  }) {
+    this.#catalog = options.catalog;
+    this.#permissions = options.permissions;
+    this.#logger = options.logger;
+    this.#catalogue = options.catalogue;
+    this.#facts = options.facts;
+    this.#evaluations = options.evaluations;
+    this.#overview = options.overview;
+    this.#collection = options.collection;
+    this.#evaluation = options.evaluation;
+    this.#status = options.status;
+  }
+
+  /** The entity, if it exists and the caller may read it in the catalog. */
+  async #readable(
+    name: EntityName,
+    credentials: BackstageCredentials,
+  ): Promise<{ ref: string; entity: Entity }> {
+    const requested = canonicalEntityRef(name, { defaultKind: 'component' });
+    const entity = await this.#catalog.getEntityByRef(requested, {
+      credentials,
+    });
+    if (!entity) {
+      throw new NotFoundError(
+        `Entity ${requested} was not found in the catalog`,
+      );
+    }
+    return { ref: normalizeRef(stringifyEntityRef(entity)), entity };
+  }
+
+  async #withDetails<T extends EntityComplianceSummary>(summary: T): Promise<T> {
+    return {
+      ...summary,
+      collectedAt: await this.#status.collectedAt(),
+      level: summary.level
+        ? {
+            id: summary.level.id,
+            title: this.#catalogue.levelTitle(summary.level.id),
+          }
+        : null,
+    };
+  }
+
+  async #summaryOf(ref: string): Promise<EntityComplianceSummary> {
+    const summary = await this.#evaluations.getSummary(ref);
+    if (!summary) {
+      throw new NotFoundError(
+        `No compliance data for ${ref} yet; it has not been evaluated`,
+      );
+    }
+    return this.#withDetails(summary);
+  }
+
+  /** The entity's headline: score, coverage, level, categories, frameworks. */
+  async getSummary(
+    name: EntityName,
+    credentials: BackstageCredentials,
+  ): Promise<EntityComplianceSummary> {
+    const { ref } = await this.#readable(name, credentials);
+    return this.#summaryOf(ref);
+  }
+
+  /** Every stored result of the entity, joined with its (enabled) control. */
+  async getResults(
+    name: EntityName,
+    credentials: BackstageCredentials,
+  ): Promise<{ entityRef: string; items: ControlResultWithControl[] }> {
+    const { ref } = await this.#readable(name, credentials);
+    return { entityRef: ref, items: await this.#resultsOf(ref) };
+  }
+
+  async #resultsOf(ref: string): Promise<ControlResultWithControl[]> {
+    const results = (await this.#evaluations.getResults([ref])).get(ref) ?? [];
+    return results.flatMap(r => {
+      const control = this.#catalogue.get(r.controlId);
+      return control ? [{ ...r, control }] : [];
+    });
+  }
+
+  /** Daily points and the status-change ledger of the last `days` days. */
+  async getHistory(
+    name: EntityName,
+    days: number,
+    credentials: BackstageCredentials,
+  ): Promise<EntityHistory> {
+    const { ref } = await this.#readable(name, credentials);
+    const since = DateTime.utc()
+      .minus({ days: days - 1 })
+      .toISODate()!;
+    return { entityRef: ref, ...(await this.#evaluations.getHistory(ref, since)) };
+  }
+
+  /** The entity's facts, optionally those whose id starts with `prefix`. */
+  async getFacts(
+    name: EntityName,
+    prefix: string | undefined,
+    credentials: BackstageCredentials,
+  ): Promise<{ items: Fact[] }> {
+    const { ref } = await this.#readable(name, credentials);
+    const facts = (await this.#facts.getFacts([ref], prefix)).get(ref) ?? [];
+    return { items: facts.map(({ known: _k, stale: _s, ...f }) => f) };
+  }
+
+  /** Collects every enabled collector for the entity and evaluates it, now. */
+  async refresh(
+    name: EntityName,
+    credentials: BackstageCredentials,
+  ): Promise<EntityComplianceSummary> {
+    const { ref, entity } = await this.#readable(name, credentials);
+    if (!this.#catalogue.evaluates(entity.kind)) {
+      throw new InputError(
+        `Entities of kind ${entity.kind} are not evaluated; configured kinds: ${this.#catalogue.kinds.join(
+          ', ',
+        )}`,
+      );
+    }
+    this.#logger.info('Refreshing entity on request', { entityRef: ref });
+    await this.#collection.collectEntity(entity);
+    await this.#evaluation.evaluateEntities([ref]);
+    return this.#summaryOf(ref);
+  }
+
+  /**
+   * Evaluates a proposed entity without storing anything: the catalog
+   * collector's facts plus the entity itself. Other collectors' facts do not
+   * exist yet, so their controls are unknown (not collected).
+   */
+  async preview(entity: Entity): Promise<EvaluationPreview> {
+    const snapshot = toSnapshot(entity);
+    const now = new Date();
+    const observed = await this.#collection.observe('catalog', entity);
+    const evaluation = evaluateEntity({
+      entity: snapshot,
+      facts: observed.map(f => ({
+        factId: f.factId,
+        known: !f.unknownReason,
+        value: f.value ?? null,
+        ...(f.unknownReason ? { unknownReason: f.unknownReason } : {}),
+        ...(f.evidence ? { evidence: f.evidence } : {}),
+        observedAt: now.toISOString(),
+      })),
+      previous: [],
+      waivers: [],
+      catalogue: this.#catalogue,
+      now,
+    });
+    const { total, categories, frameworks, level, nextLevel } =
+      evaluation.summary;
+    return {
+      entityRef: snapshot.entityRef,
+      ...total,
+      level,
+      ...(nextLevel ? { nextLevel } : {}),
+      categories,
+      frameworks,
+      results: evaluation.results.flatMap(r => {
+        const control = this.#catalogue.get(r.controlId);
+        return control ? [{ ...r, control }] : [];
+      }),
+    };
+  }
+
+  /** The control catalogue: controls, levels in order, frameworks, kinds. */
+  getControls(): ControlsResponse {
+    return this.#catalogue.toResponse();
+  }
+
+  getStatus() {
+    return this.#status.status();
+  }
+
+  /**
+   * The overview page: entities the caller may read in the catalog,
+   * filtered, sorted and paged, with the aggregates of the filter.
+   */
+  async getOverview(
+    query: OverviewQuery,
+    credentials: BackstageCredentials,
+  ): Promise<OverviewResponse> {
+    const [allowedRefs, owners] = await Promise.all([
+      this.#readableRefs(credentials),
+      query.owner?.length
+        ? this.#ownerGroups(query.owner, credentials)
+        : Promise.resolve(undefined),
+    ]);
+    const { owner: _owner, ...rest } = query;
+    const result = await this.#overview.getOverview({
+      ...rest,
+      owners,
+      allowedRefs,
+    });
+    return {
+      items: result.items.map(i => ({
+        ...i,
+        level: i.level
+          ? { id: i.level.id, title: this.#catalogue.levelTitle(i.level.id) }
+          : null,
+      })),
+      totalCount: result.totalCount,
+      page: query.page,
+      pageSize: query.pageSize,
+      distribution: result.distribution,
+      topFailingControls: result.topFailing.map(t => ({
+        controlId: t.controlId,
+        title: this.#catalogue.get(t.controlId)?.title ?? t.controlId,
+        count: t.count,
+      })),
+      levels: result.levels,
+      ...(query.framework ? { framework: query.framework } : {}),
+    };
+  }
+
+  /** Refs the caller may read; undefined when the policy allows every entity. */
+  async #readableRefs(
+    credentials: BackstageCredentials,
+  ): Promise<string[] | undefined> {
+    const [decision] = await this.#permissions.authorizeConditional(
+      [{ permission: catalogEntityReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return undefined;
+    if (decision.result === AuthorizeResult.DENY) return [];
+    const refs: string[] = [];
+    await this.#pageCatalog(
+      { kind: this.#catalogue.kinds },
+      ['kind', 'metadata.name', 'metadata.namespace'],
+      credentials,
+      e => refs.push(normalizeRef(stringifyEntityRef(e))),
+    );
+    return refs;
+  }
+
+  /** The requested owner groups and every group below them. */
+  async #ownerGroups(
+    owners: string[],
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
+    const requested = owners.map(o =>
+      canonicalEntityRef(o, { defaultKind: 'group', what: 'owner' }),
+    );
+    const groups: Entity[] = [];
+    await this.#pageCatalog(
+      { kind: 'group' },
+      [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'spec.parent',
+        'spec.children',
+      ],
+      credentials,
+      e => groups.push(e),
+    );
+    return descendantGroups(requested, groups);
+  }
+
+  async #pageCatalog(
+    filter: Record<string, string | string[]>,
+    fields: string[],
+    credentials: BackstageCredentials,
+    each: (entity: Entity) => void,
+  ): Promise<void> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.#catalog.queryEntities(
+        cursor
+          ? { cursor, limit: 1000, fields }
+          : { filter, limit: 1000, fields },
+        { credentials },
+      );
+      page.items.forEach(each);
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+  }
+
+  /**
+   * The controls of an entity that are not passing (fail, warn, unknown),
+   * heaviest first, with how to fix them: what agents and MCP clients ask.
+   */
+  async getNotPassing(name: EntityName, credentials: BackstageCredentials) {
+    const { ref } = await this.#readable(name, credentials);
+    const summary = await this.#summaryOf(ref);
+    const notPassing = (await this.#resultsOf(ref))
+      .filter(r => ['fail', 'warn', 'unknown'].includes(r.status))
+      .sort((a, b) => b.control.weight - a.control.weight);
+    return { summary, notPassing };
+  }
+}
