@@ -12,8 +12,8 @@
 import knexFactory, { Knex } from 'knex';
 import type { ControlDefinition } from 'backstage-plugin-compliance-common';
 import { DatabaseComplianceStore } from '../src/database/DatabaseComplianceStore';
-import { ComplianceEngine } from '../src/service/ComplianceEngine';
-import { buildControls } from '../src/lib/controls';
+import { EvaluationRunner } from '../src/service/EvaluationRunner';
+import { ControlCatalogue } from '../src/controls/ControlCatalogue';
 import {
   catalogControls,
   defaultLevels,
@@ -93,29 +93,28 @@ function factValue(i: number, e: number): FactWrite['value'] {
 }
 
 async function runOn(name: string, knex: Knex) {
-  const store = await DatabaseComplianceStore.create({
+  const stores = await DatabaseComplianceStore.create({
     database: {
       getClient: async () => knex,
       migrations: { skip: false },
     } as any,
   });
-  const controls = buildControls({
+  const catalogue = ControlCatalogue.create({
     builtin: catalogControls({
       lifecycles: ['experimental', 'production', 'deprecated'],
       minDescriptionLength: 20,
     }),
     modules: syntheticControls(),
     config: [],
-  });
-  const engine = new ComplianceEngine({
-    store,
-    catalog: {} as any,
-    auth: {} as any,
-    logger: noopLogger,
-    collectors: [],
-    controls,
     levels: defaultLevels,
+    frameworks: [],
     kinds: ['component'],
+  });
+  const engine = new EvaluationRunner({
+    ...stores,
+    catalogue,
+    waivers: [],
+    logger: noopLogger,
   });
 
   const seedStart = Date.now();
@@ -169,8 +168,8 @@ async function runOn(name: string, knex: Knex) {
           });
       }
     }
-    await store.upsertEntities(snapshots, now);
-    await store.writeFacts('bench', facts);
+    await stores.entities.upsertEntities(snapshots, now);
+    await stores.facts.writeFacts('bench', facts);
   }
   const seedSeconds = (Date.now() - seedStart) / 1000;
   // Fresh statistics, as autovacuum / a periodic ANALYZE keeps them.
@@ -181,7 +180,7 @@ async function runOn(name: string, knex: Knex) {
   const cycleSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
   // Same facts again: nothing is dirty, nothing is written.
-  await store.writeFacts('bench', [
+  await stores.facts.writeFacts('bench', [
     {
       entityRef: 'component:default/svc-000000',
       factId: 'bench.f0',
@@ -194,7 +193,7 @@ async function runOn(name: string, knex: Knex) {
   const secondCycleSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
 
   // Force a full re-evaluation over unchanged facts: inputs hashes match, nothing written.
-  await store.markAllDirty();
+  await stores.entities.markAllDirty();
   const t2 = process.hrtime.bigint();
   const unchanged = await engine.evaluateDirty();
   const unchangedCycleSeconds = Number(process.hrtime.bigint() - t2) / 1e9;
@@ -204,7 +203,7 @@ async function runOn(name: string, knex: Knex) {
   const timings: number[] = [];
   for (let i = 0; i < 25; i++) {
     const s = process.hrtime.bigint();
-    const page = await store.getOverview({
+    const page = await stores.overview.getOverview({
       owners: [`group:default/team-${i % OWNERS}`],
       sort: 'score',
       order: 'asc',
@@ -219,7 +218,7 @@ async function runOn(name: string, knex: Knex) {
   const unfiltered: number[] = [];
   for (let i = 0; i < 5; i++) {
     const s = process.hrtime.bigint();
-    await store.getOverview({
+    await stores.overview.getOverview({
       sort: 'score',
       order: 'desc',
       page: 1,
@@ -232,7 +231,7 @@ async function runOn(name: string, knex: Knex) {
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const figures = {
     entities: N,
-    controls: controls.length,
+    controls: catalogue.controls.length,
     seedSeconds: round(seedSeconds),
     cycleSeconds: round(cycleSeconds),
     entitiesPerSecond: Math.round(N / cycleSeconds),
@@ -247,7 +246,7 @@ async function runOn(name: string, knex: Knex) {
   };
   console.log(`\n${name}`);
   console.log(
-    `  seeded ${N} entities x ${controls.length} controls in ${figures.seedSeconds} s`,
+    `  seeded ${N} entities x ${catalogue.controls.length} controls in ${figures.seedSeconds} s`,
   );
   console.log(
     `  full evaluation cycle: ${figures.cycleSeconds} s (${figures.entitiesPerSecond} entities/s), ${figures.rowsWritten} rows written`,
