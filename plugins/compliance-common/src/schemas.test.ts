@@ -1,6 +1,7 @@
 import {
   controlDefinitionSchema,
   entityRefParamsSchema,
+  evaluateRequestSchema,
   overviewQuerySchema,
 } from './schemas';
 
@@ -71,4 +72,49 @@ describe('controlDefinitionSchema', () => {
       }).success,
     ).toBe(false);
   });
+});
+
+describe('evaluateRequestSchema', () => {
+  const entity = (metadata: object = {}, spec: object = {}) => ({
+    entity: {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'new-svc', ...metadata },
+      spec: { type: 'service', ...spec },
+    },
+  });
+
+  it('accepts a proposed entity and keeps fields it does not know', () => {
+    const parsed = evaluateRequestSchema.parse(
+      entity({ tags: ['java'], annotations: { a: 'b' }, custom: 1 }),
+    );
+    expect(parsed.entity.metadata).toMatchObject({ custom: 1, tags: ['java'] });
+  });
+
+  it.each([
+    [{ tags: 5 }, {}, 'tags'],
+    [{ tags: ['x'.repeat(64)] }, {}, 'tags'],
+    [{ description: 5 }, {}, 'description'],
+    [{ title: { a: 1 } }, {}, 'title'],
+    [{ annotations: { a: 5 } }, {}, 'annotations'],
+    [{ annotations: 'a' }, {}, 'annotations'],
+    [{}, { owner: 5 }, 'owner'],
+    [{}, { lifecycle: ['production'] }, 'lifecycle'],
+    [{}, { owner: 'x'.repeat(300) }, 'owner'],
+  ])('rejects metadata %j spec %j naming %s', (metadata, spec, named) => {
+    const parsed = evaluateRequestSchema.safeParse(entity(metadata, spec));
+    expect(parsed.success).toBe(false);
+    expect(
+      parsed.success ? [] : parsed.error.issues.map(i => i.path.join('.')),
+    ).toEqual(expect.arrayContaining([expect.stringContaining(named)]));
+  });
+});
+
+describe('overviewQuerySchema bounds', () => {
+  it.each(['1e19', '-1', '0', '1.5', 'NaN', '100001'])(
+    'rejects page=%s',
+    page => {
+      expect(overviewQuerySchema.safeParse({ page }).success).toBe(false);
+    },
+  );
 });

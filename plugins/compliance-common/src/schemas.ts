@@ -63,7 +63,7 @@ export const overviewQuerySchema = z.object({
     ])
     .default('score'),
   order: z.enum(['asc', 'desc']).default('asc'),
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -172,33 +172,61 @@ export const controlDefinitionSchema = z
   })
   .strict();
 
+const boundedString = (max: number) => z.string().max(max);
+const kindSchema = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'kind must be a catalog kind');
+const refLike = boundedString(255);
+
 /**
- * Body of `POST /evaluate`: a proposed catalog entity.
+ * Body of `POST /evaluate`: a proposed catalog entity. Every field the
+ * evaluation reads is validated and bounded; unknown fields are kept.
  *
  * @public
  */
-export const evaluateRequestSchema = z.object({
-  entity: z
-    .object({
-      apiVersion: z.string().min(1),
-      kind: z
-        .string()
-        .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'kind must be a catalog kind'),
-      metadata: z
-        .object({
-          name: z
-            .string()
-            .regex(
-              nameRegex,
-              'metadata.name must be a valid catalog entity name',
-            ),
-          namespace: z
-            .string()
-            .regex(nameRegex, 'metadata.namespace must be a valid namespace')
-            .optional(),
-        })
-        .passthrough(),
-      spec: z.record(z.unknown()).optional(),
-    })
-    .passthrough(),
-});
+export const evaluateRequestSchema = z
+  .object({
+    entity: z
+      .object({
+        apiVersion: boundedString(255).min(1),
+        kind: kindSchema,
+        metadata: z
+          .object({
+            name: z
+              .string()
+              .regex(
+                nameRegex,
+                'metadata.name must be a valid catalog entity name',
+              ),
+            namespace: z
+              .string()
+              .regex(nameRegex, 'metadata.namespace must be a valid namespace')
+              .optional(),
+            title: boundedString(1024).optional(),
+            description: boundedString(10_000).optional(),
+            tags: z.array(boundedString(63)).max(100).optional(),
+            labels: z.record(boundedString(63)).optional(),
+            annotations: z
+              .record(boundedString(20_000))
+              .refine(a => Object.keys(a).length <= 200, {
+                message: 'at most 200 annotations',
+              })
+              .refine(a => Object.keys(a).every(k => k.length <= 317), {
+                message: 'annotation keys are at most 317 characters',
+              })
+              .optional(),
+            links: z.array(z.record(z.unknown())).max(100).optional(),
+          })
+          .passthrough(),
+        spec: z
+          .object({
+            type: boundedString(255).optional(),
+            lifecycle: boundedString(255).optional(),
+            owner: refLike.optional(),
+            system: refLike.optional(),
+          })
+          .passthrough()
+          .optional(),
+      })
+      .passthrough(),
+  });
