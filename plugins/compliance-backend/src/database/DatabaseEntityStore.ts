@@ -1,0 +1,135 @@
+import type { Knex } from 'knex';
+import type { EntitySnapshot } from '../lib/evaluate';
+import { hashOf } from '../lib/hash';
+import type { EntityStore } from './ComplianceStore';
+import { chunks, countOf, parse, selectInChunks } from './util';
+
+/** Tables keyed by entity that go with the entity when it leaves the catalog. */
+const ENTITY_DATA_TABLES = [
+  'compliance_facts',
+  'compliance_results',
+  'compliance_framework_scores',
+];
+
+/** The knex implementation of {@link EntityStore}. */
+export class DatabaseEntityStore implements EntityStore {
+  constructor(private readonly db: Knex) {}
+
+  async upsertEntities(
+    entities: EntitySnapshot[],
+    now: Date,
+  ): Promise<string[]> {
+    if (entities.length === 0) return [];
+    const rows = entities.map(e => ({
+      e,
+      json: JSON.stringify(e),
+      hash: hashOf(e),
+    }));
+    const found = await selectInChunks(
+      rows.map(r => r.e.entityRef),
+      (part): Promise<Array<{ entity_ref: string; entity_hash: string }>> =>
+        this.db('compliance_entities')
+          .whereIn('entity_ref', part)
+          .select('entity_ref', 'entity_hash'),
+    );
+    const existing = new Map(found.map(f => [f.entity_ref, f.entity_hash]));
+    const changed = rows.filter(r => existing.get(r.e.entityRef) !== r.hash);
+    for (const part of chunks(changed, 200)) {
+      await this.db('compliance_entities')
+        .insert(
+          part.map(({ e, json, hash }) => ({
+            entity_ref: e.entityRef,
+            kind: e.kind.toLocaleLowerCase('en-US'),
+            namespace: e.namespace,
+            name: e.name,
+            title: e.title ?? null,
+            owner: e.owner ?? null,
+            system: e.system ?? null,
+            lifecycle: e.lifecycle ?? null,
+            type: e.type ?? null,
+            entity_json: json,
+            entity_hash: hash,
+            dirty: true,
+            facts_changed_at: now,
+            last_seen_at: now,
+          })),
+        )
+        .onConflict('entity_ref')
+        .merge([
+          'kind',
+          'namespace',
+          'name',
+          'title',
+          'owner',
+          'system',
+          'lifecycle',
+          'type',
+          'entity_json',
+          'entity_hash',
+          'dirty',
+          'facts_changed_at',
+          'last_seen_at',
+        ]);
+    }
+    return changed.map(r => r.e.entityRef);
+  }
+
+  async deleteEntitiesNotIn(keep: Set<string>): Promise<number> {
+    const all: Array<{ entity_ref: string }> = await this.db(
+      'compliance_entities',
+    ).select('entity_ref');
+    const gone = all.map(r => r.entity_ref).filter(ref => !keep.has(ref));
+    for (const part of chunks(gone)) {
+      await this.db.transaction(async tx => {
+        // The entity row first: it waits for an evaluation that holds it, and
+        // the data deleted next then includes what that evaluation wrote.
+        await tx('compliance_entities').whereIn('entity_ref', part).delete();
+        for (const table of ENTITY_DATA_TABLES) {
+          await tx(table).whereIn('entity_ref', part).delete();
+        }
+      });
+    }
+    return gone.length;
+  }
+
+  async getEntitySnapshots(
+    entityRefs: string[],
+  ): Promise<Map<string, EntitySnapshot>> {
+    const rows = await selectInChunks(
+      entityRefs,
+      (part): Promise<Array<{ entity_ref: string; entity_json: string }>> =>
+        this.db('compliance_entities')
+          .whereIn('entity_ref', part)
+          .select('entity_ref', 'entity_json'),
+    );
+    const out = new Map<string, EntitySnapshot>();
+    for (const r of rows) {
+      const snapshot = parse<EntitySnapshot | undefined>(
+        r.entity_json,
+        undefined,
+      );
+      if (snapshot) out.set(r.entity_ref, snapshot);
+    }
+    return out;
+  }
+
+  async markAllDirty(): Promise<void> {
+    await this.db('compliance_entities').update({ dirty: true });
+  }
+
+  async getDirtyEntityRefs(limit: number, after?: string): Promise<string[]> {
+    let q = this.db('compliance_entities').where('dirty', true);
+    if (after) q = q.where('entity_ref', '>', after);
+    const rows: Array<{ entity_ref: string }> = await q
+      .orderBy('entity_ref')
+      .limit(limit)
+      .select('entity_ref');
+    return rows.map(r => r.entity_ref);
+  }
+
+  async countEntities(): Promise<number> {
+    return countOf(
+      await this.db('compliance_entities').count({ n: '*' }).first(),
+    );
+  }
+}

@@ -1,0 +1,324 @@
+import type { Knex } from 'knex';
+import type {
+  ComplianceStatus,
+  ControlResult,
+  EntityComplianceSummary,
+  HistoryPoint,
+  StatusChange,
+  StatusCounts,
+  UnknownReason,
+} from 'backstage-plugin-compliance-common';
+import { hashOf } from '../lib/hash';
+import type { EntityEvaluationWrite, EvaluationStore } from './ComplianceStore';
+import {
+  EntityRow,
+  HistoryRow,
+  countsOf,
+  historyRow,
+  summaryFromRow,
+} from './rows';
+import { updateScores } from './scoreUpdate';
+import {
+  Dialect,
+  Timestamp,
+  chunks,
+  groupBy,
+  parse,
+  selectInChunks,
+  toIso,
+} from './util';
+
+/** A row of `compliance_results`. */
+interface ResultRow {
+  entity_ref: string;
+  control_id: string;
+  status: string;
+  reason: string;
+  unknown_reason: string | null;
+  evidence: string;
+  control_version: string;
+  result_hash: string;
+  evaluated_at: Timestamp;
+  status_since: Timestamp;
+}
+
+/** A row of `compliance_status_changes`. */
+interface ChangeRow {
+  entity_ref: string;
+  control_id: string;
+  from_status: string | null;
+  to_status: string;
+  cause: string;
+  reason: string;
+  control_version: string;
+  changed_at: Timestamp;
+}
+
+function resultRow(r: ControlResult): ResultRow {
+  return {
+    entity_ref: r.entityRef,
+    control_id: r.controlId,
+    status: r.status,
+    reason: r.reason,
+    unknown_reason: r.unknownReason ?? null,
+    evidence: JSON.stringify(r.evidence),
+    control_version: r.controlVersion,
+    result_hash: hashOf([
+      r.status,
+      r.reason,
+      r.unknownReason,
+      r.evidence,
+      r.controlVersion,
+    ]),
+    evaluated_at: new Date(r.evaluatedAt),
+    status_since: new Date(r.statusSince),
+  };
+}
+
+function controlResult(r: ResultRow): ControlResult {
+  return {
+    entityRef: r.entity_ref,
+    controlId: r.control_id,
+    status: r.status as ComplianceStatus,
+    reason: r.reason,
+    ...(r.unknown_reason
+      ? { unknownReason: r.unknown_reason as UnknownReason }
+      : {}),
+    evidence: parse(r.evidence, []),
+    controlVersion: r.control_version,
+    evaluatedAt: toIso(r.evaluated_at),
+    statusSince: toIso(r.status_since),
+  };
+}
+
+function changeRow(c: StatusChange): ChangeRow {
+  return {
+    entity_ref: c.entityRef,
+    control_id: c.controlId,
+    from_status: c.from,
+    to_status: c.to,
+    cause: c.cause,
+    reason: c.reason,
+    control_version: c.controlVersion,
+    changed_at: new Date(c.changedAt),
+  };
+}
+
+function statusChange(c: ChangeRow): StatusChange {
+  return {
+    entityRef: c.entity_ref,
+    controlId: c.control_id,
+    from: c.from_status as ComplianceStatus | null,
+    to: c.to_status as ComplianceStatus,
+    cause: c.cause as StatusChange['cause'],
+    reason: c.reason,
+    controlVersion: c.control_version,
+    changedAt: toIso(c.changed_at),
+  };
+}
+
+function historyPoint(r: HistoryRow): HistoryPoint {
+  return {
+    day: r.day,
+    score: r.score === null ? null : Number(r.score),
+    coverage: Number(r.coverage),
+    level: r.level,
+    counts: parse(r.counts, {} as StatusCounts),
+  };
+}
+
+/** The knex implementation of {@link EvaluationStore}. */
+export class DatabaseEvaluationStore implements EvaluationStore {
+  constructor(private readonly db: Knex, private readonly dialect: Dialect) {}
+
+  async getResults(
+    entityRefs: string[],
+  ): Promise<Map<string, ControlResult[]>> {
+    const rows = await selectInChunks(
+      entityRefs,
+      (part): Promise<ResultRow[]> =>
+        this.db('compliance_results')
+          .whereIn('entity_ref', part)
+          .orderBy('control_id'),
+    );
+    return groupBy(rows.map(controlResult), r => r.entityRef);
+  }
+
+  async getInputsHashes(
+    entityRefs: string[],
+  ): Promise<Map<string, string | null>> {
+    const rows = await selectInChunks(
+      entityRefs,
+      (
+        part,
+      ): Promise<Array<{ entity_ref: string; inputs_hash: string | null }>> =>
+        this.db('compliance_entities')
+          .whereIn('entity_ref', part)
+          .select('entity_ref', 'inputs_hash'),
+    );
+    return new Map(rows.map(r => [r.entity_ref, r.inputs_hash]));
+  }
+
+  /**
+   * Writes the scores of the entities that still exist and locks the others
+   * that still exist; returns the refs of both. What is written for an entity
+   * deleted meanwhile is dropped, so it is not re-created.
+   */
+  async #liveEntities(
+    tx: Knex.Transaction,
+    writes: EntityEvaluationWrite[],
+    now: Date,
+  ): Promise<Set<string>> {
+    const scores = writes.flatMap(w => (w.score ? [w.score] : []));
+    const live = new Set(await updateScores(tx, this.dialect, scores, now));
+    const unscored = writes.filter(w => !w.score).map(w => w.entityRef);
+    const found = await selectInChunks(unscored, part => {
+      const q = tx('compliance_entities')
+        .whereIn('entity_ref', part)
+        .select('entity_ref');
+      return (this.dialect.isSqlite ? q : q.forUpdate()) as Promise<
+        Array<{ entity_ref: string }>
+      >;
+    });
+    found.forEach(r => live.add(r.entity_ref));
+    return live;
+  }
+
+  async saveEvaluations(
+    allWrites: EntityEvaluationWrite[],
+    evaluatedRefs: string[],
+    startedAt: Date,
+    now: Date,
+  ): Promise<{ rowsWritten: number }> {
+    const day = now.toISOString().slice(0, 10);
+    const writeChunk = this.dialect.writeChunk;
+    let rowsWritten = 0;
+    await this.db.transaction(async tx => {
+      const live = await this.#liveEntities(tx, allWrites, now);
+      const writes = allWrites.filter(w => live.has(w.entityRef));
+
+      const results = writes.flatMap(w => w.upsertResults).map(resultRow);
+      for (const part of chunks(results, writeChunk)) {
+        await tx('compliance_results')
+          .insert(part)
+          .onConflict(['entity_ref', 'control_id'])
+          .merge();
+      }
+      rowsWritten += results.length;
+      for (const w of writes) {
+        if (w.deleteResults.length) {
+          rowsWritten += await tx('compliance_results')
+            .where('entity_ref', w.entityRef)
+            .whereIn('control_id', w.deleteResults)
+            .delete();
+        }
+      }
+      const changes = writes.flatMap(w => w.changes).map(changeRow);
+      for (const part of chunks(changes, writeChunk)) {
+        await tx('compliance_status_changes').insert(part);
+      }
+      rowsWritten += changes.length;
+
+      const scores = writes.flatMap(w => (w.score ? [w.score] : []));
+      for (const part of chunks(scores.map(s => s.entityRef))) {
+        await tx('compliance_framework_scores')
+          .whereIn('entity_ref', part)
+          .delete();
+      }
+      const frameworkRows = scores.flatMap(s =>
+        Object.entries(s.summary.frameworks).map(([framework, b]) => ({
+          entity_ref: s.entityRef,
+          framework,
+          score: b.score,
+          coverage: b.coverage,
+        })),
+      );
+      for (const part of chunks(frameworkRows, 200)) {
+        await tx('compliance_framework_scores').insert(part);
+      }
+      for (const part of chunks(scores, 200)) {
+        await tx('compliance_history')
+          .insert(part.map(s => historyRow(s.entityRef, day, s)))
+          .onConflict(['entity_ref', 'day'])
+          .merge();
+      }
+      rowsWritten += scores.length * 2 + frameworkRows.length;
+
+      for (const part of chunks(evaluatedRefs)) {
+        await tx('compliance_entities')
+          .whereIn('entity_ref', part)
+          .where(q =>
+            q
+              .whereNull('facts_changed_at')
+              .orWhere('facts_changed_at', '<=', startedAt),
+          )
+          .update({ dirty: false });
+      }
+    });
+    return { rowsWritten };
+  }
+
+  async getSummary(
+    entityRef: string,
+  ): Promise<EntityComplianceSummary | undefined> {
+    const row: EntityRow | undefined = await this.db('compliance_entities')
+      .where('entity_ref', entityRef)
+      .first();
+    return row && summaryFromRow(row);
+  }
+
+  async getHistory(entityRef: string, since: string) {
+    const rows: HistoryRow[] = await this.db('compliance_history')
+      .where('entity_ref', entityRef)
+      .where('day', '>=', since)
+      .orderBy('day');
+    const changes: ChangeRow[] = await this.db('compliance_status_changes')
+      .where('entity_ref', entityRef)
+      .where('changed_at', '>=', new Date(`${since}T00:00:00Z`))
+      .orderBy('changed_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(500);
+    return {
+      points: rows.map(historyPoint),
+      changes: changes.map(statusChange),
+    };
+  }
+
+  async rollUp(day: string): Promise<number> {
+    const missing: EntityRow[] = await this.db('compliance_entities as e')
+      .whereNotNull('e.evaluated_at')
+      .whereNotExists(
+        this.db('compliance_history as h')
+          .whereRaw('h.entity_ref = e.entity_ref')
+          .where('h.day', day),
+      )
+      .select('e.*');
+    for (const part of chunks(missing, 200)) {
+      await this.db('compliance_history')
+        .insert(
+          part.map(r =>
+            historyRow(r.entity_ref, day, {
+              score: r.score,
+              coverage: r.coverage,
+              level: r.level,
+              counts: countsOf(r),
+            }),
+          ),
+        )
+        .onConflict(['entity_ref', 'day'])
+        .ignore();
+    }
+    return missing.length;
+  }
+
+  async deleteBefore(cutoffs: { history: string; ledger: Date }) {
+    return {
+      history: await this.db('compliance_history')
+        .where('day', '<', cutoffs.history)
+        .delete(),
+      ledger: await this.db('compliance_status_changes')
+        .where('changed_at', '<', cutoffs.ledger)
+        .delete(),
+    };
+  }
+}

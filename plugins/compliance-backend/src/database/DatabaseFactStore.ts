@@ -1,0 +1,223 @@
+import type { Knex } from 'knex';
+import type {
+  JsonValue,
+  UnknownReason,
+} from 'backstage-plugin-compliance-common';
+import { FactState, mergeFact } from '../lib/factMerge';
+import type { FactStore, FactWrite, StoredFact } from './ComplianceStore';
+import {
+  Timestamp,
+  chunks,
+  groupBy,
+  parse,
+  selectInChunks,
+  toIso,
+} from './util';
+
+/** A row of `compliance_facts`. */
+interface FactRow {
+  entity_ref: string;
+  fact_id: string;
+  collector_id: string;
+  value: string | null;
+  value_hash: string;
+  unknown_reason: string | null;
+  message: string | null;
+  last_good_value: string | null;
+  last_good_observed_at: Timestamp | null;
+  evidence: string | null;
+  observed_at: Timestamp;
+  changed_at: Timestamp;
+}
+
+function stateOf(row: FactRow): FactState {
+  return {
+    value: row.value,
+    valueHash: row.value_hash,
+    unknownReason: row.unknown_reason as UnknownReason | null,
+    message: row.message,
+    lastGoodValue: row.last_good_value,
+    lastGoodObservedAt: row.last_good_observed_at,
+    evidence: row.evidence,
+    observedAt: row.observed_at,
+    changedAt: row.changed_at,
+  };
+}
+
+function storedFact(r: FactRow): StoredFact {
+  const known = r.value !== null;
+  return {
+    entityRef: r.entity_ref,
+    factId: r.fact_id,
+    collectorId: r.collector_id,
+    value: known ? parse<JsonValue>(r.value, null) : null,
+    ...(r.unknown_reason
+      ? { unknownReason: r.unknown_reason as UnknownReason }
+      : {}),
+    ...(r.message ? { message: r.message } : {}),
+    observedAt: toIso(r.observed_at),
+    ...(r.last_good_observed_at
+      ? { lastGoodObservedAt: toIso(r.last_good_observed_at) }
+      : {}),
+    ...(r.evidence ? { evidence: parse(r.evidence, {}) } : {}),
+    known,
+    stale: known && r.unknown_reason !== null,
+  };
+}
+
+const keyOf = (ref: string, factId: string) => `${ref}\u0000${factId}`;
+
+/** The knex implementation of {@link FactStore}. */
+export class DatabaseFactStore implements FactStore {
+  constructor(private readonly db: Knex) {}
+
+  async writeFacts(
+    collectorId: string,
+    facts: FactWrite[],
+  ): Promise<{ written: number }> {
+    if (facts.length === 0) return { written: 0 };
+    const factIds = [...new Set(facts.map(f => f.factId))];
+    const rows = await selectInChunks(
+      [...new Set(facts.map(f => f.entityRef))],
+      (part): Promise<FactRow[]> =>
+        this.db('compliance_facts')
+          .whereIn('entity_ref', part)
+          .whereIn('fact_id', factIds),
+    );
+    const existing = new Map(
+      rows.map(r => [keyOf(r.entity_ref, r.fact_id), stateOf(r)]),
+    );
+
+    const upserts: Array<Record<string, unknown>> = [];
+    const history: Array<Record<string, unknown>> = [];
+    const dirty = new Set<string>();
+    for (const fact of facts) {
+      const { next, changed, messageChanged } = mergeFact(
+        existing.get(keyOf(fact.entityRef, fact.factId)),
+        fact,
+      );
+      if (!changed && !messageChanged) continue;
+      upserts.push({
+        entity_ref: fact.entityRef,
+        fact_id: fact.factId,
+        collector_id: collectorId,
+        value: next.value,
+        value_hash: next.valueHash,
+        unknown_reason: next.unknownReason,
+        message: next.message,
+        last_good_value: next.lastGoodValue,
+        last_good_observed_at: next.lastGoodObservedAt,
+        evidence: next.evidence,
+        observed_at: next.observedAt,
+        changed_at: next.changedAt,
+      });
+      if (changed) {
+        history.push({
+          entity_ref: fact.entityRef,
+          fact_id: fact.factId,
+          value: next.value,
+          unknown_reason: next.unknownReason,
+          observed_at: next.observedAt,
+        });
+        dirty.add(fact.entityRef);
+      }
+    }
+    if (upserts.length === 0) return { written: 0 };
+    await this.db.transaction(async tx => {
+      for (const part of chunks(upserts, 200)) {
+        await tx('compliance_facts')
+          .insert(part)
+          .onConflict(['entity_ref', 'fact_id'])
+          .merge();
+      }
+      for (const part of chunks(history, 200)) {
+        await tx('compliance_fact_history').insert(part);
+      }
+      for (const part of chunks([...dirty])) {
+        await tx('compliance_entities')
+          .whereIn('entity_ref', part)
+          .update({ dirty: true, facts_changed_at: new Date() });
+      }
+    });
+    return { written: upserts.length + history.length };
+  }
+
+  async getFacts(
+    entityRefs: string[],
+    prefix?: string,
+  ): Promise<Map<string, StoredFact[]>> {
+    const rows = await selectInChunks(
+      entityRefs,
+      (part): Promise<FactRow[]> => {
+        const q = this.db<FactRow>('compliance_facts').whereIn(
+          'entity_ref',
+          part,
+        );
+        if (prefix)
+          q.where('fact_id', 'like', `${prefix.replace(/[%_]/g, '')}%`);
+        return q.orderBy('fact_id');
+      },
+    );
+    return groupBy(rows.map(storedFact), f => f.entityRef);
+  }
+
+  async getCollectedAt(entityRef: string): Promise<Record<string, string>> {
+    const rows: Array<{ collector_id: string; at: Timestamp }> = await this.db(
+      'compliance_facts',
+    )
+      .where('entity_ref', entityRef)
+      .groupBy('collector_id')
+      .select('collector_id', this.db.raw('max(observed_at) as at'));
+    return Object.fromEntries(rows.map(r => [r.collector_id, toIso(r.at)]));
+  }
+
+  async getState(
+    collectorId: string,
+    keys: string[],
+  ): Promise<Map<string, JsonValue>> {
+    const rows = await selectInChunks(
+      keys,
+      (part): Promise<Array<{ key: string; value: string }>> =>
+        this.db('compliance_collector_state')
+          .where('collector_id', collectorId)
+          .whereIn('key', part)
+          .select('key', 'value'),
+    );
+    return new Map(rows.map(r => [r.key, parse<JsonValue>(r.value, null)]));
+  }
+
+  async setState(
+    collectorId: string,
+    entries: Array<{ key: string; value: JsonValue }>,
+    now: Date,
+  ): Promise<void> {
+    for (const part of chunks(entries, 200)) {
+      await this.db('compliance_collector_state')
+        .insert(
+          part.map(e => ({
+            collector_id: collectorId,
+            key: e.key,
+            value: JSON.stringify(e.value),
+            updated_at: now,
+          })),
+        )
+        .onConflict(['collector_id', 'key'])
+        .merge();
+    }
+  }
+
+  async deleteState(collectorId: string, keys: string[]): Promise<void> {
+    for (const part of chunks(keys)) {
+      await this.db('compliance_collector_state')
+        .where('collector_id', collectorId)
+        .whereIn('key', part)
+        .delete();
+    }
+  }
+
+  async deleteHistoryBefore(cutoff: Date): Promise<number> {
+    return this.db('compliance_fact_history')
+      .where('observed_at', '<', cutoff)
+      .delete();
+  }
+}

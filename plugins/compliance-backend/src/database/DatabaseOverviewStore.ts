@@ -1,0 +1,212 @@
+import type { Knex } from 'knex';
+import { SCORE_BUCKETS } from 'backstage-plugin-compliance-common';
+import type {
+  OverviewFilter,
+  OverviewRow,
+  OverviewStore,
+} from './ComplianceStore';
+import { EntityRow, summaryFromRow } from './rows';
+import { Dialect, countOf } from './util';
+
+type Count = { n: number | string };
+
+/**
+ * A SQL `case` expression that maps a score column to the id of its score
+ * bucket, with its bindings. Buckets are tried from the highest lower bound
+ * down; the lowest one takes every smaller score.
+ */
+export function scoreBucketSql(
+  column: string,
+  buckets: ReadonlyArray<{ id: string; min: number | null }> = SCORE_BUCKETS,
+): { sql: string; bindings: Array<string | number> } {
+  const ranged = buckets
+    .filter((b): b is { id: string; min: number } => b.min !== null)
+    .sort((a, b) => b.min - a.min);
+  const none = buckets.find(b => b.min === null);
+  const lowest = ranged.pop();
+  if (!lowest || !none) throw new Error('Score buckets need a range and none');
+  const parts = ['case when ?? is null then ?'];
+  const bindings: Array<string | number> = [column, none.id];
+  for (const b of ranged) {
+    parts.push('when ?? >= ? then ?');
+    bindings.push(column, b.min, b.id);
+  }
+  parts.push('else ? end');
+  bindings.push(lowest.id);
+  return { sql: parts.join(' '), bindings };
+}
+
+const SORT_COLUMNS: Record<
+  OverviewFilter['sort'],
+  (scores: { score: string; coverage: string }) => string
+> = {
+  score: c => c.score,
+  coverage: c => c.coverage,
+  name: () => 'e.name',
+  owner: () => 'e.owner',
+  level: () => 'e.level',
+  evaluatedAt: () => 'e.evaluated_at',
+  failing: () => 'e.fail_count',
+};
+
+function isUnfiltered(filter: OverviewFilter): boolean {
+  return (
+    !filter.owners &&
+    !filter.system?.length &&
+    !filter.kind?.length &&
+    !filter.lifecycle?.length &&
+    !filter.level?.length &&
+    !filter.search &&
+    !filter.allowedRefs &&
+    !filter.framework
+  );
+}
+
+/** The knex implementation of {@link OverviewStore}, over `compliance_entities as e`. */
+export class DatabaseOverviewStore implements OverviewStore {
+  constructor(private readonly db: Knex, private readonly dialect: Dialect) {}
+
+  /** The entities that pass the filter (joined with `f` for a framework). */
+  #entities(filter: OverviewFilter): Knex.QueryBuilder {
+    const db = this.db;
+    const q = db('compliance_entities as e');
+    if (filter.owners)
+      q.whereIn('e.owner', filter.owners.length ? filter.owners : ['']);
+    if (filter.system?.length) q.whereIn('e.system', filter.system);
+    if (filter.kind?.length) {
+      q.whereIn(
+        'e.kind',
+        filter.kind.map(k => k.toLocaleLowerCase('en-US')),
+      );
+    }
+    if (filter.lifecycle?.length) q.whereIn('e.lifecycle', filter.lifecycle);
+    if (filter.level?.length) {
+      const levels = filter.level.filter(l => l !== 'none');
+      const withNone = filter.level.includes('none');
+      q.where(w => {
+        if (levels.length) w.whereIn('e.level', levels);
+        if (withNone) w.orWhereNull('e.level');
+      });
+    }
+    if (filter.search) {
+      const term = `%${filter.search
+        .toLocaleLowerCase('en-US')
+        .replace(/[%_]/g, '')}%`;
+      q.where(w =>
+        w
+          .where(db.raw('lower(e.name)'), 'like', term)
+          .orWhere(db.raw('lower(e.title)'), 'like', term),
+      );
+    }
+    if (filter.allowedRefs) {
+      q.whereIn(
+        'e.entity_ref',
+        filter.allowedRefs.length ? filter.allowedRefs : [''],
+      );
+    }
+    if (filter.framework) {
+      q.join('compliance_framework_scores as f', join =>
+        join
+          .on('f.entity_ref', '=', 'e.entity_ref')
+          .andOn('f.framework', '=', db.raw('?', [filter.framework!])),
+      );
+    }
+    return q;
+  }
+
+  /** Control ids by number of failing results among the filtered entities. */
+  #topFailing(filter: OverviewFilter) {
+    const db = this.db;
+    // Unfiltered, the (status, control_id) index answers alone; filtered,
+    // the entity filters pick the entities first.
+    const failing: Knex.QueryBuilder = isUnfiltered(filter)
+      ? db('compliance_results as r').where('r.status', 'fail')
+      : this.#entities(filter)
+          .join('compliance_results as r', 'r.entity_ref', 'e.entity_ref')
+          // SQLite would otherwise walk every failing result through the
+          // status index for each entity; "+" makes it use the primary key.
+          .where(
+            db.raw(
+              this.dialect.isSqlite
+                ? "+r.status = 'fail'"
+                : "r.status = 'fail'",
+            ),
+          );
+    return failing
+      .groupBy('r.control_id')
+      .select('r.control_id')
+      .count({ n: '*' })
+      .orderBy('n', 'desc')
+      .orderBy('r.control_id')
+      .limit(10) as unknown as Promise<Array<Count & { control_id: string }>>;
+  }
+
+  async getOverview(filter: OverviewFilter) {
+    const db = this.db;
+    const columns = filter.framework
+      ? { score: 'f.score', coverage: 'f.coverage' }
+      : { score: 'e.score', coverage: 'e.coverage' };
+    const sortCol = SORT_COLUMNS[filter.sort](columns);
+
+    const pageQuery = this.#entities(filter)
+      .select('e.*')
+      .orderByRaw(`case when ${sortCol} is null then 1 else 0 end`)
+      .orderBy(sortCol, filter.order)
+      .orderBy('e.entity_ref', 'asc')
+      .limit(filter.pageSize)
+      .offset((filter.page - 1) * filter.pageSize);
+    if (filter.framework) {
+      pageQuery.select({ f_score: 'f.score', f_coverage: 'f.coverage' });
+    }
+    const bucket = scoreBucketSql(columns.score);
+
+    // Independent queries, run concurrently (PostgreSQL uses several
+    // connections; SQLite runs them one after another).
+    const [countRow, rows, dist, levelRows, topFailing] = await Promise.all([
+      this.#entities(filter).count({ n: '*' }).first(),
+      pageQuery as Promise<
+        Array<EntityRow & { f_score?: number | null; f_coverage?: number }>
+      >,
+      this.#entities(filter)
+        .select(db.raw(`${bucket.sql} as bucket`, bucket.bindings))
+        .count({ n: '*' })
+        .groupBy('bucket') as unknown as Promise<
+        Array<Count & { bucket: string }>
+      >,
+      this.#entities(filter)
+        .select('e.level')
+        .count({ n: '*' })
+        .groupBy('e.level') as unknown as Promise<
+        Array<Count & { level: string | null }>
+      >,
+      this.#topFailing(filter),
+    ]);
+    const distMap = new Map(dist.map(d => [d.bucket, Number(d.n)]));
+
+    return {
+      items: rows.map((r): OverviewRow => {
+        const s = summaryFromRow(r);
+        if (filter.framework) {
+          s.score =
+            r.f_score === null || r.f_score === undefined
+              ? null
+              : Number(r.f_score);
+          s.coverage = Number(r.f_coverage ?? 0);
+        }
+        return s;
+      }),
+      totalCount: countOf(countRow as Count | undefined),
+      distribution: SCORE_BUCKETS.map(b => ({
+        bucket: b.id,
+        count: distMap.get(b.id) ?? 0,
+      })),
+      topFailing: topFailing.map(t => ({
+        controlId: t.control_id,
+        count: Number(t.n),
+      })),
+      levels: Object.fromEntries(
+        levelRows.map(l => [l.level ?? 'none', Number(l.n)]),
+      ),
+    };
+  }
+}

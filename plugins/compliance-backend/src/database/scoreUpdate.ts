@@ -1,0 +1,104 @@
+import type { Knex } from 'knex';
+import type { EntityScoreWrite } from './ComplianceStore';
+import { countColumns } from './rows';
+import { Dialect, chunks } from './util';
+
+type ScoreColumns = Record<string, string | number | null>;
+
+/** The score columns of `compliance_entities` and their SQL types. */
+const SCORE_COLUMN_TYPES: Record<string, string> = {
+  score: 'double precision',
+  coverage: 'double precision',
+  level: 'varchar(63)',
+  pass_count: 'integer',
+  warn_count: 'integer',
+  fail_count: 'integer',
+  unknown_count: 'integer',
+  na_count: 'integer',
+  waived_count: 'integer',
+  summary_json: 'text',
+  inputs_hash: 'varchar(64)',
+};
+const SCORE_COLUMNS = Object.keys(SCORE_COLUMN_TYPES);
+
+function scoreColumns(s: EntityScoreWrite): ScoreColumns {
+  const columns: ScoreColumns = {
+    score: s.score,
+    coverage: s.coverage,
+    level: s.level,
+    ...countColumns(s.counts),
+    summary_json: JSON.stringify(s.summary),
+    inputs_hash: s.inputsHash,
+  };
+  return Object.fromEntries(SCORE_COLUMNS.map(c => [c, columns[c]]));
+}
+
+/**
+ * PostgreSQL: one `UPDATE ... FROM (VALUES ...)` per chunk, which touches
+ * only rows that exist and returns their refs.
+ */
+async function updateFromValues(
+  tx: Knex.Transaction,
+  scores: EntityScoreWrite[],
+  now: Date,
+): Promise<string[]> {
+  const updated: string[] = [];
+  const placeholders = `(${['?', ...SCORE_COLUMNS.map(() => '?')].join(', ')})`;
+  const assignments = SCORE_COLUMNS.map(
+    c => `${c} = cast(v.${c} as ${SCORE_COLUMN_TYPES[c]})`,
+  ).join(', ');
+  for (const part of chunks(scores, 500)) {
+    const bindings = part.flatMap(s => [
+      s.entityRef,
+      ...Object.values(scoreColumns(s)),
+    ]);
+    const sql = `update compliance_entities as e set ${assignments}, evaluated_at = ?
+      from (values ${part.map(() => placeholders).join(', ')})
+        as v(entity_ref, ${SCORE_COLUMNS.join(', ')})
+      where e.entity_ref = v.entity_ref
+      returning e.entity_ref`;
+    const result: { rows: Array<{ entity_ref: string }> } = await tx.raw(sql, [
+      now,
+      ...bindings,
+    ]);
+    updated.push(...result.rows.map(r => r.entity_ref));
+  }
+  return updated;
+}
+
+/**
+ * Other databases: an UPDATE per row. Inside the transaction this is cheap
+ * on SQLite (no round trip, a short statement compiles fast).
+ */
+async function updateEachRow(
+  tx: Knex.Transaction,
+  scores: EntityScoreWrite[],
+  now: Date,
+): Promise<string[]> {
+  const updated: string[] = [];
+  for (const s of scores) {
+    const count = await tx('compliance_entities')
+      .where('entity_ref', s.entityRef)
+      .update({ ...scoreColumns(s), evaluated_at: now });
+    if (count > 0) updated.push(s.entityRef);
+  }
+  return updated;
+}
+
+/**
+ * Writes the score columns of entities that still exist, within `tx`; an
+ * entity deleted meanwhile is not re-created. Returns the refs updated.
+ * Updating locks those rows until the transaction ends, so a concurrent
+ * delete of them waits for it.
+ */
+export function updateScores(
+  tx: Knex.Transaction,
+  dialect: Dialect,
+  scores: EntityScoreWrite[],
+  now: Date,
+): Promise<string[]> {
+  if (scores.length === 0) return Promise.resolve([]);
+  return dialect.isPostgres
+    ? updateFromValues(tx, scores, now)
+    : updateEachRow(tx, scores, now);
+}

@@ -1,0 +1,87 @@
+import type { Knex } from 'knex';
+
+/** A timestamp as the drivers return it (Date, ISO text or epoch ms). */
+export type Timestamp = Date | string | number;
+
+/** Keys per `where in` list. */
+export const CHUNK = 400;
+
+/** What the stores need to know about the database they run on. */
+export interface Dialect {
+  isSqlite: boolean;
+  isPostgres: boolean;
+  /**
+   * Rows per multi-row INSERT. SQLite compiles long statements slowly, while
+   * a network round trip dominates on PostgreSQL and MySQL.
+   */
+  writeChunk: number;
+}
+
+export function dialectOf(db: Knex): Dialect {
+  const client = String(db.client.config.client ?? '');
+  const isSqlite = client.includes('sqlite');
+  return {
+    isSqlite,
+    isPostgres: client === 'pg' || client.includes('postgres'),
+    writeChunk: isSqlite ? 50 : 500,
+  };
+}
+
+export function toIso(value: Timestamp): string;
+export function toIso(value: Timestamp | null | undefined): string | undefined;
+export function toIso(value: Timestamp | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number') return new Date(value).toISOString();
+  const d = new Date(
+    /^\d+$/.test(value) ? Number(value) : value.replace(' ', 'T'),
+  );
+  return Number.isNaN(d.getTime()) ? value : d.toISOString();
+}
+
+/** Parses JSON text; the fallback for null or invalid text. */
+export function parse<T>(text: string | null | undefined, fallback: T): T {
+  if (text === null || text === undefined) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Runs `select` over the keys in chunks and concatenates the rows. */
+export async function selectInChunks<K, R>(
+  keys: K[],
+  select: (part: K[]) => Promise<R[]>,
+): Promise<R[]> {
+  const out: R[] = [];
+  for (const part of chunks(keys)) out.push(...(await select(part)));
+  return out;
+}
+
+/** Groups items into lists by key, keeping their order. */
+export function groupBy<T>(
+  items: T[],
+  keyOf: (item: T) => string,
+): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = out.get(key);
+    if (list) list.push(item);
+    else out.set(key, [item]);
+  }
+  return out;
+}
+
+/** The single row of a `count({ n: '*' })` query as a number. */
+export function countOf(row: { n?: number | string } | undefined): number {
+  return Number(row?.n ?? 0);
+}
