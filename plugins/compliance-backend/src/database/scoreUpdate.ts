@@ -34,43 +34,44 @@ function scoreColumns(s: EntityScoreWrite): ScoreColumns {
 }
 
 /**
- * PostgreSQL: one `UPDATE ... FROM (VALUES ...)` per chunk, which touches
- * only rows that exist and returns their refs.
+ * SQLite and PostgreSQL: one `UPDATE ... FROM (VALUES ...)` per chunk, which
+ * touches only rows that exist and returns their refs. The values come in as
+ * a common table expression, the one way both name the columns of VALUES.
  */
-async function updateFromValues(
+export async function updateScoresFromValues(
   tx: Knex.Transaction,
   scores: EntityScoreWrite[],
   now: Date,
 ): Promise<string[]> {
   const updated: string[] = [];
-  const placeholders = `(${['?', ...SCORE_COLUMNS.map(() => '?')].join(', ')})`;
+  const row = `(${['?', ...SCORE_COLUMNS.map(() => '?')].join(', ')})`;
   const assignments = SCORE_COLUMNS.map(
     c => `${c} = cast(v.${c} as ${SCORE_COLUMN_TYPES[c]})`,
   ).join(', ');
   for (const part of chunks(scores, 500)) {
+    const sql = `with v (entity_ref, ${SCORE_COLUMNS.join(', ')})
+        as (values ${part.map(() => row).join(', ')})
+      update compliance_entities set ${assignments}, evaluated_at = ?
+      from v where compliance_entities.entity_ref = v.entity_ref
+      returning compliance_entities.entity_ref`;
     const bindings = part.flatMap(s => [
       s.entityRef,
       ...Object.values(scoreColumns(s)),
     ]);
-    const sql = `update compliance_entities as e set ${assignments}, evaluated_at = ?
-      from (values ${part.map(() => placeholders).join(', ')})
-        as v(entity_ref, ${SCORE_COLUMNS.join(', ')})
-      where e.entity_ref = v.entity_ref
-      returning e.entity_ref`;
-    const result: { rows: Array<{ entity_ref: string }> } = await tx.raw(sql, [
-      now,
+    const result:
+      | Array<{ entity_ref: string }>
+      | { rows: Array<{ entity_ref: string }> } = await tx.raw(sql, [
       ...bindings,
+      now,
     ]);
-    updated.push(...result.rows.map(r => r.entity_ref));
+    const rows = Array.isArray(result) ? result : result.rows;
+    updated.push(...rows.map(r => r.entity_ref));
   }
   return updated;
 }
 
-/**
- * Other databases: an UPDATE per row. Inside the transaction this is cheap
- * on SQLite (no round trip, a short statement compiles fast).
- */
-async function updateEachRow(
+/** Other databases (MySQL has no UPDATE ... FROM): an UPDATE per row. */
+export async function updateScoresRowByRow(
   tx: Knex.Transaction,
   scores: EntityScoreWrite[],
   now: Date,
@@ -98,7 +99,7 @@ export function updateScores(
   now: Date,
 ): Promise<string[]> {
   if (scores.length === 0) return Promise.resolve([]);
-  return dialect.isPostgres
-    ? updateFromValues(tx, scores, now)
-    : updateEachRow(tx, scores, now);
+  return dialect.isSqlite || dialect.isPostgres
+    ? updateScoresFromValues(tx, scores, now)
+    : updateScoresRowByRow(tx, scores, now);
 }
