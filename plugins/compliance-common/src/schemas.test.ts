@@ -118,3 +118,80 @@ describe('overviewQuerySchema bounds', () => {
     },
   );
 });
+
+describe('controlDefinitionSchema rule checks', () => {
+  const control = (rule: object, extra: object = {}) => ({
+    id: 'X-1',
+    title: 'X',
+    category: 'c',
+    severity: 'low',
+    rule,
+    ...extra,
+  });
+  const messages = (input: unknown) => {
+    const parsed = controlDefinitionSchema.safeParse(input);
+    return parsed.success
+      ? []
+      : parsed.error.issues.map(i => `${i.path.join('.')}: ${i.message}`);
+  };
+
+  it('rejects an invalid or over-long matches pattern, naming where it is', () => {
+    expect(
+      messages(
+        control({
+          pass: { any: [{ fact: 'f', operator: 'matches', value: '([a-z' }] },
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^rule\.pass\.any\.0\.value: invalid regular expression/,
+      ),
+    ]);
+    expect(
+      messages(
+        control({
+          warn: { fact: 'f', operator: 'matches', value: 'a'.repeat(501) },
+          pass: { fact: 'f', operator: 'exists' },
+        }),
+      ),
+    ).toEqual([expect.stringContaining('rule.warn.value')]);
+    expect(
+      messages(
+        control({ pass: { fact: 'f', operator: 'matches', value: '^ok$' } }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('rejects rules nested deeper than 12 levels', () => {
+    let deep: object = { fact: 'f', operator: 'exists' };
+    for (let i = 0; i < 12; i++) deep = { not: deep };
+    expect(messages(control({ pass: deep }))).toEqual([
+      expect.stringContaining('nest at most 12'),
+    ]);
+  });
+
+  it('accepts only http(s) remediation links', () => {
+    for (const url of [
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'ftp://x/y',
+    ]) {
+      expect(
+        messages(
+          control(
+            { pass: { fact: 'f', operator: 'exists' } },
+            { remediation: { text: 't', url } },
+          ),
+        ),
+      ).not.toEqual([]);
+    }
+    expect(
+      messages(
+        control(
+          { pass: { fact: 'f', operator: 'exists' } },
+          { remediation: { text: 't', url: 'https://docs.example.com/fix' } },
+        ),
+      ),
+    ).toEqual([]);
+  });
+});

@@ -92,6 +92,57 @@ const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
   ]),
 );
 
+/** The deepest nesting of all/any/not a rule may have. */
+const MAX_RULE_DEPTH = 12;
+/** The longest `matches` pattern a rule may have. */
+const MAX_PATTERN_LENGTH = 500;
+
+/** Problems of a rule that its shape cannot express: depth, patterns. */
+function ruleProblems(
+  condition: RuleCondition,
+  path: Array<string | number>,
+  depth = 1,
+): Array<{ path: Array<string | number>; message: string }> {
+  if (depth > MAX_RULE_DEPTH) {
+    return [{ path, message: `rules nest at most ${MAX_RULE_DEPTH} deep` }];
+  }
+  if ('all' in condition) {
+    return condition.all.flatMap((c, i) =>
+      ruleProblems(c, [...path, 'all', i], depth + 1),
+    );
+  }
+  if ('any' in condition) {
+    return condition.any.flatMap((c, i) =>
+      ruleProblems(c, [...path, 'any', i], depth + 1),
+    );
+  }
+  if ('not' in condition) {
+    return ruleProblems(condition.not, [...path, 'not'], depth + 1);
+  }
+  if (condition.operator !== 'matches') return [];
+  const pattern = condition.value;
+  if (typeof pattern !== 'string' || pattern.length > MAX_PATTERN_LENGTH) {
+    return [
+      {
+        path: [...path, 'value'],
+        message: `a matches pattern must be a string of at most ${MAX_PATTERN_LENGTH} characters`,
+      },
+    ];
+  }
+  try {
+    // eslint-disable-next-line no-new
+    new RegExp(pattern);
+    return [];
+  } catch (e) {
+    return [
+      {
+        path: [...path, 'value'],
+        message: `invalid regular expression: ${(e as Error).message}`,
+      },
+    ];
+  }
+}
+
 const ruleConditionSchema: z.ZodType<RuleCondition> = z.lazy(() =>
   z.union([
     z
@@ -157,10 +208,28 @@ export const controlDefinitionSchema = z
         warn: ruleConditionSchema.optional(),
         notApplicable: ruleConditionSchema.optional(),
       })
-      .strict(),
+      .strict()
+      .superRefine((rule, ctx) => {
+        for (const key of ['pass', 'warn', 'notApplicable'] as const) {
+          const condition = rule[key];
+          if (!condition) continue;
+          for (const problem of ruleProblems(condition, [key])) {
+            ctx.addIssue({ code: z.ZodIssueCode.custom, ...problem });
+          }
+        }
+      }),
     frameworks: z.record(z.array(z.string())).optional(),
     remediation: z
-      .object({ text: z.string(), url: z.string().url().optional() })
+      .object({
+        text: z.string().max(4000),
+        url: z
+          .string()
+          .url()
+          .refine(u => /^https?:\/\//i.test(u), {
+            message: 'remediation.url must be an http(s) URL',
+          })
+          .optional(),
+      })
       .optional(),
     messages: z
       .object({
@@ -184,49 +253,48 @@ const refLike = boundedString(255);
  *
  * @public
  */
-export const evaluateRequestSchema = z
-  .object({
-    entity: z
-      .object({
-        apiVersion: boundedString(255).min(1),
-        kind: kindSchema,
-        metadata: z
-          .object({
-            name: z
-              .string()
-              .regex(
-                nameRegex,
-                'metadata.name must be a valid catalog entity name',
-              ),
-            namespace: z
-              .string()
-              .regex(nameRegex, 'metadata.namespace must be a valid namespace')
-              .optional(),
-            title: boundedString(1024).optional(),
-            description: boundedString(10_000).optional(),
-            tags: z.array(boundedString(63)).max(100).optional(),
-            labels: z.record(boundedString(63)).optional(),
-            annotations: z
-              .record(boundedString(20_000))
-              .refine(a => Object.keys(a).length <= 200, {
-                message: 'at most 200 annotations',
-              })
-              .refine(a => Object.keys(a).every(k => k.length <= 317), {
-                message: 'annotation keys are at most 317 characters',
-              })
-              .optional(),
-            links: z.array(z.record(z.unknown())).max(100).optional(),
-          })
-          .passthrough(),
-        spec: z
-          .object({
-            type: boundedString(255).optional(),
-            lifecycle: boundedString(255).optional(),
-            owner: refLike.optional(),
-            system: refLike.optional(),
-          })
-          .passthrough()
-          .optional(),
-      })
-      .passthrough(),
-  });
+export const evaluateRequestSchema = z.object({
+  entity: z
+    .object({
+      apiVersion: boundedString(255).min(1),
+      kind: kindSchema,
+      metadata: z
+        .object({
+          name: z
+            .string()
+            .regex(
+              nameRegex,
+              'metadata.name must be a valid catalog entity name',
+            ),
+          namespace: z
+            .string()
+            .regex(nameRegex, 'metadata.namespace must be a valid namespace')
+            .optional(),
+          title: boundedString(1024).optional(),
+          description: boundedString(10_000).optional(),
+          tags: z.array(boundedString(63)).max(100).optional(),
+          labels: z.record(boundedString(63)).optional(),
+          annotations: z
+            .record(boundedString(20_000))
+            .refine(a => Object.keys(a).length <= 200, {
+              message: 'at most 200 annotations',
+            })
+            .refine(a => Object.keys(a).every(k => k.length <= 317), {
+              message: 'annotation keys are at most 317 characters',
+            })
+            .optional(),
+          links: z.array(z.record(z.unknown())).max(100).optional(),
+        })
+        .passthrough(),
+      spec: z
+        .object({
+          type: boundedString(255).optional(),
+          lifecycle: boundedString(255).optional(),
+          owner: refLike.optional(),
+          system: refLike.optional(),
+        })
+        .passthrough()
+        .optional(),
+    })
+    .passthrough(),
+});

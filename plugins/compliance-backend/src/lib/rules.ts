@@ -77,6 +77,29 @@ const OPERATOR_TEXT: Record<FactCondition['operator'], string> = {
   lengthGreaterThanInclusive: 'to have length at least',
 };
 
+/** Values longer than this never match a pattern (bounded regex work). */
+const MAX_MATCHED_LENGTH = 10_000;
+const patterns = new Map<string, RegExp | undefined>();
+
+/**
+ * The compiled pattern, compiled once. Patterns are validated when controls
+ * are loaded (`controlDefinitionSchema`), so `undefined` is only reached by
+ * a rule that bypassed validation.
+ */
+function compiledPattern(source: string): RegExp | undefined {
+  if (!patterns.has(source)) {
+    let compiled: RegExp | undefined;
+    try {
+      compiled = new RegExp(source);
+    } catch {
+      compiled = undefined;
+    }
+    if (patterns.size > 1000) patterns.clear();
+    patterns.set(source, compiled);
+  }
+  return patterns.get(source);
+}
+
 /** Compares one fact value; pure and total (bad types compare false). */
 export function compare(
   operator: FactCondition['operator'],
@@ -140,14 +163,16 @@ export function compare(
       }
       return operator === 'contains' ? has : !has;
     }
-    case 'matches':
+    case 'matches': {
       if (typeof actual !== 'string' || typeof expected !== 'string')
         return false;
-      try {
-        return new RegExp(expected).test(actual);
-      } catch {
-        return false;
-      }
+      const pattern = compiledPattern(expected);
+      return (
+        pattern !== undefined &&
+        actual.length <= MAX_MATCHED_LENGTH &&
+        pattern.test(actual)
+      );
+    }
     case 'exists':
       return (
         actual !== null &&
