@@ -8,6 +8,8 @@ import {
   snapshot,
   withFrameworks,
 } from './__testUtils__/fixtures';
+import { updateScores } from './scoreUpdate';
+import { dialectOf } from './util';
 
 describeOnEachDatabase('DatabaseEntityStore', setup => {
   it('upserts entities and marks only changed ones dirty', async () => {
@@ -112,5 +114,27 @@ describeOnEachDatabase('DatabaseEntityStore', setup => {
     expect(await countRows(knex, 'compliance_results')).toBe(0);
     expect(await countRows(knex, 'compliance_framework_scores')).toBe(0);
     expect(await stores.entities.countEntities()).toBe(0);
+  });
+
+  it('deletes what an evaluation holding the entity writes before it commits', async () => {
+    const { stores, knex } = await setup();
+    const ref = 'component:default/a';
+    await stores.entities.upsertEntities([snapshot('a')], new Date());
+    // An evaluation in another replica has updated the score row (and so
+    // holds it) and is still writing.
+    const tx = await knex.transaction();
+    await updateScores(tx, dialectOf(knex), [score(ref)], new Date());
+    const deleting = stores.entities.deleteEntitiesNotIn(new Set());
+    await new Promise(resolve => setTimeout(resolve, 200));
+    await tx('compliance_framework_scores').insert({
+      entity_ref: ref,
+      framework: 'soc2',
+      score: 1,
+      coverage: 1,
+    });
+    await tx.commit();
+    expect(await deleting).toBe(1);
+    expect(await countRows(knex, 'compliance_entities')).toBe(0);
+    expect(await countRows(knex, 'compliance_framework_scores')).toBe(0);
   });
 });
