@@ -1,4 +1,7 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  createPermission,
+  type BasicPermission,
+} from '@backstage/plugin-permission-common';
 
 /**
  * Read compliance reports (summaries, results, history, overview).
@@ -6,27 +9,30 @@ import { createPermission } from '@backstage/plugin-permission-common';
  *
  * @public
  */
-export const complianceReportReadPermission = createPermission({
-  name: 'compliance.report.read',
-  attributes: { action: 'read' },
-});
+export const complianceReportReadPermission: BasicPermission = createPermission(
+  {
+    name: 'compliance.report.read',
+    attributes: { action: 'read' },
+  },
+);
 
 /**
  * Trigger a refresh (collection and evaluation) of one entity.
  *
  * @public
  */
-export const complianceEntityRefreshPermission = createPermission({
-  name: 'compliance.entity.refresh',
-  attributes: { action: 'update' },
-});
+export const complianceEntityRefreshPermission: BasicPermission =
+  createPermission({
+    name: 'compliance.entity.refresh',
+    attributes: { action: 'update' },
+  });
 
 /**
  * All permissions of the compliance suite.
  *
  * @public
  */
-export const compliancePermissions = [
+export const compliancePermissions: BasicPermission[] = [
   complianceReportReadPermission,
   complianceEntityRefreshPermission,
 ];

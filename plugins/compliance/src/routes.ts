@@ -1,8 +1,10 @@
-import { createRouteRef } from '@backstage/core-plugin-api';
+import { createRouteRef, type RouteRef } from '@backstage/core-plugin-api';
 
 /**
  * Route of the compliance overview page.
  *
  * @public
  */
-export const rootRouteRef = createRouteRef({ id: 'compliance' });
+export const rootRouteRef: RouteRef<undefined> = createRouteRef({
+  id: 'compliance',
+});
