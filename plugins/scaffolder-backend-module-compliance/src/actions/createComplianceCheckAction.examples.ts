@@ -64,7 +64,6 @@ export const examples: TemplateExample[] = [
           input: {
             entity,
             minimumLevel: 'gold',
-            levelOrder: ['bronze', 'silver', 'gold'],
             enforce: false,
           },
         },

@@ -1,17 +1,12 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import type {
-  ComplianceStatus,
-  ControlResultWithControl,
-  ControlSeverity,
-  EvaluationPreview,
-} from 'backstage-plugin-compliance-common';
 import { complianceServiceMock } from 'backstage-plugin-compliance-node/testUtils';
 import { Validator } from 'jsonschema';
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import yaml from 'yaml';
+import { preview, result } from '../__testUtils__/evaluation';
 import { createComplianceCheckAction } from './createComplianceCheckAction';
 
 const entity = {
@@ -20,65 +15,6 @@ const entity = {
   metadata: { name: 'payments-api' },
   spec: { type: 'service', lifecycle: 'production', owner: 'group:payments' },
 };
-
-function result(
-  controlId: string,
-  status: ComplianceStatus,
-  options: { severity?: ControlSeverity; remediation?: string } = {},
-): ControlResultWithControl {
-  return {
-    entityRef: 'component:default/payments-api',
-    controlId,
-    status,
-    reason: `${controlId} is ${status}`,
-    evidence: [],
-    controlVersion: 'v1',
-    evaluatedAt: '2026-01-01T00:00:00Z',
-    statusSince: '2026-01-01T00:00:00Z',
-    control: {
-      id: controlId,
-      title: `Title of ${controlId}`,
-      description: '',
-      category: 'ownership',
-      severity: options.severity ?? 'high',
-      weight: 7.5,
-      rule: { pass: { fact: 'x', operator: 'exists' } },
-      version: 'v1',
-      source: 'builtin',
-      facts: ['x'],
-      remediation: options.remediation
-        ? { text: options.remediation, url: 'https://example.com/fix' }
-        : undefined,
-    },
-  } as ControlResultWithControl;
-}
-
-function preview(
-  results: ControlResultWithControl[],
-  overrides: Partial<EvaluationPreview> = {},
-): EvaluationPreview {
-  return {
-    entityRef: 'component:default/payments-api',
-    score: 80,
-    coverage: 0.5,
-    knownWeight: 10,
-    applicableWeight: 20,
-    counts: {
-      pass: 0,
-      warn: 0,
-      fail: 0,
-      unknown: 0,
-      not_applicable: 0,
-      waived: 0,
-    },
-    level: { id: 'silver', title: 'Silver' },
-    nextLevel: { id: 'gold', title: 'Gold', missingControls: ['CAT-05'] },
-    categories: {},
-    frameworks: {},
-    results,
-    ...overrides,
-  };
-}
 
 describe('compliance:check', () => {
   const compliance = complianceServiceMock();
@@ -130,6 +66,19 @@ describe('compliance:check', () => {
       'Remediation: Set spec.owner to a group https://example.com/fix',
     );
     expect(error.message).not.toContain('CAT-02');
+  });
+
+  it('counts a waived required control as met, as levels do', async () => {
+    compliance.evaluateEntity.mockResolvedValue(
+      preview([result('CAT-01', 'waived'), result('CAT-02', 'not_applicable')]),
+    );
+    const ctx = createMockActionContext({
+      input: { entity, requiredControls: ['CAT-01', 'CAT-02'] },
+    });
+
+    await action.handler(ctx);
+
+    expect(ctx.output).toHaveBeenCalledWith('passed', true);
   });
 
   it('blocks a required control that the evaluation does not know', async () => {

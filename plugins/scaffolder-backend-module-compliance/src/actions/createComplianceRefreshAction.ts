@@ -5,27 +5,45 @@ import {
   type TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import type { ComplianceService } from 'backstage-plugin-compliance-node';
+import type { z } from 'zod/v3';
 import { examples } from './createComplianceRefreshAction.examples';
+import { scoreOutputShape } from './scoreOutput';
+
+/**
+ * The input and output schemas of the `compliance:refresh` action, built with
+ * the zod the scaffolder passes in.
+ *
+ * @public
+ */
+export const complianceRefreshActionSchema = {
+  input: (zImpl: typeof z) =>
+    zImpl.object({
+      entityRef: zImpl
+        .string()
+        .describe(
+          'The entity to evaluate, for example the entityRef output of catalog:register',
+        ),
+    }),
+  output: (zImpl: typeof z) => zImpl.object(scoreOutputShape(zImpl)),
+};
 
 /**
  * Input of the `compliance:refresh` action.
  *
  * @public
  */
-export type ComplianceRefreshActionInput = {
-  entityRef: string;
-};
+export type ComplianceRefreshActionInput = z.infer<
+  ReturnType<typeof complianceRefreshActionSchema.input>
+>;
 
 /**
  * Output of the `compliance:refresh` action.
  *
  * @public
  */
-export type ComplianceRefreshActionOutput = {
-  score: number | null;
-  coverage: number;
-  level: string;
-};
+export type ComplianceRefreshActionOutput = z.infer<
+  ReturnType<typeof complianceRefreshActionSchema.output>
+>;
 
 function parseRef(entityRef: string): string {
   try {
@@ -57,29 +75,7 @@ export function createComplianceRefreshAction(options: {
     description:
       'Evaluates the compliance of a registered catalog entity now, instead of on the next scheduled run',
     examples,
-    schema: {
-      input: {
-        entityRef: z =>
-          z
-            .string()
-            .describe(
-              'The entity to evaluate, for example the entityRef output of catalog:register',
-            ),
-      },
-      output: {
-        score: z =>
-          z
-            .number()
-            .nullable()
-            .describe('Score 0..100, null when nothing is known yet'),
-        coverage: z =>
-          z
-            .number()
-            .describe('Known weight divided by applicable weight, 0..1'),
-        level: z =>
-          z.string().describe('The level id reached, empty when none'),
-      },
-    },
+    schema: complianceRefreshActionSchema,
     async handler(ctx) {
       const entityRef = parseRef(ctx.input.entityRef);
       const summary = await compliance.refresh(entityRef, {

@@ -1,0 +1,70 @@
+import type {
+  ComplianceStatus,
+  ControlResultWithControl,
+  ControlSeverity,
+  EvaluationPreview,
+} from 'backstage-plugin-compliance-common';
+
+/** A control result of payments-api, for tests. */
+export function result(
+  controlId: string,
+  status: ComplianceStatus,
+  options: { severity?: ControlSeverity; remediation?: string } = {},
+): ControlResultWithControl {
+  return {
+    entityRef: 'component:default/payments-api',
+    controlId,
+    status,
+    reason: `${controlId} is ${status}`,
+    evidence: [],
+    controlVersion: 'v1',
+    evaluatedAt: '2026-01-01T00:00:00Z',
+    statusSince: '2026-01-01T00:00:00Z',
+    control: {
+      id: controlId,
+      title: `Title of ${controlId}`,
+      description: '',
+      category: 'ownership',
+      severity: options.severity ?? 'high',
+      weight: 7.5,
+      rule: { pass: { fact: 'x', operator: 'exists' } },
+      version: 'v1',
+      source: 'builtin',
+      facts: ['x'],
+      remediation: options.remediation
+        ? { text: options.remediation, url: 'https://example.com/fix' }
+        : undefined,
+    },
+  } as ControlResultWithControl;
+}
+
+/**
+ * The evaluation of payments-api, for tests: silver, missing CAT-05 for gold
+ * unless overridden.
+ */
+export function preview(
+  results: ControlResultWithControl[],
+  overrides: Partial<EvaluationPreview> = {},
+): EvaluationPreview {
+  return {
+    entityRef: 'component:default/payments-api',
+    score: 80,
+    coverage: 0.5,
+    knownWeight: 10,
+    applicableWeight: 20,
+    counts: {
+      pass: 0,
+      warn: 0,
+      fail: 0,
+      unknown: 0,
+      not_applicable: 0,
+      waived: 0,
+    },
+    level: { id: 'silver', title: 'Silver' },
+    nextLevel: { id: 'gold', title: 'Gold', missingControls: ['CAT-05'] },
+    categories: {},
+    frameworks: {},
+    results,
+    ...overrides,
+  };
+}
