@@ -1,5 +1,6 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { complianceReportReadPermission } from 'backstage-plugin-compliance-common';
+import { canonicalEntityRef } from '../lib/refs';
 import type { ReportService } from '../service/ReportService';
 
 /**
@@ -54,8 +55,12 @@ export function createComplianceActions(options: {
       },
     ],
     action: async ({ input, credentials }) => {
+      const entityRef = canonicalEntityRef(input.entityRef, {
+        defaultKind: 'component',
+        what: 'entityRef',
+      });
       const { summary, notPassing } = await reports.getNotPassing(
-        input.entityRef,
+        entityRef,
         credentials,
       );
       return {
