@@ -5,7 +5,10 @@
  *
  *   1. all Jest projects (unit, store on every configured database, router,
  *      backend wiring, UI) through `backstage-cli repo test --ci`
- *   2. the browser end-to-end test against the example app (`yarn test:e2e`),
+ *   2. the packaging check (`node scripts/packaging-check.mjs`): builds and
+ *      packs every published package and checks what adopters would install,
+ *      unless SKIP_PACKAGING=1
+ *   3. the browser end-to-end test against the example app (`yarn test:e2e`),
  *      unless SKIP_E2E=1
  */
 import { spawn } from 'node:child_process';
@@ -48,20 +51,28 @@ if (jest.code !== 0 && !/(\d+) failed/.test(summary ?? '')) {
   failed += 1;
 }
 
-if (process.env.SKIP_E2E !== '1' && existsSync('e2e/run.mjs')) {
-  const e2e = await run('node', ['e2e/run.mjs']);
-  const line = strip(e2e.out)
+/** Adds the totals of a step that prints "N passed, N failed" last. */
+function addTotals({ code, out }) {
+  const line = strip(out)
     .split('\n')
     .filter(l => /\d+ passed, \d+ failed/.test(l))
     .pop();
   if (line) {
     passed += Number(/(\d+) passed/.exec(line)[1]);
     failed += Number(/(\d+) failed/.exec(line)[1]);
-  } else if (e2e.code === 0) {
+  } else if (code === 0) {
     passed += 1;
   } else {
     failed += 1;
   }
+}
+
+if (process.env.SKIP_PACKAGING !== '1') {
+  addTotals(await run('node', ['scripts/packaging-check.mjs']));
+}
+
+if (process.env.SKIP_E2E !== '1' && existsSync('e2e/run.mjs')) {
+  addTotals(await run('node', ['e2e/run.mjs']));
 }
 
 console.log(`${passed} passed, ${failed} failed`);
