@@ -10,7 +10,8 @@
  *   - the migrations of a package that has a `migrations/` folder
  *   - the configuration schema of a package that sets `configSchema`
  *
- * Builds first (`yarn tsc`, then `backstage-cli repo build`); set
+ * Builds first (`yarn tsc`, then `backstage-cli package build` in each
+ * package, so that one broken package does not hide the others); set
  * SKIP_PACKAGING_BUILD=1 to check the dist/ folders as they are. The package
  * manifests that the prepack step rewrites are restored; the archives and the
  * dist/ folders this run built are removed (dist-types/ stays, as after
@@ -155,6 +156,8 @@ function listFiles(dir, base = dir) {
   });
 }
 
+const lastLines = out => out.trim().split('\n').slice(-20).join('\n');
+
 function sh(cmd, args, cwd = root) {
   const res = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: process.env });
   return {
@@ -289,16 +292,9 @@ async function main() {
     .map(dir => join(dir, 'dist'))
     .filter(dist => !existsSync(dist));
 
-  if (process.env.SKIP_PACKAGING_BUILD !== '1') {
-    const tsc = sh('yarn', ['tsc']);
-    if (!tsc.ok) {
-      console.log('warn yarn tsc reports type errors; building anyway');
-    }
-    const build = sh('yarn', ['backstage-cli', 'repo', 'build']);
-    report(
-      'backstage-cli repo build',
-      build.ok ? [] : [build.out.trim().split('\n').slice(-20).join('\n')],
-    );
+  const build = process.env.SKIP_PACKAGING_BUILD !== '1';
+  if (build && !sh('yarn', ['tsc']).ok) {
+    console.log('warn yarn tsc reports type errors; building anyway');
   }
 
   const work = mkdtempSync(join(tmpdir(), 'packaging-check-'));
@@ -307,15 +303,18 @@ async function main() {
       const source = sourceOf(dir);
       if (source.manifest.private) continue;
       const label = source.manifest.name;
+      if (build) {
+        const built = sh('yarn', ['backstage-cli', 'package', 'build'], dir);
+        report(`${label}: builds`, built.ok ? [] : [lastLines(built.out)]);
+        if (!built.ok) continue;
+      }
       const archive = join(
         work,
         `${relative(root, dir).replace(/\//g, '-')}.tgz`,
       );
       const packed = pack(dir, archive);
       if (!packed.ok || !existsSync(archive)) {
-        report(`${label}: packs`, [
-          packed.out.trim().split('\n').slice(-20).join('\n'),
-        ]);
+        report(`${label}: packs`, [lastLines(packed.out)]);
         continue;
       }
       // npm archives hold a single package/ folder
