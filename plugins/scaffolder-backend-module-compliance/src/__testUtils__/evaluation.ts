@@ -1,8 +1,10 @@
-import type {
-  ComplianceStatus,
-  ControlResultWithControl,
-  ControlSeverity,
-  EvaluationPreview,
+import {
+  COMPLIANCE_STATUSES,
+  type ComplianceStatus,
+  type ControlResultWithControl,
+  type ControlSeverity,
+  type EvaluationPreview,
+  type StatusCounts,
 } from 'backstage-plugin-compliance-common';
 
 /** A control result of payments-api, for tests. */
@@ -52,14 +54,9 @@ export function preview(
     coverage: 0.5,
     knownWeight: 10,
     applicableWeight: 20,
-    counts: {
-      pass: 0,
-      warn: 0,
-      fail: 0,
-      unknown: 0,
-      not_applicable: 0,
-      waived: 0,
-    },
+    counts: Object.fromEntries(
+      COMPLIANCE_STATUSES.map(status => [status, 0]),
+    ) as StatusCounts,
     level: { id: 'silver', title: 'Silver' },
     nextLevel: { id: 'gold', title: 'Gold', missingControls: ['CAT-05'] },
     categories: {},
