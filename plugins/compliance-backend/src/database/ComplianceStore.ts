@@ -47,6 +47,11 @@ export interface EntityScoreWrite {
     nextLevel?: { id: string; title: string; missingControls: string[] };
   };
   inputsHash: string;
+  /**
+   * The inputs hash stored when the evaluation read the entity; the write
+   * only applies while it is still stored. `undefined` skips the check.
+   */
+  previousInputsHash?: string | null;
 }
 
 /** Everything one evaluation writes for one entity. */
@@ -96,6 +101,14 @@ export interface EntityStore {
   ): Promise<Map<string, EntitySnapshot>>;
   /** Marks every entity dirty (the control catalogue changed). */
   markAllDirty(): Promise<void>;
+  /** Marks the given entities dirty (for example their waivers changed). */
+  markDirty(entityRefs: string[]): Promise<void>;
+  /**
+   * The dirty version of each entity: it grows each time the entity is
+   * marked dirty. Read before the inputs, it lets an evaluation clear the
+   * flag only when nothing changed since.
+   */
+  getDirtyVersions(entityRefs: string[]): Promise<Map<string, number>>;
   /** Up to `limit` dirty entity refs, ordered by ref, after `after`. */
   getDirtyEntityRefs(limit: number, after?: string): Promise<string[]>;
   countEntities(): Promise<number>;
@@ -134,15 +147,20 @@ export interface EvaluationStore {
   getInputsHashes(entityRefs: string[]): Promise<Map<string, string | null>>;
   /**
    * Persists evaluations (results, ledger, score rows of existing entities,
-   * framework scores, today's history) and clears the dirty flag of entities
-   * not changed since `startedAt`.
+   * framework scores, today's history) and clears the dirty flag of the
+   * evaluated entities whose dirty version is still the one read before
+   * evaluating (all of them when `dirtyVersions` is absent).
+   *
+   * Optimistic: an entity whose stored inputs hash is no longer the
+   * `previousInputsHash` its evaluation was based on (another replica or a
+   * refresh saved meanwhile) is skipped, so no ledger entry is written twice.
    */
   saveEvaluations(
     writes: EntityEvaluationWrite[],
     evaluatedRefs: string[],
-    startedAt: Date,
+    dirtyVersions: ReadonlyMap<string, number> | undefined,
     now: Date,
-  ): Promise<{ rowsWritten: number }>;
+  ): Promise<{ rowsWritten: number; skipped: string[] }>;
   /** The stored summary; `collectedAt` is left empty (facts know it). */
   getSummary(entityRef: string): Promise<EntityComplianceSummary | undefined>;
   getHistory(

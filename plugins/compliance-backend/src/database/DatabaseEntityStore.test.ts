@@ -22,7 +22,7 @@ describeOnEachDatabase('DatabaseEntityStore', setup => {
     await stores.evaluations.saveEvaluations(
       [],
       ['component:default/a', 'component:default/b'],
-      new Date(),
+      undefined,
       now,
     );
     expect(await entities.getDirtyEntityRefs(10)).toEqual([]);
@@ -64,7 +64,7 @@ describeOnEachDatabase('DatabaseEntityStore', setup => {
     await stores.evaluations.saveEvaluations(
       [],
       all.map(e => e.entityRef),
-      now,
+      undefined,
       now,
     );
     expect(await entities.getDirtyEntityRefs(10)).toEqual([]);
@@ -106,7 +106,7 @@ describeOnEachDatabase('DatabaseEntityStore', setup => {
         }),
       ],
       [ref],
-      new Date(),
+      undefined,
       new Date(),
     );
     expect(await countRows(knex, 'compliance_framework_scores')).toBe(1);

@@ -11,6 +11,61 @@ const ENTITY_DATA_TABLES = [
   'compliance_framework_scores',
 ];
 
+const MERGED_COLUMNS = [
+  'kind',
+  'namespace',
+  'name',
+  'title',
+  'owner',
+  'system',
+  'lifecycle',
+  'type',
+  'entity_json',
+  'entity_hash',
+  'dirty',
+  'facts_changed_at',
+  'last_seen_at',
+];
+
+/**
+ * A value for a fixed-width column: at most `max` characters (whole code
+ * points). Catalog strings are unbounded; the full snapshot is kept in
+ * `entity_json`.
+ */
+export function fit(value: string | undefined, max: number): string | null {
+  if (value === undefined || value === null) return null;
+  const chars = Array.from(value);
+  return chars.length <= max ? value : chars.slice(0, max).join('');
+}
+
+/** A ref for a fixed-width column: dropped when too long to be a real ref. */
+function refColumn(value: string | undefined): string | null {
+  return value !== undefined && value.length <= 255 ? value : null;
+}
+
+function entityRow(
+  r: { e: EntitySnapshot; json: string; hash: string },
+  now: Date,
+): Record<string, unknown> {
+  const { e } = r;
+  return {
+    entity_ref: e.entityRef,
+    kind: e.kind.toLocaleLowerCase('en-US'),
+    namespace: e.namespace,
+    name: e.name,
+    title: fit(e.title, 255),
+    owner: refColumn(e.owner),
+    system: refColumn(e.system),
+    lifecycle: fit(e.lifecycle, 63),
+    type: fit(e.type, 63),
+    entity_json: r.json,
+    entity_hash: r.hash,
+    dirty: true,
+    facts_changed_at: now,
+    last_seen_at: now,
+  };
+}
+
 /** The knex implementation of {@link EntityStore}. */
 export class DatabaseEntityStore implements EntityStore {
   constructor(private readonly db: Knex) {}
@@ -34,44 +89,40 @@ export class DatabaseEntityStore implements EntityStore {
     );
     const existing = new Map(found.map(f => [f.entity_ref, f.entity_hash]));
     const changed = rows.filter(r => existing.get(r.e.entityRef) !== r.hash);
+    const written: string[] = [];
     for (const part of chunks(changed, 200)) {
-      await this.db('compliance_entities')
-        .insert(
-          part.map(({ e, json, hash }) => ({
-            entity_ref: e.entityRef,
-            kind: e.kind.toLocaleLowerCase('en-US'),
-            namespace: e.namespace,
-            name: e.name,
-            title: e.title ?? null,
-            owner: e.owner ?? null,
-            system: e.system ?? null,
-            lifecycle: e.lifecycle ?? null,
-            type: e.type ?? null,
-            entity_json: json,
-            entity_hash: hash,
-            dirty: true,
-            facts_changed_at: now,
-            last_seen_at: now,
-          })),
-        )
-        .onConflict('entity_ref')
-        .merge([
-          'kind',
-          'namespace',
-          'name',
-          'title',
-          'owner',
-          'system',
-          'lifecycle',
-          'type',
-          'entity_json',
-          'entity_hash',
-          'dirty',
-          'facts_changed_at',
-          'last_seen_at',
-        ]);
+      try {
+        await this.#upsertRows(part.map(r => entityRow(r, now)));
+        written.push(...part.map(r => r.e.entityRef));
+      } catch {
+        // One bad row never fails the batch: write the rows one by one and
+        // leave out only the ones the database refuses.
+        for (const r of part) {
+          try {
+            await this.#upsertRows([entityRow(r, now)]);
+            written.push(r.e.entityRef);
+          } catch {
+            // Left out; the rest of the batch is written.
+          }
+        }
+      }
     }
-    return changed.map(r => r.e.entityRef);
+    return written;
+  }
+
+  async #upsertRows(rows: Array<Record<string, unknown>>): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx('compliance_entities')
+        .insert(rows)
+        .onConflict('entity_ref')
+        .merge(MERGED_COLUMNS);
+      await tx('compliance_entities')
+        .whereIn(
+          'entity_ref',
+          rows.map(r => r.entity_ref as string),
+        )
+        .increment('dirty_version', 1);
+    });
   }
 
   async deleteEntitiesNotIn(keep: Set<string>): Promise<number> {
@@ -114,7 +165,29 @@ export class DatabaseEntityStore implements EntityStore {
   }
 
   async markAllDirty(): Promise<void> {
-    await this.db('compliance_entities').update({ dirty: true });
+    await this.db('compliance_entities')
+      .update({ dirty: true })
+      .increment('dirty_version', 1);
+  }
+
+  async markDirty(entityRefs: string[]): Promise<void> {
+    for (const part of chunks(entityRefs)) {
+      await this.db('compliance_entities')
+        .whereIn('entity_ref', part)
+        .update({ dirty: true })
+        .increment('dirty_version', 1);
+    }
+  }
+
+  async getDirtyVersions(entityRefs: string[]): Promise<Map<string, number>> {
+    const rows = await selectInChunks(
+      entityRefs,
+      (part): Promise<Array<{ entity_ref: string; dirty_version: number }>> =>
+        this.db('compliance_entities')
+          .whereIn('entity_ref', part)
+          .select('entity_ref', 'dirty_version'),
+    );
+    return new Map(rows.map(r => [r.entity_ref, Number(r.dirty_version)]));
   }
 
   async getDirtyEntityRefs(limit: number, after?: string): Promise<string[]> {

@@ -12,14 +12,13 @@ import {
 
 describeOnEachDatabase('DatabaseEvaluationStore', setup => {
   it('saves evaluations, clears dirty only for entities unchanged since the start, and serves summaries and history', async () => {
-    const { stores, knex } = await setup();
+    const { stores } = await setup();
     const { evaluations } = stores;
     const ref = 'component:default/a';
     await stores.entities.upsertEntities(
       [snapshot('a', { owner: 'group:default/team' })],
       new Date('2026-11-20T09:00:00Z'),
     );
-    const startedAt = new Date('2026-11-20T09:30:00Z');
     const now = new Date('2026-11-20T10:00:00Z');
     await evaluations.saveEvaluations(
       [
@@ -64,7 +63,7 @@ describeOnEachDatabase('DatabaseEvaluationStore', setup => {
         },
       ],
       [ref],
-      startedAt,
+      undefined,
       now,
     );
     expect(await stores.entities.getDirtyEntityRefs(10)).toEqual([]);
@@ -105,15 +104,23 @@ describeOnEachDatabase('DatabaseEvaluationStore', setup => {
       cause: 'data',
     });
 
-    // An entity whose facts changed after the evaluation started stays dirty.
-    await knex('compliance_entities')
-      .where('entity_ref', ref)
-      .update({
-        dirty: true,
-        facts_changed_at: new Date('2026-11-20T09:45:00Z'),
-      });
-    await evaluations.saveEvaluations([], [ref], startedAt, now);
+    // An entity marked dirty again after the evaluation read its version
+    // stays dirty, whatever the clocks of the replicas say.
+    await stores.entities.markDirty([ref]);
+    const read = await stores.entities.getDirtyVersions([ref]);
+    await stores.facts.writeFacts('c', [
+      { entityRef: ref, factId: 'late', value: 1, observedAt: now },
+    ]);
+    await evaluations.saveEvaluations([], [ref], read, now);
     expect(await stores.entities.getDirtyEntityRefs(10)).toEqual([ref]);
+    // Evaluated at the current version, it is clean.
+    await evaluations.saveEvaluations(
+      [],
+      [ref],
+      await stores.entities.getDirtyVersions([ref]),
+      now,
+    );
+    expect(await stores.entities.getDirtyEntityRefs(10)).toEqual([]);
   });
 
   it('updates results, deletes removed ones and replaces framework scores', async () => {
@@ -135,7 +142,7 @@ describeOnEachDatabase('DatabaseEvaluationStore', setup => {
         }),
       ],
       [ref],
-      now,
+      undefined,
       now,
     );
     const saved = await evaluations.saveEvaluations(
@@ -151,7 +158,7 @@ describeOnEachDatabase('DatabaseEvaluationStore', setup => {
         }),
       ],
       [ref],
-      now,
+      undefined,
       now,
     );
     // 1 result, 1 deleted result, the score row, the history row, 1 framework score.
@@ -209,7 +216,7 @@ describeOnEachDatabase('DatabaseEvaluationStore', setup => {
     await evaluations.saveEvaluations(
       [write(kept, true), write(gone, true), write(goneUnscored, false)],
       [kept, gone, goneUnscored],
-      now,
+      undefined,
       now,
     );
     expect(await stores.entities.countEntities()).toBe(1);
@@ -261,7 +268,7 @@ describeOnEachDatabase('DatabaseEvaluationStore', setup => {
         },
       ],
       [ref],
-      new Date('2026-01-01T00:00:00Z'),
+      undefined,
       new Date('2026-01-01T00:00:00Z'),
     );
     expect(await evaluations.rollUp('2026-01-02')).toBe(1);
@@ -308,7 +315,7 @@ describeOnEachDatabase('DatabaseEvaluationStore', setup => {
         }),
       ],
       [ref],
-      new Date(),
+      undefined,
       new Date('2026-03-01T00:00:00Z'),
     );
     expect(

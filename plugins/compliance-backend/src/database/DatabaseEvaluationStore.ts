@@ -184,18 +184,47 @@ export class DatabaseEvaluationStore implements EvaluationStore {
     return live;
   }
 
+  /**
+   * Clears the dirty flag of evaluated entities not marked dirty again
+   * since their version was read (every one without versions).
+   */
+  async #clearDirty(
+    tx: Knex.Transaction,
+    refs: string[],
+    versions: ReadonlyMap<string, number> | undefined,
+  ) {
+    const byVersion = new Map<number | undefined, string[]>();
+    for (const ref of refs) {
+      const v = versions ? versions.get(ref) ?? -1 : undefined;
+      const group = byVersion.get(v) ?? [];
+      group.push(ref);
+      byVersion.set(v, group);
+    }
+    for (const [version, group] of byVersion) {
+      for (const part of chunks(group)) {
+        const q = tx('compliance_entities').whereIn('entity_ref', part);
+        if (version !== undefined) q.where('dirty_version', version);
+        await q.update({ dirty: false });
+      }
+    }
+  }
+
   async saveEvaluations(
     allWrites: EntityEvaluationWrite[],
     evaluatedRefs: string[],
-    startedAt: Date,
+    dirtyVersions: ReadonlyMap<string, number> | undefined,
     now: Date,
-  ): Promise<{ rowsWritten: number }> {
+  ): Promise<{ rowsWritten: number; skipped: string[] }> {
     const day = now.toISOString().slice(0, 10);
     const writeChunk = this.dialect.writeChunk;
     let rowsWritten = 0;
+    let skipped: string[] = [];
     await this.db.transaction(async tx => {
       const live = await this.#liveEntities(tx, allWrites, now);
       const writes = allWrites.filter(w => live.has(w.entityRef));
+      skipped = allWrites
+        .filter(w => !live.has(w.entityRef))
+        .map(w => w.entityRef);
 
       const results = writes.flatMap(w => w.upsertResults).map(resultRow);
       for (const part of chunks(results, writeChunk)) {
@@ -244,18 +273,16 @@ export class DatabaseEvaluationStore implements EvaluationStore {
       }
       rowsWritten += scores.length * 2 + frameworkRows.length;
 
-      for (const part of chunks(evaluatedRefs)) {
-        await tx('compliance_entities')
-          .whereIn('entity_ref', part)
-          .where(q =>
-            q
-              .whereNull('facts_changed_at')
-              .orWhere('facts_changed_at', '<=', startedAt),
-          )
-          .update({ dirty: false });
-      }
+      // A skipped entity was saved by another evaluation meanwhile; it stays
+      // dirty so the next cycle evaluates the newest inputs.
+      const lost = new Set(skipped);
+      await this.#clearDirty(
+        tx,
+        evaluatedRefs.filter(r => !lost.has(r)),
+        dirtyVersions,
+      );
     });
-    return { rowsWritten };
+    return { rowsWritten, skipped };
   }
 
   async getSummary(

@@ -71,7 +71,7 @@ describeOnEachDatabase('DatabaseFactStore', setup => {
       observedAt: new Date(),
     });
     await stores.facts.writeFacts('gh', [unknown('HTTP 502')]);
-    await stores.evaluations.saveEvaluations([], [ref], new Date(), now);
+    await stores.evaluations.saveEvaluations([], [ref], undefined, now);
     expect(await stores.entities.getDirtyEntityRefs(10)).toEqual([]);
 
     expect(await stores.facts.writeFacts('gh', [unknown('HTTP 503')])).toEqual({

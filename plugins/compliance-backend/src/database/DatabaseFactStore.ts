@@ -6,8 +6,13 @@ import type {
 import { FactState, mergeFact } from '../lib/factMerge';
 import type { FactStore, FactWrite, StoredFact } from './ComplianceStore';
 import {
+  Dialect,
   Timestamp,
   chunks,
+  dialectOf,
+  likePrefix,
+  likeSql,
+  stateKey,
   groupBy,
   parse,
   selectInChunks,
@@ -69,7 +74,11 @@ const keyOf = (ref: string, factId: string) => `${ref}\u0000${factId}`;
 
 /** The knex implementation of {@link FactStore}. */
 export class DatabaseFactStore implements FactStore {
-  constructor(private readonly db: Knex) {}
+  readonly dialect: Dialect;
+
+  constructor(private readonly db: Knex) {
+    this.dialect = dialectOf(db);
+  }
 
   async writeFacts(
     collectorId: string,
@@ -125,10 +134,18 @@ export class DatabaseFactStore implements FactStore {
     if (upserts.length === 0) return { written: 0 };
     await this.db.transaction(async tx => {
       for (const part of chunks(upserts, 200)) {
-        await tx('compliance_facts')
+        const upsert = tx('compliance_facts')
           .insert(part)
           .onConflict(['entity_ref', 'fact_id'])
           .merge();
+        // An older observation (a slow replica) never overwrites a newer one.
+        await (this.dialect.isSqlite || this.dialect.isPostgres
+          ? upsert.where(
+              'compliance_facts.observed_at',
+              '<=',
+              tx.ref('excluded.observed_at'),
+            )
+          : upsert);
       }
       for (const part of chunks(history, 200)) {
         await tx('compliance_fact_history').insert(part);
@@ -136,7 +153,8 @@ export class DatabaseFactStore implements FactStore {
       for (const part of chunks([...dirty])) {
         await tx('compliance_entities')
           .whereIn('entity_ref', part)
-          .update({ dirty: true, facts_changed_at: new Date() });
+          .update({ dirty: true, facts_changed_at: new Date() })
+          .increment('dirty_version', 1);
       }
     });
     return { written: upserts.length + history.length };
@@ -153,8 +171,9 @@ export class DatabaseFactStore implements FactStore {
           'entity_ref',
           part,
         );
-        if (prefix)
-          q.where('fact_id', 'like', `${prefix.replace(/[%_]/g, '')}%`);
+        if (prefix) {
+          q.whereRaw(likeSql('fact_id', this.dialect), [likePrefix(prefix)]);
+        }
         return q.orderBy('fact_id');
       },
     );
@@ -180,10 +199,16 @@ export class DatabaseFactStore implements FactStore {
       (part): Promise<Array<{ key: string; value: string }>> =>
         this.db('compliance_collector_state')
           .where('collector_id', collectorId)
-          .whereIn('key', part)
+          .whereIn('key', part.map(stateKey))
           .select('key', 'value'),
     );
-    return new Map(rows.map(r => [r.key, parse<JsonValue>(r.value, null)]));
+    const byStored = new Map(rows.map(r => [r.key, r.value]));
+    const out = new Map<string, JsonValue>();
+    for (const key of keys) {
+      const value = byStored.get(stateKey(key));
+      if (value !== undefined) out.set(key, parse<JsonValue>(value, null));
+    }
+    return out;
   }
 
   async setState(
@@ -196,7 +221,7 @@ export class DatabaseFactStore implements FactStore {
         .insert(
           part.map(e => ({
             collector_id: collectorId,
-            key: e.key,
+            key: stateKey(e.key),
             value: JSON.stringify(e.value),
             updated_at: now,
           })),
@@ -210,7 +235,7 @@ export class DatabaseFactStore implements FactStore {
     for (const part of chunks(keys)) {
       await this.db('compliance_collector_state')
         .where('collector_id', collectorId)
-        .whereIn('key', part)
+        .whereIn('key', part.map(stateKey))
         .delete();
     }
   }

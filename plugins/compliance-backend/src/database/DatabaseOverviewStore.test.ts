@@ -67,7 +67,7 @@ describeOnEachDatabase('DatabaseOverviewStore', setup => {
         },
       })),
       entities.map(e => e.entityRef),
-      now,
+      undefined,
       now,
     );
     const base = {
@@ -124,7 +124,7 @@ describeOnEachDatabase('DatabaseOverviewStore', setup => {
         }),
       ),
       [],
-      now,
+      undefined,
       now,
     );
     const { distribution } = await stores.overview.getOverview({
@@ -170,7 +170,7 @@ describeOnEachDatabase('DatabaseOverviewStore', setup => {
         }),
       ),
       [],
-      now,
+      undefined,
       now,
     );
     const page = await stores.overview.getOverview({

@@ -6,7 +6,7 @@ import type {
   OverviewStore,
 } from './ComplianceStore';
 import { EntityRow, summaryFromRow } from './rows';
-import { Dialect, countOf } from './util';
+import { Dialect, countOf, likeContains, likeSql } from './util';
 
 type Count = { n: number | string };
 
@@ -89,13 +89,12 @@ export class DatabaseOverviewStore implements OverviewStore {
       });
     }
     if (filter.search) {
-      const term = `%${filter.search
-        .toLocaleLowerCase('en-US')
-        .replace(/[%_]/g, '')}%`;
+      const term = likeContains(filter.search.toLocaleLowerCase('en-US'));
+      const dialect = this.dialect;
       q.where(w =>
         w
-          .where(db.raw('lower(e.name)'), 'like', term)
-          .orWhere(db.raw('lower(e.title)'), 'like', term),
+          .whereRaw(likeSql('lower(e.name)', dialect), [term])
+          .orWhereRaw(likeSql('lower(e.title)', dialect), [term]),
       );
     }
     if (filter.allowedRefs) {

@@ -44,18 +44,29 @@ export async function updateScoresFromValues(
   now: Date,
 ): Promise<string[]> {
   const updated: string[] = [];
-  const row = `(${['?', ...SCORE_COLUMNS.map(() => '?')].join(', ')})`;
+  const row = `(${['?', '?', '?', ...SCORE_COLUMNS.map(() => '?')].join(
+    ', ',
+  )})`;
   const assignments = SCORE_COLUMNS.map(
     c => `${c} = cast(v.${c} as ${SCORE_COLUMN_TYPES[c]})`,
   ).join(', ');
+  // Optimistic check: only while the stored inputs hash is still the one
+  // the evaluation read (null-safe equality), unless the write skips it.
+  const unchanged =
+    'compliance_entities.inputs_hash is not distinct from cast(v.prev_hash as varchar(64))';
   for (const part of chunks(scores, 500)) {
-    const sql = `with v (entity_ref, ${SCORE_COLUMNS.join(', ')})
+    const sql = `with v (entity_ref, check_prev, prev_hash, ${SCORE_COLUMNS.join(
+      ', ',
+    )})
         as (values ${part.map(() => row).join(', ')})
       update compliance_entities set ${assignments}, evaluated_at = ?
       from v where compliance_entities.entity_ref = v.entity_ref
+        and (cast(v.check_prev as integer) = 0 or ${unchanged})
       returning compliance_entities.entity_ref`;
     const bindings = part.flatMap(s => [
       s.entityRef,
+      s.previousInputsHash === undefined ? 0 : 1,
+      s.previousInputsHash ?? null,
       ...Object.values(scoreColumns(s)),
     ]);
     const result:
@@ -78,9 +89,12 @@ export async function updateScoresRowByRow(
 ): Promise<string[]> {
   const updated: string[] = [];
   for (const s of scores) {
-    const count = await tx('compliance_entities')
-      .where('entity_ref', s.entityRef)
-      .update({ ...scoreColumns(s), evaluated_at: now });
+    const q = tx('compliance_entities').where('entity_ref', s.entityRef);
+    if (s.previousInputsHash === null) q.whereNull('inputs_hash');
+    else if (s.previousInputsHash !== undefined) {
+      q.where('inputs_hash', s.previousInputsHash);
+    }
+    const count = await q.update({ ...scoreColumns(s), evaluated_at: now });
     if (count > 0) updated.push(s.entityRef);
   }
   return updated;

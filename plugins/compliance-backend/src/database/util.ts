@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 
 /** A timestamp as the drivers return it (Date, ISO text or epoch ms). */
@@ -84,4 +85,34 @@ export function groupBy<T>(
 /** The single row of a `count({ n: '*' })` query as a number. */
 export function countOf(row: { n?: number | string } | undefined): number {
   return Number(row?.n ?? 0);
+}
+
+/** A LIKE pattern matching values that start with `prefix` (escape `\\`). */
+export function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, c => `\\${c}`)}%`;
+}
+
+/** A LIKE pattern matching values that contain `term` (escape `\\`). */
+export function likeContains(term: string): string {
+  return `%${likePrefix(term)}`;
+}
+
+/**
+ * The stored form of a collector state key: as given when short, otherwise
+ * a hash (keys built from routes and parameters can exceed the column).
+ */
+export function stateKey(key: string): string {
+  return key.length <= 200
+    ? key
+    : `sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+/**
+ * `<expression> like ?` with backslash as the escape character (MySQL's
+ * default; the others are told).
+ */
+export function likeSql(expression: string, dialect: Dialect): string {
+  return dialect.isSqlite || dialect.isPostgres
+    ? `${expression} like ? escape '\\'`
+    : `${expression} like ?`;
 }

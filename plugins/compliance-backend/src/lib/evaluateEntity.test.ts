@@ -20,7 +20,11 @@ const approvals: ControlDefinition = {
   category: 'branch-protection',
   severity: 'critical',
   rule: {
-    pass: { fact: 'github.approvals', operator: 'greaterThanInclusive', value: 2 },
+    pass: {
+      fact: 'github.approvals',
+      operator: 'greaterThanInclusive',
+      value: 2,
+    },
   },
 };
 const owner: ControlDefinition = {
@@ -115,7 +119,11 @@ describe('evaluateEntity', () => {
     const stricter = {
       ...approvals,
       rule: {
-        pass: { fact: 'github.approvals', operator: 'greaterThanInclusive' as const, value: 1 },
+        pass: {
+          fact: 'github.approvals',
+          operator: 'greaterThanInclusive' as const,
+          value: 1,
+        },
       },
     };
     const ruled = evaluateEntity({
@@ -133,7 +141,11 @@ describe('evaluateEntity', () => {
       facts: [fact(1)],
       previous: first.results,
       waivers: [
-        { entityRef: entity.entityRef, controlId: 'BP-04', reason: 'migration' },
+        {
+          entityRef: entity.entityRef,
+          controlId: 'BP-04',
+          reason: 'migration',
+        },
       ],
       catalogue: catalogue([approvals]),
       now: t1,
@@ -165,7 +177,11 @@ describe('evaluateEntity', () => {
     });
     expect(next.deleteResults).toEqual(['GONE-1']);
     expect(next.changes).toEqual([
-      expect.objectContaining({ controlId: 'CAT-01', from: null, cause: 'rule' }),
+      expect.objectContaining({
+        controlId: 'CAT-01',
+        from: null,
+        cause: 'rule',
+      }),
     ]);
   });
 
@@ -181,7 +197,10 @@ describe('evaluateEntity', () => {
     expect(evaluationInputsHash({ ...base, now: t1 })).toBe(h);
     expect(evaluationInputsHash({ ...base, facts: [fact(3)] })).not.toBe(h);
     expect(
-      evaluationInputsHash({ ...base, catalogue: catalogue([approvals, owner]) }),
+      evaluationInputsHash({
+        ...base,
+        catalogue: catalogue([approvals, owner]),
+      }),
     ).not.toBe(h);
     const waiver = {
       entityRef: entity.entityRef,
@@ -192,6 +211,8 @@ describe('evaluateEntity', () => {
     const waived = evaluationInputsHash({ ...base, waivers: [waiver] });
     expect(waived).not.toBe(h);
     // Once the waiver expired the inputs are those without it.
-    expect(evaluationInputsHash({ ...base, waivers: [waiver], now: t1 })).toBe(h);
+    expect(evaluationInputsHash({ ...base, waivers: [waiver], now: t1 })).toBe(
+      h,
+    );
   });
 });

@@ -4,7 +4,12 @@ import type {
   ControlResult,
   StatusChange,
 } from 'backstage-plugin-compliance-common';
-import { entityFacts, evaluateControl, EntitySnapshot, Waiver } from './evaluate';
+import {
+  entityFacts,
+  evaluateControl,
+  EntitySnapshot,
+  Waiver,
+} from './evaluate';
 import { hashOf } from './hash';
 import type { EvaluationFact } from './rules';
 import { summarizeEntity } from './scoring';
@@ -161,7 +166,10 @@ export function evaluateEntity(input: EntityEvaluationInput): EntityEvaluation {
     if (!unchanged) upsertResults.push(result);
     // The first evaluation of an entity records no ledger rows: nothing
     // changed yet. A control added later does get one (cause: rule).
-    if ((!prev && previous.length > 0) || (prev && prev.status !== result.status)) {
+    if (
+      (!prev && previous.length > 0) ||
+      (prev && prev.status !== result.status)
+    ) {
       changes.push({
         entityRef: entity.entityRef,
         controlId: control.id,
@@ -175,7 +183,11 @@ export function evaluateEntity(input: EntityEvaluationInput): EntityEvaluation {
     }
   }
   const known = new Set(catalogue.controls.map(c => c.id));
-  const summary = summarizeEntity(results, catalogue.controls, catalogue.levels);
+  const summary = summarizeEntity(
+    results,
+    catalogue.controls,
+    catalogue.levels,
+  );
   return {
     entityRef: entity.entityRef,
     inputsHash: input.inputsHash ?? evaluationInputsHash(input),

@@ -11,9 +11,11 @@ import type {
 import type { ControlCatalogue } from '../controls/ControlCatalogue';
 import type { Waiver } from '../lib/evaluate';
 import {
+  activeWaivers,
   evaluateEntity,
   evaluationInputsHash,
 } from '../lib/evaluateEntity';
+import { hashOf } from '../lib/hash';
 import type { EvaluationFact } from '../lib/rules';
 import { ENGINE_STATE_KEY, EVALUATION_RUN_KEY } from './taskIds';
 
@@ -53,6 +55,7 @@ export class EvaluationRunner {
   readonly #catalogue: ControlCatalogue;
   readonly #waivers: Waiver[];
   readonly #logger: LoggerService;
+  readonly #clock: () => Date;
 
   constructor(options: {
     entities: EntityStore;
@@ -62,6 +65,8 @@ export class EvaluationRunner {
     catalogue: ControlCatalogue;
     waivers: Waiver[];
     logger: LoggerService;
+    /** The time evaluations are made at (waiver expiry); tests set it. */
+    clock?: () => Date;
   }) {
     this.#entities = options.entities;
     this.#facts = options.facts;
@@ -70,14 +75,13 @@ export class EvaluationRunner {
     this.#catalogue = options.catalogue;
     this.#waivers = options.waivers;
     this.#logger = options.logger;
+    this.#clock = options.clock ?? (() => new Date());
   }
 
   /** Marks every entity dirty when the control catalogue changed since the last cycle. */
   async #dirtyOnCatalogueChange(now: Date): Promise<void> {
     const key = 'controlsHash';
-    const prev = (await this.#facts.getState(ENGINE_STATE_KEY, [key])).get(
-      key,
-    );
+    const prev = (await this.#facts.getState(ENGINE_STATE_KEY, [key])).get(key);
     if (prev === this.#catalogue.hash) return;
     await this.#entities.markAllDirty();
     await this.#facts.setState(
@@ -89,11 +93,46 @@ export class EvaluationRunner {
   }
 
   /**
+   * Marks dirty the entities whose waivers in force changed since the last
+   * cycle: a waiver added, removed or edited in config, or one that expired.
+   * Their inputs hash changes with it, so expiry takes effect within one
+   * cycle even when no fact changed.
+   */
+  async #dirtyOnWaiverChange(now: Date): Promise<void> {
+    const key = 'activeWaivers';
+    const current: Record<string, string> = {};
+    for (const ref of new Set(this.#waivers.map(w => w.entityRef))) {
+      const active = [...activeWaivers(this.#waivers, ref, now).values()];
+      if (active.length) current[ref] = hashOf(active);
+    }
+    const stored = (await this.#facts.getState(ENGINE_STATE_KEY, [key])).get(
+      key,
+    );
+    const previous: Record<string, unknown> =
+      stored && typeof stored === 'object' && !Array.isArray(stored)
+        ? stored
+        : {};
+    const changed = [
+      ...new Set([...Object.keys(previous), ...Object.keys(current)]),
+    ].filter(ref => previous[ref] !== current[ref]);
+    if (changed.length === 0) return;
+    await this.#entities.markDirty(changed);
+    await this.#facts.setState(
+      ENGINE_STATE_KEY,
+      [{ key, value: current }],
+      now,
+    );
+    this.#logger.info('Waivers changed; re-evaluating their entities', {
+      entities: changed.length,
+    });
+  }
+
+  /**
    * Evaluates every dirty entity. Entities whose inputs hash is unchanged
    * write nothing.
    */
   async evaluateDirty(signal?: AbortSignal): Promise<EvaluationStats> {
-    const startedAt = new Date();
+    const startedAt = this.#clock();
     const runId = await this.#runs.startRun(EVALUATION_RUN_KEY, startedAt);
     const stats: EvaluationStats = {
       entitiesEvaluated: 0,
@@ -102,6 +141,7 @@ export class EvaluationRunner {
     };
     try {
       await this.#dirtyOnCatalogueChange(startedAt);
+      await this.#dirtyOnWaiverChange(startedAt);
       // Pipelined: the next batch is read and evaluated while the previous
       // one is written, which overlaps the two on PostgreSQL.
       let saving: Promise<void> | undefined;
@@ -118,10 +158,10 @@ export class EvaluationRunner {
           after,
         );
         if (refs.length === 0) break;
-        const { writes, now } = await this.#prepare(refs);
+        const { writes, versions, now } = await this.#prepare(refs);
         await settle();
         saving = this.#evaluations
-          .saveEvaluations(writes, refs, startedAt, now)
+          .saveEvaluations(writes, refs, versions, now)
           .then(
             ({ rowsWritten }) => {
               stats.rowsWritten += rowsWritten;
@@ -167,15 +207,12 @@ export class EvaluationRunner {
   }
 
   /** Evaluates the given entities now. */
-  async evaluateEntities(
-    refs: string[],
-    startedAt = new Date(),
-  ): Promise<EvaluationStats> {
-    const { writes, now } = await this.#prepare(refs);
+  async evaluateEntities(refs: string[]): Promise<EvaluationStats> {
+    const { writes, versions, now } = await this.#prepare(refs);
     const { rowsWritten } = await this.#evaluations.saveEvaluations(
       writes,
       refs,
-      startedAt,
+      versions,
       now,
     );
     return {
@@ -187,7 +224,9 @@ export class EvaluationRunner {
 
   /** Reads the inputs of the given entities and evaluates them, without writing. */
   async #prepare(refs: string[]) {
-    const now = new Date();
+    const now = this.#clock();
+    // Read before the inputs: a change after this keeps the entity dirty.
+    const versions = await this.#entities.getDirtyVersions(refs);
     const [snapshots, facts, results, hashes] = await Promise.all([
       this.#entities.getEntitySnapshots(refs),
       this.#facts.getFacts(refs),
@@ -217,9 +256,14 @@ export class EvaluationRunner {
         upsertResults: evaluation.upsertResults,
         deleteResults: evaluation.deleteResults,
         changes: evaluation.changes,
-        score: { entityRef: ref, ...evaluation.score, inputsHash },
+        score: {
+          entityRef: ref,
+          ...evaluation.score,
+          inputsHash,
+          previousInputsHash: hashes.get(ref) ?? null,
+        },
       });
     }
-    return { writes, now };
+    return { writes, versions, now };
   }
 }
