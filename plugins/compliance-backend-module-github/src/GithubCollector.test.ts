@@ -23,7 +23,7 @@ import workflowPermissions from './__fixtures__/workflow-permissions.json';
 import workflowRunAttempt from './__fixtures__/workflow-run-attempt.json';
 import workflowRuns from './__fixtures__/workflow-runs.json';
 import { readGithubComplianceConfig } from './config';
-import { GITHUB_FACT_DESCRIPTORS, GITHUB_FACTS as F } from './facts';
+import { GITHUB_FACT_DESCRIPTORS, GITHUB_FACTS as F } from './githubFactIds';
 import { GithubCollector } from './GithubCollector';
 
 const API = 'https://api.github.com';

@@ -1,10 +1,14 @@
 import { ConfigReader } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import { readGithubComplianceConfig } from './config';
+
+const read = (github: object) => () =>
+  readGithubComplianceConfig(new ConfigReader({ compliance: { github } }));
 
 describe('readGithubComplianceConfig', () => {
   it('applies defaults', () => {
     const c = readGithubComplianceConfig(new ConfigReader({}));
-    expect(c).toMatchObject({
+    expect(c).toEqual({
       windowDays: 30,
       thresholds: {
         passRate: 0.9,
@@ -13,40 +17,28 @@ describe('readGithubComplianceConfig', () => {
         flakyRateWarn: 0.15,
         staleAlertDays: 30,
       },
-      disabledControls: [],
       budgetReserve: 500,
       graphqlBatchSize: 25,
       concurrency: 4,
     });
-    expect(c.schedule.frequency).toEqual({ hours: 1 });
   });
 
   it('reads every key', () => {
-    const c = readGithubComplianceConfig(
-      new ConfigReader({
-        compliance: {
-          github: {
-            schedule: { frequency: { minutes: 30 }, timeout: '10m' },
-            windowDays: 14,
-            thresholds: {
-              passRate: 0.95,
-              passRateWarn: 0.8,
-              flakyRate: 0.02,
-              flakyRateWarn: 0.1,
-              staleAlertDays: 7,
-            },
-            controls: { disabled: ['GH-SCM-02'] },
-            budgetReserve: 1000,
-            graphqlBatchSize: 10,
-            concurrency: 2,
-          },
-        },
-      }),
-    );
-    expect(c.schedule.frequency).toEqual({ minutes: 30 });
+    const c = read({
+      windowDays: 14,
+      thresholds: {
+        passRate: 0.95,
+        passRateWarn: 0.8,
+        flakyRate: 0.02,
+        flakyRateWarn: 0.1,
+        staleAlertDays: 7,
+      },
+      budgetReserve: 1000,
+      graphqlBatchSize: 10,
+      concurrency: 2,
+    })();
     expect(c.windowDays).toBe(14);
     expect(c.thresholds.staleAlertDays).toBe(7);
-    expect(c.disabledControls).toEqual(['GH-SCM-02']);
     expect(c).toMatchObject({
       budgetReserve: 1000,
       graphqlBatchSize: 10,
@@ -54,12 +46,39 @@ describe('readGithubComplianceConfig', () => {
     });
   });
 
-  it('rejects invalid values with an InputError', () => {
-    const read = (github: object) => () =>
-      readGithubComplianceConfig(new ConfigReader({ compliance: { github } }));
-    expect(read({ thresholds: { passRate: 1.5 } })).toThrow(/between 0 and 1/);
-    expect(read({ thresholds: { passRate: 0.5 } })).toThrow(/passRateWarn/);
-    expect(read({ graphqlBatchSize: 500 })).toThrow(/graphqlBatchSize/);
-    expect(read({ budgetReserve: -1 })).toThrow(/budgetReserve/);
+  it('rejects invalid values with a plain Error naming the config path', () => {
+    expect(read({ thresholds: { passRate: 1.5 } })).toThrow(
+      'compliance.github.thresholds.passRate must be between 0 and 1, got 1.5',
+    );
+    expect(read({ thresholds: { passRate: 0.5 } })).toThrow(
+      'compliance.github.thresholds.passRateWarn must not exceed passRate',
+    );
+    expect(read({ thresholds: { staleAlertDays: 0 } })).toThrow(
+      'compliance.github.thresholds.staleAlertDays must be an integer between 1 and 3650, got 0',
+    );
+    expect(read({ graphqlBatchSize: 500 })).toThrow(
+      'compliance.github.graphqlBatchSize must be an integer between 1 and 50, got 500',
+    );
+    expect(read({ windowDays: 0 })).toThrow(/^compliance\.github\.windowDays/);
+    expect(read({ budgetReserve: -1 })).toThrow(
+      'compliance.github.budgetReserve must be a non-negative integer, got -1',
+    );
+    let thrown: unknown;
+    try {
+      read({ concurrency: 0 })();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown).not.toBeInstanceOf(InputError);
+  });
+
+  it('points the schedule and disabled controls to the compliance backend', () => {
+    expect(read({ schedule: { frequency: { hours: 2 } } })).toThrow(
+      'compliance.github.schedule is no longer read; configure compliance.collectors.github.schedule instead',
+    );
+    expect(read({ controls: { disabled: ['GH-SCM-02'] } })).toThrow(
+      'compliance.github.controls is no longer read; configure compliance.controls.disabled instead',
+    );
   });
 });

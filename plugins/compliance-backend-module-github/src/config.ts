@@ -1,9 +1,5 @@
-import {
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-  SchedulerServiceTaskScheduleDefinition,
-} from '@backstage/backend-plugin-api';
+import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
 
 /**
  * Thresholds used by the GitHub controls.
@@ -24,31 +20,41 @@ export interface GithubComplianceThresholds {
 }
 
 /**
- * The module's configuration, read from `compliance.github`.
+ * The module's GitHub-specific configuration, read from `compliance.github`.
+ * Scheduling, sharding and disabling the collector or its controls are the
+ * compliance backend's: `compliance.collectors.github` and
+ * `compliance.controls.disabled`.
  *
  * @public
  */
 export interface GithubComplianceConfig {
-  schedule: SchedulerServiceTaskScheduleDefinition;
+  /** Rolling window, in days, of the CI statistics. */
   windowDays: number;
   thresholds: GithubComplianceThresholds;
-  disabledControls: string[];
+  /** Remaining requests (or GraphQL points) under which a cycle stops. */
   budgetReserve: number;
+  /** Repositories per GraphQL query. */
   graphqlBatchSize: number;
+  /** Repositories read concurrently for REST requests. */
   concurrency: number;
 }
 
+/**
+ * The collector's schedule unless `compliance.collectors.github.schedule`
+ * overrides it: every hour, 50 minute timeout.
+ */
+export const GITHUB_DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 1 },
+  timeout: { minutes: 50 },
+  initialDelay: { minutes: 1 },
+};
+
 /** Defaults of every `compliance.github` key. */
 export const GITHUB_COMPLIANCE_DEFAULTS: Readonly<
-  Omit<GithubComplianceConfig, 'thresholds' | 'disabledControls'> & {
+  Omit<GithubComplianceConfig, 'thresholds'> & {
     thresholds: Readonly<GithubComplianceThresholds>;
   }
 > = {
-  schedule: {
-    frequency: { hours: 1 },
-    timeout: { minutes: 50 },
-    initialDelay: { minutes: 1 },
-  },
   windowDays: 30,
   thresholds: {
     passRate: 0.9,
@@ -62,11 +68,20 @@ export const GITHUB_COMPLIANCE_DEFAULTS: Readonly<
   concurrency: 4,
 };
 
+const ROOT = 'compliance.github';
+const THRESHOLDS = `${ROOT}.thresholds`;
+
+/** Keys this module once read that now belong to the compliance backend. */
+const MOVED_KEYS: Record<string, string> = {
+  schedule: 'compliance.collectors.github.schedule',
+  controls: 'compliance.controls.disabled',
+};
+
 function ratio(config: Config | undefined, key: string, fallback: number) {
   const value = config?.getOptionalNumber(key) ?? fallback;
   if (!(value >= 0 && value <= 1)) {
-    throw new InputError(
-      `compliance.github.thresholds.${key} must be between 0 and 1, got ${value}`,
+    throw new Error(
+      `${THRESHOLDS}.${key} must be between 0 and 1, got ${value}`,
     );
   }
   return value;
@@ -74,28 +89,37 @@ function ratio(config: Config | undefined, key: string, fallback: number) {
 
 function positiveInt(
   config: Config | undefined,
+  path: string,
   key: string,
   fallback: number,
   max: number,
 ) {
   const value = config?.getOptionalNumber(key) ?? fallback;
   if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new InputError(
-      `compliance.github.${key} must be an integer between 1 and ${max}, got ${value}`,
+    throw new Error(
+      `${path}.${key} must be an integer between 1 and ${max}, got ${value}`,
     );
   }
   return value;
 }
 
 /**
- * Reads `compliance.github` with defaults and validation.
+ * Reads `compliance.github` with defaults and validation. Throws an `Error`
+ * naming the config path of the first invalid value.
  *
  * @public
  */
 export function readGithubComplianceConfig(
   rootConfig: Config,
 ): GithubComplianceConfig {
-  const config = rootConfig.getOptionalConfig('compliance.github');
+  const config = rootConfig.getOptionalConfig(ROOT);
+  for (const [key, replacement] of Object.entries(MOVED_KEYS)) {
+    if (config?.has(key)) {
+      throw new Error(
+        `${ROOT}.${key} is no longer read; configure ${replacement} instead`,
+      );
+    }
+  }
   const defaults = GITHUB_COMPLIANCE_DEFAULTS;
   const t = config?.getOptionalConfig('thresholds');
   const thresholds: GithubComplianceThresholds = {
@@ -105,44 +129,48 @@ export function readGithubComplianceConfig(
     flakyRateWarn: ratio(t, 'flakyRateWarn', defaults.thresholds.flakyRateWarn),
     staleAlertDays: positiveInt(
       t,
+      THRESHOLDS,
       'staleAlertDays',
       defaults.thresholds.staleAlertDays,
       3650,
     ),
   };
   if (thresholds.passRateWarn > thresholds.passRate) {
-    throw new InputError(
-      'compliance.github.thresholds.passRateWarn must not exceed passRate',
-    );
+    throw new Error(`${THRESHOLDS}.passRateWarn must not exceed passRate`);
   }
   if (thresholds.flakyRateWarn < thresholds.flakyRate) {
-    throw new InputError(
-      'compliance.github.thresholds.flakyRateWarn must not be below flakyRate',
-    );
+    throw new Error(`${THRESHOLDS}.flakyRateWarn must not be below flakyRate`);
   }
   const budgetReserve =
     config?.getOptionalNumber('budgetReserve') ?? defaults.budgetReserve;
   if (!Number.isInteger(budgetReserve) || budgetReserve < 0) {
-    throw new InputError(
-      `compliance.github.budgetReserve must be a non-negative integer, got ${budgetReserve}`,
+    throw new Error(
+      `${ROOT}.budgetReserve must be a non-negative integer, got ${budgetReserve}`,
     );
   }
   return {
-    schedule: config?.has('schedule')
-      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          config.getConfig('schedule'),
-        )
-      : { ...defaults.schedule },
-    windowDays: positiveInt(config, 'windowDays', defaults.windowDays, 365),
+    windowDays: positiveInt(
+      config,
+      ROOT,
+      'windowDays',
+      defaults.windowDays,
+      365,
+    ),
     thresholds,
-    disabledControls: config?.getOptionalStringArray('controls.disabled') ?? [],
     budgetReserve,
     graphqlBatchSize: positiveInt(
       config,
+      ROOT,
       'graphqlBatchSize',
       defaults.graphqlBatchSize,
       50,
     ),
-    concurrency: positiveInt(config, 'concurrency', defaults.concurrency, 32),
+    concurrency: positiveInt(
+      config,
+      ROOT,
+      'concurrency',
+      defaults.concurrency,
+      32,
+    ),
   };
 }

@@ -1,3 +1,4 @@
+import { CI_SUMMARY_FACT_ID } from 'backstage-plugin-compliance-common';
 import { FactDescriptor } from 'backstage-plugin-compliance-node';
 
 /**
@@ -44,7 +45,7 @@ export const GITHUB_FACTS = {
   ciPassRate: 'github.ci.passRate',
   ciFlakyRate: 'github.ci.flakyRate',
   ciP50DurationSeconds: 'github.ci.p50DurationSeconds',
-  ciSummary: 'github.ci.summary',
+  ciSummary: CI_SUMMARY_FACT_ID,
 } as const;
 
 /**

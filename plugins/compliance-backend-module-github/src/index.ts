@@ -16,7 +16,7 @@ export {
   GITHUB_FACTS,
   GITHUB_FACT_DESCRIPTORS,
   type GithubFactId,
-} from './facts';
+} from './githubFactIds';
 export {
   GithubCollector,
   type GithubCollectorOptions,

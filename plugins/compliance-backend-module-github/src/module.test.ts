@@ -47,9 +47,7 @@ describe('complianceModuleGithub', () => {
             integrations: {
               github: [{ host: 'github.com', token: 'ghp_test' }],
             },
-            compliance: {
-              github: { controls: { disabled: ['GH-SCM-02'] }, windowDays: 14 },
-            },
+            compliance: { github: { windowDays: 14 } },
           },
         }),
       ],
@@ -61,11 +59,13 @@ describe('complianceModuleGithub', () => {
     expect(sink.collectors[0].defaultSchedule).toMatchObject({
       frequency: { hours: 1 },
     });
+    // Disabling controls is the compliance backend's
+    // (compliance.controls.disabled): the module registers all of them.
     const ids = sink.controls.map(c => c.id);
     expect(ids).toContain('GH-BP-01');
     expect(ids).toContain('GH-CI-03');
-    expect(ids).not.toContain('GH-SCM-02');
-    expect(ids).toHaveLength(30);
+    expect(ids).toContain('GH-SCM-02');
+    expect(ids).toHaveLength(31);
   });
 
   it('filters to components', async () => {

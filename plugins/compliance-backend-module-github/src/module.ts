@@ -31,10 +31,10 @@ export const complianceModuleGithub = createBackendModule({
       async init({ collectors, controls, config, logger }) {
         const moduleConfig = readGithubComplianceConfig(config);
         const integrations = ScmIntegrations.fromConfig(config);
-        const disabled = new Set(moduleConfig.disabledControls);
-        const definitions = createGithubControls(
-          moduleConfig.thresholds,
-        ).filter(c => !disabled.has(c.id));
+        // Scheduling and disabling the collector or single controls is the
+        // compliance backend's (compliance.collectors.github,
+        // compliance.controls.disabled).
+        const definitions = createGithubControls(moduleConfig.thresholds);
         collectors.addCollector(
           GithubCollector.create({
             config: moduleConfig,
@@ -45,7 +45,6 @@ export const complianceModuleGithub = createBackendModule({
         controls.addControls(definitions);
         logger.info('Registered GitHub compliance collector and controls', {
           controls: definitions.length,
-          disabled: disabled.size,
         });
       },
     });

@@ -1,3 +1,5 @@
+import { GraphqlErrorEntry } from '../lib/classify';
+
 /**
  * The batched GraphQL query: one aliased `repository` per repo, all
  * expanding one fragment. Field choice follows the reference (§3.4).
@@ -71,6 +73,11 @@ function literal(value: string) {
   return JSON.stringify(value);
 }
 
+/** The alias of the repository at `index` in a batch. */
+export function repositoryAlias(index: number): RepositoryAlias {
+  return `r${index}`;
+}
+
 /** Builds the query for a batch of repositories (aliases `r0`, `r1`, …). */
 export function buildRepositoryQuery(
   repos: Array<{ owner: string; repo: string }>,
@@ -78,9 +85,9 @@ export function buildRepositoryQuery(
   const fields = repos
     .map(
       (r, i) =>
-        `  r${i}: repository(owner: ${literal(r.owner)}, name: ${literal(
-          r.repo,
-        )}) { ...ComplianceRepo }`,
+        `  ${repositoryAlias(i)}: repository(owner: ${literal(
+          r.owner,
+        )}, name: ${literal(r.repo)}) { ...ComplianceRepo }`,
     )
     .join('\n');
   return `query ComplianceRepositories {\n  rateLimit { cost remaining resetAt }\n${fields}\n}\n${REPOSITORY_FRAGMENT}`;
@@ -162,19 +169,14 @@ export interface RepositoryNode {
   }>;
 }
 
+/** The alias of one repository in the batched query. */
+export type RepositoryAlias = `r${number}`;
+
 /** The answer of the batched query. */
 export interface RepositoryQueryAnswer {
   data?: {
-    rateLimit?: { cost: number; remaining: number; resetAt: string };
-    [alias: string]:
-      | RepositoryNode
-      | { cost: number; remaining: number; resetAt: string }
-      | null
-      | undefined;
+    rateLimit?: Maybe<{ cost: number; remaining: number; resetAt: string }>;
+    [alias: RepositoryAlias]: Maybe<RepositoryNode>;
   } | null;
-  errors?: Array<{
-    type?: string;
-    message?: string;
-    path?: Array<string | number>;
-  }>;
+  errors?: GraphqlErrorEntry[];
 }

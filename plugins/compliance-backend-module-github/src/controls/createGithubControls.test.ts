@@ -1,6 +1,6 @@
-import { createGithubControls } from './controls';
-import { GITHUB_COMPLIANCE_DEFAULTS } from './config';
-import { GITHUB_FACT_DESCRIPTORS } from './facts';
+import { createGithubControls } from '.';
+import { GITHUB_COMPLIANCE_DEFAULTS } from '../config';
+import { GITHUB_FACT_DESCRIPTORS } from '../githubFactIds';
 import { RuleCondition } from 'backstage-plugin-compliance-common';
 
 function factsOf(condition: RuleCondition | undefined): string[] {

@@ -1,11 +1,12 @@
+import { RestEndpointMethodTypes } from '@octokit/rest';
+import { CiSummary } from 'backstage-plugin-compliance-common';
 import { DateTime } from 'luxon';
 
 /**
- * A workflow run as the collector keeps it between cycles.
- *
- * @public
+ * A workflow run as the collector keeps it between cycles (a JSON value of
+ * the collector state).
  */
-export interface StoredRun {
+export type StoredRun = {
   id: number;
   name: string;
   sha: string;
@@ -16,35 +17,19 @@ export interface StoredRun {
   durationSeconds: number | null;
   /** Set once a failed earlier attempt of this run is known (`true`) or ruled out (`false`). */
   rerunAfterFailure?: boolean;
-}
+};
 
 /**
- * CI statistics over the window, as stored in the `github.ci.summary` fact.
- *
- * @public
+ * The statistics part of the `github.ci.summary` contract: everything but
+ * the default branch and its head.
  */
-export interface CiStats {
-  windowDays: number;
-  /** Completed runs counted for the pass rate (cancelled/skipped excluded). */
-  runs: number;
-  passed: number;
-  failed: number;
-  flaky: number;
-  passRate: number | null;
-  flakyRate: number | null;
-  p50DurationSeconds: number | null;
-  p95DurationSeconds: number | null;
-  topFailingChecks: Array<{ name: string; count: number }>;
-  daily: Array<{
-    day: string;
-    runs: number;
-    passed: number;
-    failed: number;
-    flaky: number;
-    p50DurationSeconds: number | null;
-  }>;
-}
+export type CiWindowStats = Omit<
+  CiSummary,
+  'defaultBranch' | 'headSha' | 'headState'
+>;
 
+/** Most failing checks kept in the summary. */
+const TOP_FAILING_CHECKS = 5;
 const PASSED = new Set(['success']);
 const FAILED = new Set(['failure', 'timed_out', 'startup_failure']);
 
@@ -53,24 +38,27 @@ export function isFailedConclusion(conclusion: string | null | undefined) {
   return FAILED.has(conclusion ?? '');
 }
 
-/** REST `workflow_run` fields the collector reads. */
-export interface RestWorkflowRun {
-  id: number;
-  name?: string | null;
-  head_sha: string;
-  status: string | null;
-  conclusion: string | null;
-  run_attempt?: number;
-  created_at: string;
-  run_started_at?: string;
-  updated_at: string;
-}
+/** A `workflow_run` of `GET /repos/{owner}/{repo}/actions/runs`. */
+type WorkflowRun =
+  RestEndpointMethodTypes['actions']['listWorkflowRunsForRepo']['response']['data']['workflow_runs'][number];
+
+/** The `workflow_run` fields the collector reads. */
+export type RestWorkflowRun = Pick<
+  WorkflowRun,
+  | 'id'
+  | 'name'
+  | 'head_sha'
+  | 'status'
+  | 'conclusion'
+  | 'run_attempt'
+  | 'created_at'
+  | 'run_started_at'
+  | 'updated_at'
+>;
 
 /**
  * Turns a REST workflow run into the stored shape. Duration is approximated
  * as `updated_at − run_started_at` of the latest attempt.
- *
- * @public
  */
 export function toStoredRun(run: RestWorkflowRun): StoredRun {
   const started = Date.parse(run.run_started_at ?? run.created_at);
@@ -95,8 +83,6 @@ export function toStoredRun(run: RestWorkflowRun): StoredRun {
  * Merges newly fetched runs into the stored ones and drops runs older than
  * the window. A run seen failing and now succeeding on a later attempt is
  * marked as re-run after failure without asking GitHub.
- *
- * @public
  */
 export function mergeRuns(
   previous: StoredRun[],
@@ -136,8 +122,6 @@ export function mergeRuns(
 /**
  * Runs whose earlier attempt must be looked up to know whether they are
  * flaky: successful re-runs not yet classified.
- *
- * @public
  */
 export function runsNeedingAttemptLookup(runs: StoredRun[]): StoredRun[] {
   return runs.filter(
@@ -153,8 +137,6 @@ export function runsNeedingAttemptLookup(runs: StoredRun[]): StoredRun[] {
  * The `created` lower bound for the next incremental fetch: the oldest run
  * still in progress, else the newest run (the API filter is inclusive), else
  * the window start.
- *
- * @public
  */
 export function nextWatermark(runs: StoredRun[], windowStart: Date): string {
   const open = runs.filter(r => r.status !== 'completed');
@@ -188,13 +170,11 @@ function round(value: number, digits = 4) {
  * earlier attempt failed (assumed for a re-run whose earlier attempt has not
  * been looked up yet), or that follows a failed run of the same workflow on
  * the same commit.
- *
- * @public
  */
 export function computeCiStats(
   runs: StoredRun[],
   options: { now: Date; windowDays: number },
-): CiStats {
+): CiWindowStats {
   const end = DateTime.fromJSDate(options.now, { zone: 'utc' });
   const startDay = end.startOf('day').minus({ days: options.windowDays - 1 });
   const counted = runs
@@ -236,9 +216,9 @@ export function computeCiStats(
   const topFailingChecks = [...failingByName.entries()]
     .map(([name, count]) => ({ name, count }))
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
-    .slice(0, 5);
+    .slice(0, TOP_FAILING_CHECKS);
 
-  const daily: CiStats['daily'] = [];
+  const daily: CiWindowStats['daily'] = [];
   const perDay = new Map<string, StoredRun[]>();
   for (const run of counted) {
     const day = DateTime.fromISO(run.createdAt, { zone: 'utc' }).toISODate()!;

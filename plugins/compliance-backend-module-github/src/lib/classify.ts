@@ -1,3 +1,4 @@
+import { ErrorLike, isError } from '@backstage/errors';
 import { UnknownReason } from 'backstage-plugin-compliance-common';
 
 /**
@@ -162,4 +163,72 @@ export function classifyGraphqlError(
     reason: 'error',
     message: `GitHub GraphQL: ${message}`,
   };
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+/** The `response` of an Octokit `RequestError`, read without trusting its shape. */
+function responseOf(error: ErrorLike): { headers?: unknown; data?: unknown } {
+  return isObject(error.response) ? error.response : {};
+}
+
+function headersOf(value: unknown): GithubErrorAnswer['headers'] {
+  if (!isObject(value)) return undefined;
+  const headers: NonNullable<GithubErrorAnswer['headers']> = {};
+  for (const [name, header] of Object.entries(value)) {
+    if (typeof header === 'string' || typeof header === 'number') {
+      headers[name] = header;
+    }
+  }
+  return headers;
+}
+
+/**
+ * Classifies what a failed Octokit request threw: an HTTP error answer
+ * (status, GitHub's message and headers) or a network error.
+ */
+export function classifyRequestError(error: unknown): GithubAnswer {
+  if (!isError(error)) {
+    return classifyGithubError({ message: String(error) });
+  }
+  const response = responseOf(error);
+  const data = response.data;
+  const message =
+    isObject(data) && 'message' in data && typeof data.message === 'string'
+      ? data.message
+      : error.message;
+  return classifyGithubError({
+    status: typeof error.status === 'number' ? error.status : undefined,
+    message,
+    headers: headersOf(response.headers),
+  });
+}
+
+/**
+ * Why a fact is unknown after an answer that did not prove its value:
+ * `otherReason` for answers that are not `unknown` themselves (a disabled
+ * feature, an empty repository).
+ */
+export function unknownOf(
+  answer: GithubAnswer,
+  fallbackMessage: string,
+  otherReason: UnknownReason = 'error',
+): { reason: UnknownReason; message: string } {
+  return {
+    reason: answer.kind === 'unknown' ? answer.reason : otherReason,
+    message: 'message' in answer ? answer.message : fallbackMessage,
+  };
+}
+
+/**
+ * The GraphQL error of one field of an aliased repository, `path` being the
+ * field path after the alias (e.g. `defaultBranchRef`, `rules`).
+ */
+export function fieldError(
+  errors: readonly GraphqlErrorEntry[],
+  ...path: string[]
+): GraphqlErrorEntry | undefined {
+  return errors.find(e => path.every((p, i) => e.path?.[i + 1] === p));
 }

@@ -6,7 +6,8 @@ import {
 } from 'backstage-plugin-compliance-common';
 import { CollectedFact } from 'backstage-plugin-compliance-node';
 
-type Entry =
+/** One fact of a repository: a value, or why it is unknown. */
+export type FactEntry =
   | { value: JsonValue; evidence?: FactEvidence }
   | { unknownReason: UnknownReason; message: string; evidence?: FactEvidence };
 
@@ -15,7 +16,7 @@ type Entry =
  * entity that points at it. The first answer for a fact wins.
  */
 export class FactSink {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, FactEntry>();
 
   set(factId: string, value: JsonValue, evidence?: FactEvidence) {
     if (!this.#entries.has(factId)) {
@@ -45,11 +46,20 @@ export class FactSink {
     }
   }
 
+  /** Adds the facts of another sink that this one does not have yet. */
+  merge(other: FactSink) {
+    for (const [factId, entry] of other.#entries) {
+      if (!this.#entries.has(factId)) {
+        this.#entries.set(factId, entry);
+      }
+    }
+  }
+
   has(factId: string) {
     return this.#entries.has(factId);
   }
 
-  get(factId: string): Entry | undefined {
+  get(factId: string): FactEntry | undefined {
     return this.#entries.get(factId);
   }
 

@@ -1,36 +1,32 @@
-import protectionBody from '../__fixtures__/branch-protection.json';
 import {
   BranchRules,
   ClassicProtection,
+  ClassicProtectionSettings,
   mergeEffectiveProtection,
-  parseClassicProtection,
 } from './protection';
 
 const noRules: BranchRules = { state: 'known', rules: [] };
 const value = (s: { known: boolean; value?: unknown }) =>
   s.known ? s.value : 'unknown';
 
-describe('parseClassicProtection', () => {
-  it('reads the REST body', () => {
-    expect(parseClassicProtection(protectionBody)).toEqual({
-      requiredApprovals: 2,
-      codeOwnerReviews: true,
-      dismissStaleReviews: false,
-      lastPushApproval: false,
-      requiredStatusChecks: ['ci/build', 'ci/test'],
-      strictStatusChecks: true,
-      enforceAdmins: true,
-      allowForcePushes: false,
-      allowDeletions: false,
-      requiredSignatures: false,
-    });
-  });
-});
+/** The settings of `__fixtures__/branch-protection.json`. */
+const fixtureSettings: ClassicProtectionSettings = {
+  requiredApprovals: 2,
+  codeOwnerReviews: true,
+  dismissStaleReviews: false,
+  lastPushApproval: false,
+  requiredStatusChecks: ['ci/build', 'ci/test'],
+  strictStatusChecks: true,
+  enforceAdmins: true,
+  allowForcePushes: false,
+  allowDeletions: false,
+  requiredSignatures: false,
+};
 
 describe('mergeEffectiveProtection', () => {
   const classic: ClassicProtection = {
     state: 'protected',
-    settings: parseClassicProtection(protectionBody),
+    settings: fixtureSettings,
   };
 
   it('reports an unprotected branch as not protected', () => {

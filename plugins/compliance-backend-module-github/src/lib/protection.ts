@@ -1,12 +1,18 @@
 import { UnknownReason } from 'backstage-plugin-compliance-common';
+import {
+  allTrue,
+  anyTrue,
+  EffectiveSetting,
+  known,
+  maxOf,
+  Part,
+} from './effectiveSetting';
 
 /**
  * Classic branch protection settings, as `GET …/branches/{b}/protection`
  * returns them (flattened).
- *
- * @public
  */
-export interface ClassicProtectionSettings {
+export type ClassicProtectionSettings = {
   requiredApprovals: number;
   codeOwnerReviews: boolean;
   dismissStaleReviews: boolean;
@@ -17,13 +23,11 @@ export interface ClassicProtectionSettings {
   allowForcePushes: boolean;
   allowDeletions: boolean;
   requiredSignatures: boolean;
-}
+};
 
 /**
  * The part of classic protection any reader can see (GraphQL
  * `Ref.refUpdateRule`).
- *
- * @public
  */
 export interface VisibleProtection {
   allowsDeletions: boolean;
@@ -36,8 +40,6 @@ export interface VisibleProtection {
 
 /**
  * What is known about classic protection.
- *
- * @public
  */
 export type ClassicProtection =
   | { state: 'protected'; settings: ClassicProtectionSettings }
@@ -52,8 +54,6 @@ export type ClassicProtection =
 
 /**
  * One active ruleset rule that applies to the branch (GraphQL `Ref.rules`).
- *
- * @public
  */
 export interface BranchRule {
   /** GraphQL `RepositoryRuleType`, e.g. `PULL_REQUEST`, `NON_FAST_FORWARD`. */
@@ -73,29 +73,16 @@ export interface BranchRule {
 
 /**
  * The active rules, or why they could not be read.
- *
- * @public
  */
 export type BranchRules =
   | { state: 'known'; rules: BranchRule[] }
   | { state: 'unknown'; reason: UnknownReason; message: string };
 
 /**
- * One effective setting: a value with where it comes from, or unknown.
- *
- * @public
- */
-export type EffectiveSetting<T> =
-  | { known: true; value: T; sources: string[] }
-  | { known: false; reason: UnknownReason; message: string };
-
-/**
  * Effective default-branch protection: classic protection merged with
  * active rulesets, the most restrictive value winning.
- *
- * @public
  */
-export interface EffectiveProtection {
+export type EffectiveProtection = {
   protected: EffectiveSetting<boolean>;
   forcePushesBlocked: EffectiveSetting<boolean>;
   deletionsBlocked: EffectiveSetting<boolean>;
@@ -106,75 +93,7 @@ export interface EffectiveProtection {
   strictStatusChecks: EffectiveSetting<boolean>;
   adminsEnforced: EffectiveSetting<boolean>;
   requiresSignatures: EffectiveSetting<boolean>;
-}
-
-type Part<T> =
-  | { known: true; value: T; source: string }
-  | { known: false; reason: UnknownReason; message: string };
-
-const known = <T>(value: T, source: string): Part<T> => ({
-  known: true,
-  value,
-  source,
-});
-
-function firstUnknown<T>(parts: Part<T>[]) {
-  return parts.find(p => !p.known) as Extract<Part<T>, { known: false }>;
-}
-
-/** Any source restrictive ⇒ true; otherwise unknown if a source is unknown. */
-function anyTrue(parts: Part<boolean>[]): EffectiveSetting<boolean> {
-  const yes = parts.filter(
-    (p): p is Extract<Part<boolean>, { known: true }> => p.known && p.value,
-  );
-  if (yes.length) {
-    return { known: true, value: true, sources: yes.map(p => p.source) };
-  }
-  const unknown = firstUnknown(parts);
-  if (unknown) {
-    return { known: false, reason: unknown.reason, message: unknown.message };
-  }
-  return { known: true, value: false, sources: [] };
-}
-
-/** Largest value; unknown if a source is unknown (it might be larger). */
-function maxOf(parts: Part<number>[]): EffectiveSetting<number> {
-  const unknown = firstUnknown(parts);
-  if (unknown) {
-    return { known: false, reason: unknown.reason, message: unknown.message };
-  }
-  let value = 0;
-  let sources: string[] = [];
-  for (const p of parts as Array<Extract<Part<number>, { known: true }>>) {
-    if (p.value > value) {
-      value = p.value;
-      sources = [p.source];
-    } else if (p.value === value && value > 0) {
-      sources.push(p.source);
-    }
-  }
-  return { known: true, value, sources };
-}
-
-/** Every part must hold; an unknown part makes it unknown unless one fails. */
-function allTrue(parts: Part<boolean>[]): EffectiveSetting<boolean> {
-  const no = parts.find(p => p.known && !p.value);
-  if (no && no.known) {
-    return { known: true, value: false, sources: [no.source] };
-  }
-  const unknown = firstUnknown(parts);
-  if (unknown) {
-    return { known: false, reason: unknown.reason, message: unknown.message };
-  }
-  if (!parts.length) {
-    return { known: true, value: false, sources: [] };
-  }
-  return {
-    known: true,
-    value: true,
-    sources: parts.map(p => (p.known ? p.source : '')),
-  };
-}
+};
 
 type ClassicField = keyof EffectiveProtection;
 
@@ -228,8 +147,6 @@ function ruleParts<T>(
  * Missing permission on one source never turns into a weaker answer: an
  * unknown source makes a setting unknown unless another source already
  * proves the restrictive value.
- *
- * @public
  */
 export function mergeEffectiveProtection(
   classic: ClassicProtection,
@@ -431,54 +348,5 @@ export function mergeEffectiveProtection(
         false,
       ),
     ]),
-  };
-}
-
-/** A REST branch protection body, loosely typed. */
-interface RestProtectionBody {
-  required_status_checks?: {
-    strict?: boolean;
-    contexts?: string[];
-    checks?: Array<{ context: string }>;
-  } | null;
-  required_pull_request_reviews?: {
-    required_approving_review_count?: number;
-    dismiss_stale_reviews?: boolean;
-    require_code_owner_reviews?: boolean;
-    require_last_push_approval?: boolean;
-  } | null;
-  enforce_admins?: { enabled?: boolean } | null;
-  allow_force_pushes?: { enabled?: boolean } | null;
-  allow_deletions?: { enabled?: boolean } | null;
-  required_signatures?: { enabled?: boolean } | null;
-}
-
-/**
- * Reads the REST branch protection body into classic settings.
- *
- * @public
- */
-export function parseClassicProtection(
-  body: unknown,
-): ClassicProtectionSettings {
-  const b = (body ?? {}) as RestProtectionBody;
-  const reviews = b.required_pull_request_reviews;
-  const checks = b.required_status_checks;
-  const contexts = checks
-    ? checks.contexts ?? checks.checks?.map(c => c.context) ?? []
-    : [];
-  return {
-    requiredApprovals: reviews
-      ? reviews.required_approving_review_count ?? 1
-      : 0,
-    codeOwnerReviews: Boolean(reviews?.require_code_owner_reviews),
-    dismissStaleReviews: Boolean(reviews?.dismiss_stale_reviews),
-    lastPushApproval: Boolean(reviews?.require_last_push_approval),
-    requiredStatusChecks: contexts,
-    strictStatusChecks: Boolean(checks?.strict),
-    enforceAdmins: Boolean(b.enforce_admins?.enabled),
-    allowForcePushes: Boolean(b.allow_force_pushes?.enabled),
-    allowDeletions: Boolean(b.allow_deletions?.enabled),
-    requiredSignatures: Boolean(b.required_signatures?.enabled),
   };
 }

@@ -2,14 +2,12 @@ import { Entity } from '@backstage/catalog-model';
 import { ScmIntegrationRegistry } from '@backstage/integration';
 
 /** Annotation holding `owner/repo`. */
-export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
+const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
 /** Annotation holding a `url:` location of the source. */
-export const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
+const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
 
 /**
  * A GitHub repository an entity points at.
- *
- * @public
  */
 export interface GithubRepositoryRef {
   host: string;
@@ -54,8 +52,6 @@ function githubUrl(
  * Finds the GitHub repository of an entity: `github.com/project-slug` (with
  * the host of a GitHub source location if there is one, else github.com),
  * else a `backstage.io/source-location` `url:` on a configured GitHub host.
- *
- * @public
  */
 export function resolveGithubRepository(
   entity: Entity,
@@ -84,16 +80,9 @@ export function resolveGithubRepository(
   return undefined;
 }
 
-/**
- * Whether an entity carries an annotation that may name a GitHub repository.
- * Cheap pre-filter for the collector.
- *
- * @public
- */
-export function mayHaveGithubRepository(entity: Entity): boolean {
-  const annotations = entity.metadata.annotations ?? {};
-  return (
-    PROJECT_SLUG_ANNOTATION in annotations ||
-    SOURCE_LOCATION_ANNOTATION in annotations
-  );
+/** The web address of a repository. */
+export function repositoryUrl(
+  ref: Pick<GithubRepositoryRef, 'host' | 'owner' | 'repo'>,
+): string {
+  return `https://${ref.host}/${ref.owner}/${ref.repo}`;
 }

@@ -1,0 +1,261 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
+import { JsonValue } from 'backstage-plugin-compliance-common';
+import { DateTime } from 'luxon';
+import { GithubOctokit } from '../client/GithubClients';
+import { RepositoryNode } from '../client/repositoryQuery';
+import { GITHUB_FACTS as F } from '../githubFactIds';
+import {
+  computeCiStats,
+  isFailedConclusion,
+  mergeRuns,
+  nextWatermark,
+  runsNeedingAttemptLookup,
+  StoredRun,
+  toStoredRun,
+} from '../lib/ciStats';
+import { buildCiSummary, CiHeadState, toCiHeadState } from '../lib/ciSummary';
+import { classifyRequestError, GithubAnswer, unknownOf } from '../lib/classify';
+import { FactSink, sha256Of } from '../lib/factSink';
+import { GithubRepositoryRef, repositoryUrl } from '../lib/repository';
+import { readRunsState, RunsState, runsStateKey } from './runsState';
+
+/** Workflow runs are refetched at least this often even when HEAD did not change. */
+const RUNS_MAX_AGE_MS = 24 * 3_600_000;
+const RUNS_PER_PAGE = 100;
+const MAX_RUN_PAGES = 10;
+/** Earlier-attempt lookups per repository per cycle; the rest are refined in later cycles. */
+const MAX_ATTEMPT_LOOKUPS = 1;
+const HEAD_SOURCE = 'GraphQL statusCheckRollup';
+const RUNS_SOURCE = 'GET /repos/{owner}/{repo}/actions/runs';
+
+/** The facts that come from workflow runs. */
+const RUN_FACT_IDS = [
+  F.ciRuns,
+  F.ciPassRate,
+  F.ciFlakyRate,
+  F.ciP50DurationSeconds,
+  F.ciSummary,
+];
+
+/** One repository's part of a CI sync. */
+export interface CiSyncTarget {
+  ref: GithubRepositoryRef;
+  /** `host/owner/repo`, lower case. */
+  key: string;
+  node: RepositoryNode;
+  sink: FactSink;
+}
+
+/** What a CI sync reads and writes besides GitHub. */
+export interface CiSyncOptions {
+  octokit: GithubOctokit;
+  logger: LoggerService;
+  now: Date;
+  windowDays: number;
+  /** Runs states loaded for the batch, by state key. */
+  runStates: ReadonlyMap<string, JsonValue>;
+  /** State entries to write at the end of the batch. */
+  writes: Array<{ key: string; value: JsonValue }>;
+}
+
+/** `>=` filter of the runs API, without milliseconds. */
+function createdSince(iso: string) {
+  return `>=${iso.replace(/\.\d{3}Z$/, 'Z')}`;
+}
+
+async function fetchRuns(
+  octokit: GithubOctokit,
+  ref: GithubRepositoryRef,
+  branch: string,
+  since: string,
+): Promise<StoredRun[]> {
+  const fetched: StoredRun[] = [];
+  for (let page = 1; page <= MAX_RUN_PAGES; page++) {
+    const response = await octokit.request(
+      'GET /repos/{owner}/{repo}/actions/runs',
+      {
+        owner: ref.owner,
+        repo: ref.repo,
+        branch,
+        created: createdSince(since),
+        exclude_pull_requests: true,
+        per_page: RUNS_PER_PAGE,
+        page,
+      },
+    );
+    const list = response.data.workflow_runs ?? [];
+    fetched.push(...list.map(toStoredRun));
+    if (list.length < RUNS_PER_PAGE) break;
+  }
+  return fetched;
+}
+
+/** Asks whether the earlier attempt of successful re-runs failed (flaky). */
+async function lookUpEarlierAttempts(
+  octokit: GithubOctokit,
+  target: CiSyncTarget,
+  runs: StoredRun[],
+  logger: LoggerService,
+) {
+  for (const run of runsNeedingAttemptLookup(runs).slice(
+    0,
+    MAX_ATTEMPT_LOOKUPS,
+  )) {
+    try {
+      const attempt = await octokit.request(
+        'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}',
+        {
+          owner: target.ref.owner,
+          repo: target.ref.repo,
+          run_id: run.id,
+          attempt_number: run.attempt - 1,
+        },
+      );
+      run.rerunAfterFailure = isFailedConclusion(attempt.data.conclusion);
+    } catch (error) {
+      logger.debug('Could not read an earlier workflow run attempt', {
+        repository: target.key,
+        runId: run.id,
+        error: isError(error) ? error.message : String(error),
+      });
+    }
+  }
+}
+
+/**
+ * Brings the kept runs up to date: fetches runs created since the
+ * watermark unless HEAD is unchanged and the last sync is recent (or the
+ * repository never had checks), prunes runs older than the window.
+ */
+async function syncRuns(
+  target: CiSyncTarget,
+  branch: string,
+  signature: string,
+  hasChecks: boolean,
+  options: CiSyncOptions,
+): Promise<{ runs: StoredRun[] } | { error: GithubAnswer }> {
+  const { now } = options;
+  const windowStart = DateTime.fromJSDate(now, { zone: 'utc' })
+    .startOf('day')
+    .minus({ days: options.windowDays - 1 })
+    .toJSDate();
+  const key = runsStateKey(target.key);
+  const previous = readRunsState(options.runStates.get(key));
+  const fresh =
+    previous &&
+    previous.signature === signature &&
+    now.getTime() - Date.parse(previous.syncedAt) < RUNS_MAX_AGE_MS;
+  if (fresh || (!hasChecks && !previous)) {
+    return { runs: mergeRuns(previous?.runs ?? [], [], windowStart) };
+  }
+  const start = windowStart.toISOString();
+  const watermark = previous?.watermark ?? start;
+  try {
+    const fetched = await fetchRuns(
+      options.octokit,
+      target.ref,
+      branch,
+      watermark < start ? start : watermark,
+    );
+    const runs = mergeRuns(previous?.runs ?? [], fetched, windowStart);
+    await lookUpEarlierAttempts(options.octokit, target, runs, options.logger);
+    const state: RunsState = {
+      signature,
+      syncedAt: now.toISOString(),
+      watermark: nextWatermark(runs, windowStart),
+      runs,
+    };
+    options.writes.push({ key, value: state });
+    return { runs };
+  } catch (error) {
+    return { error: classifyRequestError(error) };
+  }
+}
+
+/** Run facts and the `github.ci.summary` contract value from synced runs. */
+function runFacts(
+  sink: FactSink,
+  head: { branch: string; sha: string | null; state: CiHeadState },
+  present: boolean,
+  runs: StoredRun[],
+  options: CiSyncOptions & { runsUrl: string },
+) {
+  const evidence = { source: RUNS_SOURCE, url: options.runsUrl };
+  const stats = computeCiStats(runs, options);
+  sink.set(F.ciPresent, present || stats.runs > 0, evidence);
+  sink.set(F.ciRuns, stats.runs, evidence);
+  sink.set(F.ciPassRate, stats.passRate, evidence);
+  sink.set(F.ciFlakyRate, stats.flakyRate, evidence);
+  sink.set(F.ciP50DurationSeconds, stats.p50DurationSeconds, evidence);
+  try {
+    const summary = buildCiSummary(
+      { defaultBranch: head.branch, headSha: head.sha, headState: head.state },
+      stats,
+    );
+    sink.set(F.ciSummary, summary, { ...evidence, sha256: sha256Of(summary) });
+  } catch (error) {
+    sink.unknown(
+      F.ciSummary,
+      'error',
+      `The CI summary does not satisfy its contract: ${
+        isError(error) ? error.message : String(error)
+      }`,
+      evidence,
+    );
+  }
+}
+
+/**
+ * CI signals of one repository: the combined state of the default branch
+ * head (GraphQL) and statistics over the window from workflow runs, synced
+ * incrementally.
+ */
+export async function collectCiFacts(
+  target: CiSyncTarget,
+  options: CiSyncOptions,
+): Promise<void> {
+  const { sink, ref, node } = target;
+  const branch = node.defaultBranchRef?.name;
+  if (!branch) {
+    sink.unknownAll(
+      [F.ciPresent, F.ciHeadState, ...RUN_FACT_IDS],
+      'feature_unavailable',
+      `Repository ${ref.owner}/${ref.repo} is empty (no default branch)`,
+    );
+    return;
+  }
+  const commit = node.defaultBranchRef?.target;
+  const head = {
+    branch,
+    sha: commit?.oid ?? null,
+    state: toCiHeadState(commit?.statusCheckRollup?.state),
+  };
+  const suites = commit?.checkSuites?.totalCount ?? 0;
+  const repoUrl = repositoryUrl(ref);
+  const runsUrl = `${repoUrl}/actions?query=branch%3A${encodeURIComponent(
+    branch,
+  )}`;
+  sink.set(F.ciHeadState, head.state, {
+    source: HEAD_SOURCE,
+    url: `${repoUrl}/commits/${branch}`,
+  });
+
+  const signature = `${head.sha ?? ''}:${head.state}:${suites}`;
+  const synced = await syncRuns(target, branch, signature, suites > 0, options);
+  if ('error' in synced) {
+    const { reason, message } = unknownOf(
+      synced.error,
+      'Workflow runs could not be read',
+    );
+    sink.unknownAll(RUN_FACT_IDS, reason, message);
+    if (head.state !== 'NONE') {
+      sink.set(F.ciPresent, true, { source: HEAD_SOURCE, url: runsUrl });
+    } else {
+      sink.unknown(F.ciPresent, reason, message);
+    }
+    return;
+  }
+  const present = head.state !== 'NONE' || suites > 0;
+  runFacts(sink, head, present, synced.runs, { ...options, runsUrl });
+}

@@ -1,0 +1,140 @@
+import { ControlDefinition } from 'backstage-plugin-compliance-common';
+import { GithubComplianceThresholds } from '../config';
+import { GITHUB_FACTS as F } from '../githubFactIds';
+import { APPLIES_TO, atLeast, atMost, DOCS, is } from './conditions';
+
+/** CI health (GH-CI-01 … GH-CI-05) and change review (GH-CR-01). */
+export function ciAndReviewControls(
+  thresholds: GithubComplianceThresholds,
+): ControlDefinition[] {
+  const pct = (v: number) => `${Math.round(v * 100)}%`;
+  return [
+    {
+      id: 'GH-CI-01',
+      title: 'CI present',
+      description:
+        'The default branch HEAD has check suites or commit statuses, or workflows ran on the default branch in the window.',
+      category: 'ci',
+      severity: 'high',
+      applicability: APPLIES_TO,
+      rule: { pass: is(F.ciPresent, true) },
+      frameworks: {
+        soc2: ['CC8.1'],
+        iso27001: ['A.8.29'],
+        openssf: ['CI-Tests'],
+      },
+      remediation: {
+        text: 'Add a GitHub Actions workflow (or another CI reporting statuses) that builds and tests on pushes to the default branch.',
+        url: `${DOCS}/actions/writing-workflows/quickstart`,
+      },
+    },
+    {
+      id: 'GH-CI-02',
+      title: 'Default branch CI green',
+      description:
+        'The combined state of checks and statuses on the default branch HEAD is success (warn while pending or a required check has not reported).',
+      category: 'ci',
+      severity: 'high',
+      applicability: APPLIES_TO,
+      rule: {
+        notApplicable: is(F.ciHeadState, 'NONE'),
+        pass: is(F.ciHeadState, 'SUCCESS'),
+        warn: {
+          fact: F.ciHeadState,
+          operator: 'in',
+          value: ['PENDING', 'EXPECTED'],
+        },
+      },
+      frameworks: {
+        soc2: ['CC8.1', 'CC7.1'],
+        iso27001: ['A.8.29', 'A.8.32'],
+        openssf: ['CI-Tests'],
+      },
+      remediation: {
+        text: 'Fix the failing checks on the default branch.',
+        url: `${DOCS}/pull-requests/collaborating-with-pull-requests/collaborating-on-repositories-with-code-quality-features/about-status-checks`,
+      },
+    },
+    {
+      id: 'GH-CI-03',
+      title: `CI pass rate at least ${pct(thresholds.passRate)}`,
+      description: `Share of successful default-branch workflow runs in the window, cancelled and skipped runs excluded (warn from ${pct(
+        thresholds.passRateWarn,
+      )}; not applicable under 5 runs).`,
+      category: 'ci',
+      severity: 'medium',
+      applicability: APPLIES_TO,
+      rule: {
+        notApplicable: { fact: F.ciRuns, operator: 'lessThan', value: 5 },
+        pass: atLeast(F.ciPassRate, thresholds.passRate),
+        warn: atLeast(F.ciPassRate, thresholds.passRateWarn),
+      },
+      frameworks: { soc2: ['CC8.1'], iso27001: ['A.8.29'] },
+      remediation: {
+        text: 'Look at the top failing checks in the CI summary and fix the causes of failures on the default branch.',
+        url: `${DOCS}/actions/monitoring-and-troubleshooting-workflows`,
+      },
+    },
+    {
+      id: 'GH-CI-04',
+      title: `Flaky rate at most ${pct(thresholds.flakyRate)}`,
+      description: `Share of runs that failed and then passed on the same commit after a re-run (warn up to ${pct(
+        thresholds.flakyRateWarn,
+      )}; not applicable under 5 runs).`,
+      category: 'ci',
+      severity: 'low',
+      applicability: APPLIES_TO,
+      rule: {
+        notApplicable: { fact: F.ciRuns, operator: 'lessThan', value: 5 },
+        pass: atMost(F.ciFlakyRate, thresholds.flakyRate),
+        warn: atMost(F.ciFlakyRate, thresholds.flakyRateWarn),
+      },
+      frameworks: { soc2: ['CC8.1'], iso27001: ['A.8.29'] },
+      remediation: {
+        text: 'Find the tests that pass on re-run and make them deterministic.',
+        url: `${DOCS}/actions/managing-workflow-runs-and-deployments/managing-workflow-runs/re-running-workflows-and-jobs`,
+      },
+    },
+    {
+      id: 'GH-CI-05',
+      title: 'CI duration (median)',
+      description:
+        'Median default-branch workflow run duration: pass up to 15 minutes, warn up to 30. Informational (weight 0).',
+      category: 'ci',
+      severity: 'info',
+      applicability: APPLIES_TO,
+      rule: {
+        notApplicable: { fact: F.ciRuns, operator: 'lessThan', value: 1 },
+        pass: atMost(F.ciP50DurationSeconds, 900),
+        warn: atMost(F.ciP50DurationSeconds, 1800),
+      },
+      remediation: {
+        text: 'Cache dependencies, split slow jobs and run them in parallel.',
+        url: `${DOCS}/actions/writing-workflows/choosing-what-your-workflow-does/caching-dependencies-to-speed-up-workflows`,
+      },
+    },
+    {
+      id: 'GH-CR-01',
+      title: 'Merged changes were reviewed',
+      description:
+        'Of the last 30 merged pull requests (bots excluded), at least 95% were approved by someone other than the author (warn from 80%).',
+      category: 'change-review',
+      severity: 'high',
+      applicability: APPLIES_TO,
+      rule: {
+        notApplicable: is(F.mergedPullRequests, 0),
+        pass: atLeast(F.reviewedRatio, 0.95),
+        warn: atLeast(F.reviewedRatio, 0.8),
+      },
+      frameworks: {
+        soc2: ['CC8.1'],
+        iso27001: ['A.8.32', 'A.5.3'],
+        openssf: ['Code-Review'],
+      },
+      remediation: {
+        text: 'Require approvals in branch protection so that changes cannot merge unreviewed.',
+        url: `${DOCS}/pull-requests/collaborating-with-pull-requests/reviewing-changes-in-pull-requests/about-pull-request-reviews`,
+      },
+    },
+  ];
+}
