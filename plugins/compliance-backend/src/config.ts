@@ -37,6 +37,8 @@ export interface ComplianceConfig {
     lifecycles: string[];
     onCallAnnotations: string[];
     minDescriptionLength: number;
+    /** Hosts of the configured `integrations` (github.com always). */
+    sourceHosts: string[];
   };
   retention: {
     historyDays: number;
@@ -83,11 +85,22 @@ function positiveInt(config: Config, key: string, fallback: number): number {
   const v = config.getOptionalNumber(key);
   if (v === undefined) return fallback;
   if (!Number.isInteger(v) || v < 1) {
-    throw new Error(
-      `compliance.${key} must be a positive integer, got ${v}`,
-    );
+    throw new Error(`compliance.${key} must be a positive integer, got ${v}`);
   }
   return v;
+}
+
+/** The hosts of every configured SCM integration, plus github.com. */
+export function integrationHosts(root: Config): string[] {
+  const hosts = new Set(['github.com']);
+  const integrations = root.getOptionalConfig('integrations');
+  for (const type of integrations?.keys() ?? []) {
+    for (const entry of integrations!.getOptionalConfigArray(type) ?? []) {
+      const host = entry.getOptionalString('host');
+      if (host) hosts.add(host.toLocaleLowerCase('en-US'));
+    }
+  }
+  return [...hosts];
 }
 
 /** Reads and validates the `compliance` config block. Throws an Error naming the bad config key. */
@@ -247,6 +260,7 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
         'catalog.minDescriptionLength',
         20,
       ),
+      sourceHosts: integrationHosts(root),
     },
     retention: {
       historyDays: positiveInt(c ?? root, 'retention.historyDays', 400),

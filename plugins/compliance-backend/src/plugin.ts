@@ -207,6 +207,7 @@ export const compliancePlugin = createBackendPlugin({
             catalog,
             auth,
             onCallAnnotations: settings.catalog.onCallAnnotations,
+            sourceHosts: settings.catalog.sourceHosts,
           }),
           ...collectors,
         ];

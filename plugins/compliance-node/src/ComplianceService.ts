@@ -7,6 +7,7 @@ import {
 import {
   ComplianceClient,
   ControlResultWithControl,
+  ControlsResponse,
   EntityComplianceSummary,
   EvaluationPreview,
 } from 'backstage-plugin-compliance-common';
@@ -30,6 +31,13 @@ export interface ComplianceService {
     entityRef: string,
     options: { credentials: BackstageCredentials },
   ): Promise<EntityComplianceSummary>;
+  /**
+   * The control catalogue: controls, levels (lowest first), evaluated kinds
+   * and frameworks, as `GET /controls` answers it.
+   */
+  getControls(options: {
+    credentials: BackstageCredentials;
+  }): Promise<ControlsResponse>;
   /**
    * Evaluates a proposed entity (for example the catalog-info a template is
    * about to publish) without storing anything.
@@ -72,6 +80,9 @@ export const complianceServiceRef = createServiceRef<ComplianceService>({
               token: await tokenFor(credentials),
             });
             return res.items;
+          },
+          async getControls({ credentials }) {
+            return client.getControls({ token: await tokenFor(credentials) });
           },
           async evaluateEntity(entity, { credentials }) {
             return client.evaluate(

@@ -1,4 +1,5 @@
 import type {
+  BackstageCredentials,
   LoggerService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
@@ -62,6 +63,13 @@ export interface CollectorContext {
   state: CollectorStateStore;
   /** Aborted when the task is cancelled or times out. */
   signal?: AbortSignal;
+  /**
+   * Set when the collection runs on a caller's behalf (the preview of a
+   * proposed entity): a collector that reads the catalog or another plugin
+   * uses these credentials instead of its own, so the answer reveals only
+   * what the caller may see.
+   */
+  credentials?: BackstageCredentials;
   /**
    * Set by a collector when it must stop for this cycle (for example its
    * rate-limit budget is spent). The engine stops calling it and marks

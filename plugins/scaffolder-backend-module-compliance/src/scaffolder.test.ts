@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import request from 'supertest';
 import yaml from 'yaml';
+import { catalogue } from './__testUtils__/evaluation';
 import scaffolderModuleCompliance from './index';
 
 const template = yaml.parse(
@@ -41,7 +42,9 @@ const notificationsStandIn = createBackendModule({
 });
 
 async function startScaffolder() {
-  const compliance = complianceServiceMock();
+  const compliance = complianceServiceMock({
+    getControls: async () => catalogue(),
+  });
   const { server } = await startTestBackend({
     features: [
       scaffolderPlugin,

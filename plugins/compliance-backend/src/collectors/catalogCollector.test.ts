@@ -1,7 +1,10 @@
 import type { Entity } from '@backstage/catalog-model';
-import { catalogFactsFor } from './catalogCollector';
+import { catalogFactsFor, createCatalogCollector } from './catalogCollector';
 
-const options = { onCallAnnotations: ['pagerduty.com/service-id'] };
+const options = {
+  onCallAnnotations: ['pagerduty.com/service-id'],
+  sourceHosts: ['github.com'],
+};
 
 const facts = (entity: Entity, existing: string[] = []) =>
   Object.fromEntries(
@@ -39,6 +42,7 @@ describe('catalogFactsFor', () => {
       'catalog.techdocs': true,
       'catalog.oncall': true,
       'catalog.sourceRepo.kind': 'project-slug',
+      'catalog.sourceRepo.problem': null,
     });
   });
 
@@ -75,5 +79,55 @@ describe('catalogFactsFor', () => {
       spec: { owner: 'group:default/' },
     };
     expect(facts(entity)['catalog.owner.ref']).toBeNull();
+  });
+});
+
+describe('catalogFactsFor source repository', () => {
+  const withAnnotations = (annotations: Record<string, string>): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'svc', annotations },
+    spec: {},
+  });
+
+  it('reports an invalid slug or a foreign host as invalid with the reason', () => {
+    const slug = facts(
+      withAnnotations({ 'github.com/project-slug': 'payments' }),
+    );
+    expect(slug['catalog.sourceRepo.kind']).toBe('invalid');
+    expect(slug['catalog.sourceRepo.problem']).toContain('owner/repo');
+    const host = facts(
+      withAnnotations({
+        'backstage.io/source-location':
+          'url:https://github.com.evil.example/acme/payments/',
+      }),
+    );
+    expect(host['catalog.sourceRepo.kind']).toBe('invalid');
+    expect(host['catalog.sourceRepo.problem']).toContain(
+      'github.com.evil.example',
+    );
+  });
+
+  it('reads the caller credentials when it collects on their behalf', async () => {
+    const getEntitiesByRefs = jest.fn(async () => ({ items: [undefined] }));
+    const getOwnServiceCredentials = jest.fn();
+    const collector = createCatalogCollector({
+      catalog: { getEntitiesByRefs } as any,
+      auth: { getOwnServiceCredentials } as any,
+      onCallAnnotations: [],
+      sourceHosts: ['github.com'],
+    });
+    const caller = { $$type: '@backstage/BackstageCredentials' } as any;
+    const entity = { ...withAnnotations({}), spec: { owner: 'team-secret' } };
+    const out = await collector.collect([entity], {
+      credentials: caller,
+    } as any);
+    expect(getEntitiesByRefs).toHaveBeenCalledWith(expect.anything(), {
+      credentials: caller,
+    });
+    expect(getOwnServiceCredentials).not.toHaveBeenCalled();
+    expect(out.find(f => f.factId === 'catalog.owner.exists')?.value).toBe(
+      false,
+    );
   });
 });

@@ -3,10 +3,9 @@ import {
   Entity,
   parseEntityRef,
   stringifyEntityRef,
-  ANNOTATION_SOURCE_LOCATION,
-  ANNOTATION_LOCATION,
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { sourceRepositoryOf } from '../lib/sourceRepository';
 import type {
   CollectedFact,
   ComplianceCollector,
@@ -16,7 +15,7 @@ import type {
 export function catalogFactsFor(
   entity: Entity,
   existing: Set<string>,
-  options: { onCallAnnotations: string[] },
+  options: { onCallAnnotations: string[]; sourceHosts: string[] },
 ): CollectedFact[] {
   const entityRef = stringifyEntityRef(entity);
   const spec = (entity.spec ?? {}) as Record<string, unknown>;
@@ -55,13 +54,9 @@ export function catalogFactsFor(
     options.onCallAnnotations.some(a => Boolean(annotations[a])),
   );
 
-  let source = 'none';
-  if (annotations['github.com/project-slug']) source = 'project-slug';
-  else if (annotations[ANNOTATION_SOURCE_LOCATION]?.startsWith('url:'))
-    source = 'source-location';
-  else if (annotations[ANNOTATION_LOCATION]?.startsWith('url:'))
-    source = 'managed-by-location';
-  put('catalog.sourceRepo.kind', source);
+  const source = sourceRepositoryOf(annotations, options.sourceHosts);
+  put('catalog.sourceRepo.kind', source.kind);
+  put('catalog.sourceRepo.problem', source.problem ?? null);
   return facts;
 }
 
@@ -88,6 +83,8 @@ export function createCatalogCollector(options: {
   catalog: CatalogService;
   auth: AuthService;
   onCallAnnotations: string[];
+  /** Hosts of the configured integrations (github.com at least). */
+  sourceHosts: string[];
 }): ComplianceCollector {
   return {
     id: 'catalog',
@@ -148,10 +145,16 @@ export function createCatalogCollector(options: {
         id: 'catalog.sourceRepo.kind',
         type: 'string',
         description:
-          'How the source repository is declared: project-slug, source-location, managed-by-location, none',
+          'How the source repository is declared: project-slug, source-location, managed-by-location, invalid, none',
+      },
+      {
+        id: 'catalog.sourceRepo.problem',
+        type: 'string',
+        description:
+          'Why the declared source repository is invalid (null when valid or absent)',
       },
     ],
-    async collect(entities) {
+    async collect(entities, context) {
       const refs = new Set<string>();
       for (const e of entities) {
         const spec = (e.spec ?? {}) as Record<string, unknown>;
@@ -162,7 +165,9 @@ export function createCatalogCollector(options: {
       }
       const existing = new Set<string>();
       if (refs.size > 0) {
-        const credentials = await options.auth.getOwnServiceCredentials();
+        const credentials =
+          context?.credentials ??
+          (await options.auth.getOwnServiceCredentials());
         const list = [...refs];
         const { items } = await options.catalog.getEntitiesByRefs(
           {
@@ -178,6 +183,7 @@ export function createCatalogCollector(options: {
       return entities.flatMap(e =>
         catalogFactsFor(e, existing, {
           onCallAnnotations: options.onCallAnnotations,
+          sourceHosts: options.sourceHosts,
         }),
       );
     },

@@ -4,7 +4,11 @@ import type {
   ControlDefinition,
   ControlsResponse,
 } from 'backstage-plugin-compliance-common';
-import { buildControls, controlSetHash, ControlOverrides } from '../lib/controls';
+import {
+  buildControls,
+  controlSetHash,
+  ControlOverrides,
+} from '../lib/controls';
 import type { EvaluationCatalogue } from '../lib/evaluateEntity';
 
 /**

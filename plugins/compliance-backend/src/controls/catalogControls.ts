@@ -172,15 +172,20 @@ export function catalogControls(options: {
       id: 'CAT-07',
       title: 'Source repository resolvable',
       description:
-        'The entity names its source repository (github.com/project-slug or a url: backstage.io/source-location).',
+        'The entity names its source repository: a github.com/project-slug that is a valid owner/repo, or a url: backstage.io/source-location on a configured integration host.',
       category: 'ownership',
       severity: 'high',
       applicability: { kinds: ['component'] },
       rule: {
         pass: {
-          fact: 'catalog.sourceRepo.kind',
-          operator: 'in',
-          value: ['project-slug', 'source-location'],
+          all: [
+            {
+              fact: 'catalog.sourceRepo.kind',
+              operator: 'in',
+              value: ['project-slug', 'source-location'],
+            },
+            { fact: 'catalog.sourceRepo.problem', operator: 'notExists' },
+          ],
         },
         warn: {
           fact: 'catalog.sourceRepo.kind',
@@ -191,7 +196,7 @@ export function catalogControls(options: {
       messages: {
         pass: 'The source repository is declared',
         warn: 'Only the catalog file location hints at the repository',
-        fail: 'No source repository annotation',
+        fail: 'No valid source repository annotation (see catalog.sourceRepo.problem)',
       },
       frameworks: { soc2: ['CC8.1'], iso27001: ['A.5.9', 'A.8.4'] },
       remediation: {

@@ -1,4 +1,8 @@
-import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { assertError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -335,6 +339,7 @@ export class CollectionRunner {
   async observe(
     collectorId: string,
     entity: Entity,
+    credentials: BackstageCredentials,
   ): Promise<CollectedFact[]> {
     const collector = this.#collectors.get(collectorId);
     if (!collector || this.#settings[collectorId]?.disabled) return [];
@@ -347,6 +352,7 @@ export class CollectionRunner {
         delete: async () => {},
       },
       stop: () => {},
+      credentials,
     });
   }
 }

@@ -80,7 +80,10 @@ describeOnEachDatabase('EvaluationRunner', setup => {
     const stats = await w.runner(waivers).evaluateDirty();
     expect(stats.entitiesEvaluated).toBe(1);
     expect(await w.status()).toBe('fail');
-    const { changes } = await w.stores.evaluations.getHistory(ref, '2026-11-01');
+    const { changes } = await w.stores.evaluations.getHistory(
+      ref,
+      '2026-11-01',
+    );
     expect(changes[0]).toMatchObject({
       from: 'waived',
       to: 'fail',

@@ -97,7 +97,9 @@ export class ReportService {
     return { ref: normalizeRef(stringifyEntityRef(entity)), entity };
   }
 
-  async #withDetails<T extends EntityComplianceSummary>(summary: T): Promise<T> {
+  async #withDetails<T extends EntityComplianceSummary>(
+    summary: T,
+  ): Promise<T> {
     return {
       ...summary,
       collectedAt: await this.#status.collectedAt(),
@@ -156,7 +158,10 @@ export class ReportService {
     const since = DateTime.utc()
       .minus({ days: days - 1 })
       .toISODate()!;
-    return { entityRef: ref, ...(await this.#evaluations.getHistory(ref, since)) };
+    return {
+      entityRef: ref,
+      ...(await this.#evaluations.getHistory(ref, since)),
+    };
   }
 
   /** The entity's facts, optionally those whose id starts with `prefix`. */
@@ -178,7 +183,9 @@ export class ReportService {
     const { ref, entity } = await this.#readable(name, credentials);
     if (!this.#catalogue.evaluates(entity.kind)) {
       throw new InputError(
-        `Entities of kind ${entity.kind} are not evaluated; configured kinds: ${this.#catalogue.kinds.join(
+        `Entities of kind ${
+          entity.kind
+        } are not evaluated; configured kinds: ${this.#catalogue.kinds.join(
           ', ',
         )}`,
       );
@@ -194,10 +201,19 @@ export class ReportService {
    * collector's facts plus the entity itself. Other collectors' facts do not
    * exist yet, so their controls are unknown (not collected).
    */
-  async preview(entity: Entity): Promise<EvaluationPreview> {
+  async preview(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<EvaluationPreview> {
     const snapshot = toSnapshot(entity);
     const now = new Date();
-    const observed = await this.#collection.observe('catalog', entity);
+    // With the caller's credentials: the evidence (does the owner exist?)
+    // never reveals an entity the caller cannot read.
+    const observed = await this.#collection.observe(
+      'catalog',
+      entity,
+      credentials,
+    );
     const evaluation = evaluateEntity({
       entity: snapshot,
       facts: observed.map(f => ({

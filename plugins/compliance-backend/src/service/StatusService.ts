@@ -4,7 +4,11 @@ import type {
 } from 'backstage-plugin-compliance-common';
 import type { ComplianceCollector } from 'backstage-plugin-compliance-node';
 import type { CollectorSettings } from '../config';
-import type { EntityStore, RunRecord, RunStore } from '../database/ComplianceStore';
+import type {
+  EntityStore,
+  RunRecord,
+  RunStore,
+} from '../database/ComplianceStore';
 import { collectorRunKeys, EVALUATION_RUN_KEY } from './taskIds';
 
 type RunStatus = RunRecord['status'];

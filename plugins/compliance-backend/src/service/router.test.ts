@@ -75,7 +75,9 @@ async function app(options: { allow?: boolean } = {}) {
     authorize: async requests =>
       requests.map(() => ({
         result:
-          options.allow === false ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+          options.allow === false
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
       })),
   });
   const router = await createRouter({

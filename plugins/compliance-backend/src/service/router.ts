@@ -121,13 +121,13 @@ export async function createRouter(
   });
 
   router.post('/evaluate', async (req, res) => {
-    await authorized(req, complianceReportReadPermission);
+    const credentials = await authorized(req, complianceReportReadPermission);
     const { entity } = parseOrThrow(
       evaluateRequestSchema,
       req.body,
       'request body',
     );
-    res.json(await reports.preview(entity as Entity));
+    res.json(await reports.preview(entity as Entity, credentials));
   });
 
   router.get('/controls', async (req, res) => {

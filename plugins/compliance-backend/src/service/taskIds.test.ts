@@ -35,7 +35,9 @@ describe('task ids and run keys', () => {
       '',
       'x'.repeat(64),
     ]) {
-      expect(() => assertCollectorId(bad)).toThrow(/Invalid compliance collector id/);
+      expect(() => assertCollectorId(bad)).toThrow(
+        /Invalid compliance collector id/,
+      );
     }
     expect(() => assertCollectorId('github.ci')).not.toThrow();
   });

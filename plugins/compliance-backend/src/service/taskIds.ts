@@ -37,7 +37,10 @@ export function collectorRunKey(collectorId: string, shard: Shard): string {
 }
 
 /** The run-record keys of every shard of a collector. */
-export function collectorRunKeys(collectorId: string, shards: number): string[] {
+export function collectorRunKeys(
+  collectorId: string,
+  shards: number,
+): string[] {
   return shardsOf(shards).map(s => collectorRunKey(collectorId, s));
 }
 

@@ -12,6 +12,7 @@ export const complianceServiceMock = createServiceMock(
     getSummary: jest.fn(),
     getResults: jest.fn(),
     refresh: jest.fn(),
+    getControls: jest.fn(),
     evaluateEntity: jest.fn(),
   }),
 );

@@ -3,6 +3,7 @@ import {
   type ComplianceStatus,
   type ControlResultWithControl,
   type ControlSeverity,
+  type ControlsResponse,
   type EvaluationPreview,
   type StatusCounts,
 } from 'backstage-plugin-compliance-common';
@@ -63,5 +64,17 @@ export function preview(
     frameworks: {},
     results,
     ...overrides,
+  };
+}
+
+/** A controls catalogue with the given level ids, lowest first, for tests. */
+export function catalogue(
+  levelIds: string[] = ['bronze', 'silver', 'gold'],
+): ControlsResponse {
+  return {
+    controls: [],
+    levels: levelIds.map(id => ({ id, title: id, requiredControls: [] })),
+    kinds: ['component'],
+    frameworks: [],
   };
 }

@@ -6,7 +6,7 @@ import { Validator } from 'jsonschema';
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import yaml from 'yaml';
-import { preview, result } from '../__testUtils__/evaluation';
+import { catalogue, preview, result } from '../__testUtils__/evaluation';
 import { createComplianceCheckAction } from './createComplianceCheckAction';
 
 const entity = {
@@ -20,7 +20,10 @@ describe('compliance:check', () => {
   const compliance = complianceServiceMock();
   const action = createComplianceCheckAction({ compliance });
 
-  beforeEach(() => jest.resetAllMocks());
+  beforeEach(() => {
+    jest.resetAllMocks();
+    compliance.getControls.mockResolvedValue(catalogue());
+  });
 
   it('passes and sets the outputs when the entity meets the gate', async () => {
     compliance.evaluateEntity.mockResolvedValue(
@@ -153,21 +156,31 @@ describe('compliance:check', () => {
     expect(ctx.output).toHaveBeenCalledWith('level', '');
   });
 
-  it('treats a level after the minimum in levelOrder as met', async () => {
+  it('orders the levels as the controls catalogue lists them', async () => {
+    compliance.getControls.mockResolvedValue(
+      catalogue(['bronze', 'silver', 'gold', 'platinum']),
+    );
     compliance.evaluateEntity.mockResolvedValue(
       preview([], { level: { id: 'platinum', title: 'Platinum' } }),
     );
     const ctx = createMockActionContext({
-      input: {
-        entity,
-        minimumLevel: 'gold',
-        levelOrder: ['bronze', 'silver', 'gold', 'platinum'],
-      },
+      input: { entity, minimumLevel: 'gold' },
     });
 
     await action.handler(ctx);
 
+    expect(compliance.getControls).toHaveBeenCalledWith({
+      credentials: await ctx.getInitiatorCredentials(),
+    });
     expect(ctx.output).toHaveBeenCalledWith('passed', true);
+  });
+
+  it('does not read the controls catalogue without a minimum level', async () => {
+    compliance.evaluateEntity.mockResolvedValue(preview([]));
+
+    await action.handler(createMockActionContext({ input: { entity } }));
+
+    expect(compliance.getControls).not.toHaveBeenCalled();
   });
 
   it('only warns when enforce is false', async () => {

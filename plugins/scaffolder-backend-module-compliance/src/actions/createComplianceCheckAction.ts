@@ -11,7 +11,6 @@ import { examples } from './createComplianceCheckAction.examples';
 import { applyGate, describeFailure } from './gate';
 import { scoreOutputShape } from './scoreOutput';
 
-const DEFAULT_LEVEL_ORDER = ['bronze', 'silver', 'gold'];
 const DEFAULT_FAIL_ON_STATUS = ['fail'];
 
 /**
@@ -44,12 +43,6 @@ export const complianceCheckActionSchema = {
         .optional()
         .describe(
           'The lowest compliance level the entity must reach, for example silver',
-        ),
-      levelOrder: zImpl
-        .array(zImpl.string())
-        .optional()
-        .describe(
-          'The configured level ids from lowest to highest. Default: bronze, silver, gold',
         ),
       requiredControls: zImpl
         .array(zImpl.string())
@@ -130,13 +123,17 @@ export function createComplianceCheckAction(options: {
     schema: complianceCheckActionSchema,
     async handler(ctx) {
       const entity = ctx.input.entity as unknown as Entity;
-      const preview = await compliance.evaluateEntity(entity, {
-        credentials: await ctx.getInitiatorCredentials(),
-      });
+      const credentials = await ctx.getInitiatorCredentials();
+      const [preview, catalogue] = await Promise.all([
+        compliance.evaluateEntity(entity, { credentials }),
+        ctx.input.minimumLevel
+          ? compliance.getControls({ credentials })
+          : undefined,
+      ]);
 
       const outcome = applyGate(preview, {
         minimumLevel: ctx.input.minimumLevel,
-        levels: ctx.input.levelOrder ?? DEFAULT_LEVEL_ORDER,
+        levels: catalogue?.levels.map(l => l.id) ?? [],
         requiredControls: ctx.input.requiredControls,
         failOnStatus: ctx.input.failOnStatus ?? DEFAULT_FAIL_ON_STATUS,
       });
