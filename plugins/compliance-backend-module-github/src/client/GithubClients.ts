@@ -234,13 +234,10 @@ export class GithubClients {
       },
     });
     octokit.hook.after('request', response => {
-      budget.observe(response.headers as Record<string, unknown>);
+      budget.observe(response.headers);
     });
     octokit.hook.error('request', error => {
-      const headers = (
-        error as { response?: { headers?: Record<string, unknown> } }
-      ).response?.headers;
-      budget.observe(headers);
+      budget.observe('response' in error ? error.response?.headers : undefined);
       throw error;
     });
     const client = { octokit, budget, key };
