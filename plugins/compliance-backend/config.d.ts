@@ -111,6 +111,18 @@ export interface Config {
       factHistoryDays?: number;
       /** Collector run records. Default: 30 days. */
       runDays?: number;
+      /** Collector state (ETags, watermarks) not updated for this long. Default: 30 days. */
+      stateDays?: number;
+    };
+    /** On-demand refresh of one entity (the tab's refresh button, `compliance:refresh`). */
+    refresh?: {
+      /**
+       * An entity refreshed more recently than this is answered with its
+       * current data instead of collecting again. Default: 60 seconds.
+       */
+      cooldown?: HumanDuration | string;
+      /** Refreshes running at once per backend replica. Default: 2. */
+      maxConcurrent?: number;
     };
   };
 }

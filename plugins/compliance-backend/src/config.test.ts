@@ -17,7 +17,9 @@ describe('readComplianceConfig', () => {
       ledgerDays: 400,
       factHistoryDays: 90,
       runDays: 30,
+      stateDays: 30,
     });
+    expect(c.refresh).toEqual({ cooldownMs: 60_000, maxConcurrent: 2 });
   });
 
   it('reads collectors, overrides, custom controls, levels and waivers', () => {
@@ -153,5 +155,22 @@ describe('readComplianceConfig', () => {
     expect(() =>
       readComplianceConfig(new ConfigReader({ compliance })),
     ).toThrow(message);
+  });
+});
+
+describe('refresh settings', () => {
+  it('reads the cooldown as a duration and rejects a bad one naming the key', () => {
+    const read = (refresh: object) =>
+      readComplianceConfig(new ConfigReader({ compliance: { refresh } }));
+    expect(
+      read({ cooldown: { minutes: 5 }, maxConcurrent: 4 }).refresh,
+    ).toEqual({ cooldownMs: 300_000, maxConcurrent: 4 });
+    expect(read({ cooldown: '10s' }).refresh.cooldownMs).toBe(10_000);
+    expect(() => read({ cooldown: 'soon' })).toThrow(
+      /compliance\.refresh\.cooldown/,
+    );
+    expect(() => read({ maxConcurrent: 0 })).toThrow(
+      /compliance\.refresh\.maxConcurrent/,
+    );
   });
 });

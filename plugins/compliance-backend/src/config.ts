@@ -1,5 +1,6 @@
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig, type Config } from '@backstage/config';
+import { Duration } from 'luxon';
 import {
   DEFAULT_EVALUATED_KINDS,
   type ComplianceLevel,
@@ -45,6 +46,11 @@ export interface ComplianceConfig {
     ledgerDays: number;
     factHistoryDays: number;
     runDays: number;
+    stateDays: number;
+  };
+  refresh: {
+    cooldownMs: number;
+    maxConcurrent: number;
   };
 }
 
@@ -79,6 +85,21 @@ function initialDelay(
     };
   }
   return fallback.initialDelay ? { initialDelay: fallback.initialDelay } : {};
+}
+
+function durationMs(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+  path: string,
+): number {
+  if (!config?.has(key)) return fallback;
+  try {
+    const d = readDurationFromConfig(config, { key });
+    return Duration.fromObject(d).toMillis();
+  } catch (e) {
+    throw new Error(`Invalid duration at ${path}: ${(e as Error).message}`);
+  }
 }
 
 function positiveInt(config: Config, key: string, fallback: number): number {
@@ -267,6 +288,16 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
       ledgerDays: positiveInt(c ?? root, 'retention.ledgerDays', 400),
       factHistoryDays: positiveInt(c ?? root, 'retention.factHistoryDays', 90),
       runDays: positiveInt(c ?? root, 'retention.runDays', 30),
+      stateDays: positiveInt(c ?? root, 'retention.stateDays', 30),
+    },
+    refresh: {
+      cooldownMs: durationMs(
+        c?.getOptionalConfig('refresh'),
+        'cooldown',
+        60_000,
+        'compliance.refresh.cooldown',
+      ),
+      maxConcurrent: positiveInt(c ?? root, 'refresh.maxConcurrent', 2),
     },
   };
 }

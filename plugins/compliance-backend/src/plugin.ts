@@ -241,6 +241,7 @@ export const compliancePlugin = createBackendPlugin({
           collection,
           evaluation,
           status,
+          refresh: settings.refresh,
         });
 
         permissionsRegistry.addPermissions(compliancePermissions);

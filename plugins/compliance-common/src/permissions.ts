@@ -1,7 +1,17 @@
 import {
   createPermission,
   type BasicPermission,
+  type Permission,
+  type ResourcePermission,
 } from '@backstage/plugin-permission-common';
+
+/**
+ * The catalog's resource type: refresh is authorized per entity, so a policy
+ * can use the catalog's conditions (for example "is the entity's owner").
+ *
+ * @public
+ */
+export const COMPLIANCE_REFRESH_RESOURCE_TYPE = 'catalog-entity';
 
 /**
  * Read compliance reports (summaries, results, history, overview).
@@ -17,14 +27,17 @@ export const complianceReportReadPermission: BasicPermission = createPermission(
 );
 
 /**
- * Trigger a refresh (collection and evaluation) of one entity.
+ * Trigger a refresh (collection and evaluation) of one entity. A resource
+ * permission on the catalog entity: adopters can limit it to the entity's
+ * owners with the catalog's permission rules.
  *
  * @public
  */
-export const complianceEntityRefreshPermission: BasicPermission =
+export const complianceEntityRefreshPermission: ResourcePermission<'catalog-entity'> =
   createPermission({
     name: 'compliance.entity.refresh',
     attributes: { action: 'update' },
+    resourceType: COMPLIANCE_REFRESH_RESOURCE_TYPE,
   });
 
 /**
@@ -32,7 +45,7 @@ export const complianceEntityRefreshPermission: BasicPermission =
  *
  * @public
  */
-export const compliancePermissions: BasicPermission[] = [
+export const compliancePermissions: Permission[] = [
   complianceReportReadPermission,
   complianceEntityRefreshPermission,
 ];

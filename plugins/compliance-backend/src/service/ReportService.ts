@@ -9,6 +9,10 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  ANNOTATION_COMPLIANCE_SKIP,
+  isComplianceSkipped,
+} from 'backstage-plugin-compliance-common';
 import type {
   ControlResultWithControl,
   ControlsResponse,
@@ -32,6 +36,7 @@ import { canonicalEntityRef } from '../lib/refs';
 import { normalizeRef, toSnapshot } from '../lib/snapshot';
 import type { CollectionRunner } from './CollectionRunner';
 import type { EvaluationRunner } from './EvaluationRunner';
+import { RefreshGuard } from './RefreshGuard';
 import type { StatusService } from './StatusService';
 
 /** An entity named by the caller: `{ kind, namespace, name }` or a ref string. */
@@ -54,6 +59,7 @@ export class ReportService {
   readonly #collection: CollectionRunner;
   readonly #evaluation: EvaluationRunner;
   readonly #status: StatusService;
+  readonly #refreshGuard: RefreshGuard;
 
   constructor(options: {
     catalog: CatalogService;
@@ -67,6 +73,7 @@ export class ReportService {
     collection: CollectionRunner;
     evaluation: EvaluationRunner;
     status: StatusService;
+    refresh?: { cooldownMs: number; maxConcurrent: number };
   }) {
     this.#catalog = options.catalog;
     this.#permissions = options.permissions;
@@ -78,6 +85,9 @@ export class ReportService {
     this.#collection = options.collection;
     this.#evaluation = options.evaluation;
     this.#status = options.status;
+    this.#refreshGuard = new RefreshGuard(
+      options.refresh ?? { cooldownMs: 60_000, maxConcurrent: 2 },
+    );
   }
 
   /** The entity, if it exists and the caller may read it in the catalog. */
@@ -181,6 +191,11 @@ export class ReportService {
     credentials: BackstageCredentials,
   ): Promise<EntityComplianceSummary> {
     const { ref, entity } = await this.#readable(name, credentials);
+    if (isComplianceSkipped(entity)) {
+      throw new InputError(
+        `${ref} opted out of compliance evaluation (annotation ${ANNOTATION_COMPLIANCE_SKIP}: "true")`,
+      );
+    }
     if (!this.#catalogue.evaluates(entity.kind)) {
       throw new InputError(
         `Entities of kind ${
@@ -190,9 +205,19 @@ export class ReportService {
         )}`,
       );
     }
+    const skipped = this.#refreshGuard.reasonToSkip(ref);
+    if (skipped) {
+      this.#logger.info('Refresh answered with current data', {
+        entityRef: ref,
+        reason: skipped,
+      });
+      return this.#summaryOf(ref);
+    }
     this.#logger.info('Refreshing entity on request', { entityRef: ref });
-    await this.#collection.collectEntity(entity);
-    await this.#evaluation.evaluateEntities([ref]);
+    await this.#refreshGuard.run(ref, async () => {
+      await this.#collection.collectEntity(entity);
+      await this.#evaluation.evaluateEntities([ref]);
+    });
     return this.#summaryOf(ref);
   }
 

@@ -161,6 +161,10 @@ describe('createRouter', () => {
       'compliance.entity.refresh',
       'compliance.report.read',
     ]);
+    // Refresh is authorized on the entity, so a policy can limit it to owners.
+    expect(permissions.authorize.mock.calls[0][0][0]).toMatchObject({
+      resourceRef: 'component:default/a',
+    });
   });
 
   it.each([

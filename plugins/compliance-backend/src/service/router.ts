@@ -4,9 +4,12 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   AuthorizeResult,
   BasicPermission,
+  isResourcePermission,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   complianceEntityRefreshPermission,
@@ -64,13 +67,22 @@ export async function createRouter(
   router.use(express.json({ limit: '100kb' }));
 
   /** The caller's credentials, once the permission allows the request. */
-  const authorized = async (req: Request, permission: BasicPermission) => {
+  const authorized = async (
+    req: Request,
+    permission: BasicPermission | ResourcePermission,
+    resourceRef?: string,
+  ) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
+    const [decision] = await permissions.authorize(
+      [
+        resourceRef && isResourcePermission(permission)
+          ? { permission, resourceRef }
+          : { permission: permission as BasicPermission },
+      ],
+      { credentials },
+    );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Missing permission ${permission.name}`);
     }
@@ -113,11 +125,13 @@ export async function createRouter(
   });
 
   router.post('/entities/:kind/:namespace/:name/refresh', async (req, res) => {
+    const name = entityOf(req);
     const credentials = await authorized(
       req,
       complianceEntityRefreshPermission,
+      stringifyEntityRef(name).toLocaleLowerCase('en-US'),
     );
-    res.json(await reports.refresh(entityOf(req), credentials));
+    res.json(await reports.refresh(name, credentials));
   });
 
   router.post('/evaluate', async (req, res) => {

@@ -55,6 +55,7 @@ export function EntityComplianceContent(props: EntityComplianceContentProps) {
   const { t } = useTranslationRef(complianceTranslationRef);
   const { allowed: canRefresh } = usePermission({
     permission: complianceEntityRefreshPermission,
+    resourceRef: entityRef,
   });
   const [refreshing, setRefreshing] = useState(false);
   const [refreshed, setRefreshed] = useState<EntityComplianceSummary>();
