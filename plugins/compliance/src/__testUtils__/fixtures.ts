@@ -192,17 +192,23 @@ export function makeHistory(days: number): EntityHistory {
   };
 }
 
+/** A CI summary in the contract shape of `github.ci.summary`. */
 export const ciFacts: Fact[] = [
   {
     entityRef,
     factId: 'github.ci.summary',
-    collectorId: 'github-ci',
+    collectorId: 'github',
     observedAt: iso(2),
     evidence: { url: 'https://github.com/acme/payments/actions' },
     value: {
-      latestStatus: 'success',
+      defaultBranch: 'main',
+      headSha: '6dcb09b5b57875f334f61aebed695e2e4193db5e',
+      headState: 'SUCCESS',
       windowDays: 30,
       runs: 120,
+      passed: 112,
+      failed: 8,
+      flaky: 5,
       passRate: 0.93,
       flakyRate: 0.04,
       p50DurationSeconds: 312,
@@ -211,7 +217,7 @@ export const ciFacts: Fact[] = [
         { name: 'integration-tests', count: 6 },
         { name: 'lint', count: 2 },
       ],
-      series: [
+      daily: [
         {
           day: '2026-01-01',
           runs: 4,
@@ -222,6 +228,14 @@ export const ciFacts: Fact[] = [
         },
         {
           day: '2026-01-02',
+          runs: 0,
+          passed: 0,
+          failed: 0,
+          flaky: 0,
+          p50DurationSeconds: null,
+        },
+        {
+          day: '2026-01-03',
           runs: 5,
           passed: 4,
           failed: 1,

@@ -1,4 +1,10 @@
-import { readCiSummary } from './ciSummary';
+import type { JsonValue } from 'backstage-plugin-compliance-common';
+import collected from '../__fixtures__/ci-summary.collected.json';
+import {
+  ciDurationSeries,
+  formatCiHeadState,
+  readCiSummary,
+} from './ciSummary';
 import { toCsv } from './csv';
 import {
   formatPercent,
@@ -9,31 +15,30 @@ import {
 import { ciFacts, makeSummary } from '../__testUtils__/fixtures';
 
 describe('readCiSummary', () => {
-  it('reads a full summary', () => {
+  it('reads a summary through the contract', () => {
     const ci = readCiSummary(ciFacts);
-    expect(ci).toMatchObject({
-      latestStatus: 'success',
+    expect(ci?.summary).toMatchObject({
+      headState: 'SUCCESS',
       passRate: 0.93,
       runs: 120,
     });
-    expect(ci?.series).toHaveLength(2);
+    expect(ci?.summary.daily).toHaveLength(3);
     expect(ci?.url).toBe('https://github.com/acme/payments/actions');
+    expect(ci?.observedAt).toBe(ciFacts[0].observedAt);
   });
 
-  it('accepts percentages and drops malformed entries', () => {
-    const ci = readCiSummary([
-      {
-        ...ciFacts[0],
-        value: {
-          passRate: 87,
-          topFailingChecks: [{ name: 'a', count: '3' }, 42, { count: 1 }],
-          series: 'x',
-        },
-      },
-    ]);
-    expect(ci?.passRate).toBeCloseTo(0.87);
-    expect(ci?.topFailingChecks).toEqual([{ name: 'a', count: 3 }]);
-    expect(ci?.series).toEqual([]);
+  it('reads the summary the collector wrote in its replayed run', () => {
+    const ci = readCiSummary([{ ...ciFacts[0], value: collected }]);
+    expect(ci?.summary).toEqual(collected);
+  });
+
+  it('rejects values outside the contract', () => {
+    const value = ciFacts[0].value as Record<string, JsonValue>;
+    const read = (v: JsonValue) => readCiSummary([{ ...ciFacts[0], value: v }]);
+    expect(read({ ...value, passRate: 87 })).toBeUndefined();
+    expect(read({ ...value, headState: 'GREEN' })).toBeUndefined();
+    expect(read({ ...value, daily: 'x' })).toBeUndefined();
+    expect(read('garbage')).toBeUndefined();
   });
 
   it('returns undefined without a summary', () => {
@@ -41,6 +46,17 @@ describe('readCiSummary', () => {
     expect(
       readCiSummary([{ ...ciFacts[0], value: null, unknownReason: 'no_repo' }]),
     ).toBeUndefined();
+  });
+});
+
+describe('ciDurationSeries', () => {
+  it('skips days without a median duration', () => {
+    const ci = readCiSummary(ciFacts)!;
+    expect(ciDurationSeries(ci.summary)).toEqual([
+      { day: '2026-01-01', p50DurationSeconds: 300 },
+      { day: '2026-01-03', p50DurationSeconds: 320 },
+    ]);
+    expect(formatCiHeadState(ci.summary.headState)).toBe('success');
   });
 });
 

@@ -81,9 +81,9 @@ export function TrendChart(props: {
   );
 }
 
-/** Median CI run duration per day, in seconds. */
+/** Median CI run duration per day, in seconds (days without runs left out). */
 export function DurationChart(props: {
-  series: Array<{ day: string; p50DurationSeconds?: number }>;
+  series: Array<{ day: string; p50DurationSeconds: number }>;
   height?: number;
 }) {
   const colors = useChartColors();

@@ -16,7 +16,11 @@ import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { complianceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';
 import { CiDurationChart } from '../Charts';
-import { readCiSummary } from '../../lib/ciSummary';
+import {
+  ciDurationSeries,
+  formatCiHeadState,
+  readCiSummary,
+} from '../../lib/ciSummary';
 import { formatPercent, formatRelative, formatSeconds } from '../../lib/format';
 
 function Stat(props: { label: string; value: string; testId?: string }) {
@@ -33,9 +37,10 @@ function Stat(props: { label: string; value: string; testId?: string }) {
 }
 
 /**
- * CI health of an entity read from the `github.ci.summary` fact: latest
- * default-branch status, pass and flaky rates, durations and the checks that
- * fail most. Shows an empty state until the CI collector has data.
+ * CI health of an entity read from the `github.ci.summary` fact (through the
+ * contract in `backstage-plugin-compliance-common`): latest default-branch
+ * state, pass and flaky rates, durations and the checks that fail most.
+ * Shows an empty state until the CI collector has data.
  *
  * @public
  */
@@ -65,53 +70,60 @@ export function CiSignals(props: {
       <Typography color="textSecondary">{t('ci.empty')}</Typography>
     );
   }
+  const { summary } = ci;
   const top =
-    variant === 'full' ? ci.topFailingChecks : ci.topFailingChecks.slice(0, 3);
+    variant === 'full'
+      ? summary.topFailingChecks
+      : summary.topFailingChecks.slice(0, 3);
+  const series = variant === 'full' ? ciDurationSeries(summary) : [];
   return (
     <Box data-testid="compliance-ci">
       <Grid container spacing={2}>
         <Grid item xs={6} sm={4}>
           <Stat
             label={t('ci.latestStatus')}
-            value={ci.latestStatus ?? '–'}
+            value={formatCiHeadState(summary.headState)}
             testId="ci-latest"
           />
         </Grid>
         <Grid item xs={6} sm={4}>
           <Stat
             label={t('ci.passRate')}
-            value={formatPercent(ci.passRate)}
+            value={formatPercent(summary.passRate)}
             testId="ci-pass-rate"
           />
         </Grid>
         <Grid item xs={6} sm={4}>
-          <Stat label={t('ci.flakyRate')} value={formatPercent(ci.flakyRate)} />
+          <Stat
+            label={t('ci.flakyRate')}
+            value={formatPercent(summary.flakyRate)}
+          />
         </Grid>
         <Grid item xs={6} sm={4}>
           <Stat
-            label={t('ci.runs', { days: String(ci.windowDays ?? '–') })}
-            value={ci.runs === undefined ? '–' : String(ci.runs)}
+            label={t('ci.runs', { days: String(summary.windowDays) })}
+            value={String(summary.runs)}
           />
         </Grid>
         <Grid item xs={6} sm={4}>
           <Stat
             label={t('ci.p50')}
-            value={formatSeconds(ci.p50DurationSeconds)}
+            value={formatSeconds(summary.p50DurationSeconds)}
           />
         </Grid>
         <Grid item xs={6} sm={4}>
           <Stat
             label={t('ci.p95')}
-            value={formatSeconds(ci.p95DurationSeconds)}
+            value={formatSeconds(summary.p95DurationSeconds)}
           />
         </Grid>
       </Grid>
-      {variant === 'full' && ci.series.length > 0 && (
+      {series.length > 0 && (
         <Box mt={2}>
           <Typography variant="subtitle2" component="h3">
             {t('ci.durationChart')}
           </Typography>
-          <CiDurationChart series={ci.series} label={t('ci.durationChart')} />
+          <CiDurationChart series={series} label={t('ci.durationChart')} />
         </Box>
       )}
       <Box mt={2}>
