@@ -102,6 +102,10 @@ async function scheduleTasks(options: {
     ...settings.schedules.rollup,
     fn: async () => {
       const day = DateTime.utc().toISODate()!;
+      const removed = await collection.pruneEntities();
+      if (removed) {
+        logger.info('Removed entities no longer in the catalog', { removed });
+      }
       const written = await stores.evaluations.rollUp(day);
       if (written) logger.info('Rolled up daily history', { day, written });
     },
@@ -122,7 +126,16 @@ async function scheduleTasks(options: {
         days(r.factHistoryDays).toJSDate(),
       );
       const runs = await stores.runs.deleteBefore(days(r.runDays).toJSDate());
-      logger.info('Applied retention', { history, ledger, factHistory, runs });
+      const state = await stores.facts.deleteStateBefore(
+        days(r.stateDays).toJSDate(),
+      );
+      logger.info('Applied retention', {
+        history,
+        ledger,
+        factHistory,
+        runs,
+        state,
+      });
     },
   });
 }

@@ -88,6 +88,7 @@ export interface RetentionCutoffs {
   ledger: Date;
   factHistory: Date;
   runs: Date;
+  state: Date;
 }
 
 /** Catalog snapshots of the evaluated entities and their dirty flags. */
@@ -139,6 +140,8 @@ export interface FactStore {
   deleteState(collectorId: string, keys: string[]): Promise<void>;
   /** Deletes fact history observed before the cut-off. Returns the deleted count. */
   deleteHistoryBefore(cutoff: Date): Promise<number>;
+  /** Deletes collector state not written since the cut-off (the engine's own kept). */
+  deleteStateBefore(cutoff: Date): Promise<number>;
 }
 
 /** Results, scores, the status-change ledger and the daily history. */

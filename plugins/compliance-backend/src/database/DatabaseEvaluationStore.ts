@@ -127,6 +127,8 @@ function historyPoint(r: HistoryRow): HistoryPoint {
   };
 }
 
+const ROLLUP_PAGE = 1000;
+
 /** The knex implementation of {@link EvaluationStore}. */
 export class DatabaseEvaluationStore implements EvaluationStore {
   constructor(private readonly db: Knex, private readonly dialect: Dialect) {}
@@ -312,30 +314,54 @@ export class DatabaseEvaluationStore implements EvaluationStore {
   }
 
   async rollUp(day: string): Promise<number> {
-    const missing: EntityRow[] = await this.db('compliance_entities as e')
-      .whereNotNull('e.evaluated_at')
-      .whereNotExists(
-        this.db('compliance_history as h')
-          .whereRaw('h.entity_ref = e.entity_ref')
-          .where('h.day', day),
-      )
-      .select('e.*');
-    for (const part of chunks(missing, 200)) {
-      await this.db('compliance_history')
-        .insert(
-          part.map(r =>
-            historyRow(r.entity_ref, day, {
-              score: r.score,
-              coverage: r.coverage,
-              level: r.level,
-              counts: countsOf(r),
-            }),
-          ),
+    // Only the columns a history row needs, a page at a time: memory stays
+    // flat however large the catalog.
+    const columns = [
+      'e.entity_ref',
+      'e.score',
+      'e.coverage',
+      'e.level',
+      'e.pass_count',
+      'e.warn_count',
+      'e.fail_count',
+      'e.unknown_count',
+      'e.na_count',
+      'e.waived_count',
+    ];
+    let written = 0;
+    let after = '';
+    for (;;) {
+      const page: EntityRow[] = await this.db('compliance_entities as e')
+        .whereNotNull('e.evaluated_at')
+        .where('e.entity_ref', '>', after)
+        .whereNotExists(
+          this.db('compliance_history as h')
+            .whereRaw('h.entity_ref = e.entity_ref')
+            .where('h.day', day),
         )
-        .onConflict(['entity_ref', 'day'])
-        .ignore();
+        .orderBy('e.entity_ref')
+        .limit(ROLLUP_PAGE)
+        .select(columns);
+      if (page.length === 0) break;
+      for (const part of chunks(page, 200)) {
+        await this.db('compliance_history')
+          .insert(
+            part.map(r =>
+              historyRow(r.entity_ref, day, {
+                score: r.score,
+                coverage: r.coverage,
+                level: r.level,
+                counts: countsOf(r),
+              }),
+            ),
+          )
+          .onConflict(['entity_ref', 'day'])
+          .ignore();
+      }
+      written += page.length;
+      after = page[page.length - 1].entity_ref;
     }
-    return missing.length;
+    return written;
   }
 
   async deleteBefore(cutoffs: { history: string; ledger: Date }) {

@@ -240,6 +240,13 @@ export class DatabaseFactStore implements FactStore {
     }
   }
 
+  async deleteStateBefore(cutoff: Date): Promise<number> {
+    return this.db('compliance_collector_state')
+      .where('updated_at', '<', cutoff)
+      .whereNot('collector_id', 'like', '$%')
+      .delete();
+  }
+
   async deleteHistoryBefore(cutoff: Date): Promise<number> {
     return this.db('compliance_fact_history')
       .where('observed_at', '<', cutoff)

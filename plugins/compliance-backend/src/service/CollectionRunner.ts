@@ -40,6 +40,8 @@ const ENTITY_FIELDS = [
   'spec.system',
 ];
 const PAGE_SIZE = 500;
+const ABORTED_MESSAGE =
+  'Aborted before the cycle completed (task timeout or shutdown); the rest is collected next cycle';
 
 /** Figures of one collection pass. */
 export interface CollectionStats {
@@ -195,12 +197,16 @@ export class CollectionRunner {
         );
       }
       const { stopped, ...figures } = stats;
+      const aborted = options.signal?.aborted ?? false;
       await this.#runs.finishRun(
         runId,
         {
-          status: 'succeeded',
+          status: aborted ? 'failed' : 'succeeded',
           ...figures,
-          ...(stopped ? { message: `Stopped early: ${stopped}` } : {}),
+          ...(aborted ? { message: ABORTED_MESSAGE } : {}),
+          ...(!aborted && stopped
+            ? { message: `Stopped early: ${stopped.slice(0, 500)}` }
+            : {}),
         },
         new Date(),
       );
@@ -216,7 +222,9 @@ export class CollectionRunner {
           entitiesProcessed: stats.entitiesProcessed,
           factsWritten: stats.factsWritten,
           errors: stats.errors + 1,
-          message: error.message,
+          // Readers of /status see a generic message; the detail (which can
+          // name other entities) stays in the backend logs.
+          message: `Collection failed (${error.name}); see the backend logs`,
         },
         new Date(),
       );
@@ -300,15 +308,29 @@ export class CollectionRunner {
           entityRef: refOf(e),
           factId: f.id,
           unknownReason: 'error' as const,
-          message: `${collector.title ?? collector.id} failed: ${
-            error.message
-          }`,
+          message: `${
+            collector.title ?? collector.id
+          } failed: ${error.message.slice(0, 300)}`,
         })),
       );
     }
     const facts = toFactWrites(collector, collected, now, logger);
     const { written } = await this.#facts.writeFacts(collector.id, facts);
     return { factsWritten: written, errors };
+  }
+
+  /**
+   * Removes the data of entities no longer in the catalog (or now opted
+   * out). Runs on its own schedule so it works when every collector is
+   * sharded or disabled. An empty catalog answer removes nothing.
+   */
+  async pruneEntities(signal?: AbortSignal): Promise<number> {
+    const seen = new Set<string>();
+    for await (const page of this.#pageEntities(signal)) {
+      page.forEach(e => seen.add(refOf(e)));
+    }
+    if (signal?.aborted || seen.size === 0) return 0;
+    return this.#entities.deleteEntitiesNotIn(seen);
   }
 
   /**

@@ -175,6 +175,15 @@ export class EvaluationRunner {
         after = refs[refs.length - 1];
       }
       await settle();
+      if (signal?.aborted) {
+        await this.#finish(
+          runId,
+          'failed',
+          stats,
+          'Aborted before every dirty entity was evaluated (task timeout or shutdown); the rest is evaluated next cycle',
+        );
+        return stats;
+      }
       await this.#finish(runId, 'succeeded', stats);
       if (stats.entitiesEvaluated > 0) {
         this.#logger.info('Evaluated entities', { ...stats });
@@ -182,7 +191,13 @@ export class EvaluationRunner {
       return stats;
     } catch (error) {
       assertError(error);
-      await this.#finish(runId, 'failed', stats, error.message);
+      this.#logger.error('Evaluation failed', error);
+      await this.#finish(
+        runId,
+        'failed',
+        stats,
+        `Evaluation failed (${error.name}); see the backend logs`,
+      );
       throw error;
     }
   }
