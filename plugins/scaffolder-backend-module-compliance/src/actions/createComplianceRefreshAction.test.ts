@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { EntityComplianceSummary } from 'backstage-plugin-compliance-common';
 import { complianceServiceMock } from 'backstage-plugin-compliance-node/testUtils';
@@ -34,6 +34,45 @@ describe('compliance:refresh', () => {
     expect(ctx.output).toHaveBeenCalledWith('score', 72.5);
     expect(ctx.output).toHaveBeenCalledWith('coverage', 0.8);
     expect(ctx.output).toHaveBeenCalledWith('level', 'bronze');
+  });
+
+  it('waits for a just-registered entity to reach the catalog, then evaluates it', async () => {
+    const sleep = jest.fn(async () => {});
+    const waiting = createComplianceRefreshAction({ compliance, sleep });
+    compliance.refresh
+      .mockRejectedValueOnce(new NotFoundError('not in the catalog'))
+      .mockRejectedValueOnce(new NotFoundError('not in the catalog'))
+      .mockResolvedValue(summary);
+    const ctx = createMockActionContext({
+      input: { entityRef: 'component:default/payments-api' },
+    });
+    await waiting.handler(ctx);
+    expect(compliance.refresh).toHaveBeenCalledTimes(3);
+    expect(sleep.mock.calls.map(c => c[0])).toEqual([1000, 2000]);
+    expect(ctx.output).toHaveBeenCalledWith('status', 'evaluated');
+    expect(ctx.output).toHaveBeenCalledWith('score', 72.5);
+  });
+
+  it('reports the entity as queued instead of failing when it never appears within the bound', async () => {
+    const waiting = createComplianceRefreshAction({
+      compliance,
+      sleep: async () => {},
+    });
+    compliance.refresh.mockRejectedValue(new NotFoundError('not yet'));
+    const ctx = createMockActionContext({
+      input: { entityRef: 'component:default/new-svc', waitSeconds: 0 },
+    });
+    await waiting.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('status', 'queued');
+    expect(ctx.output).toHaveBeenCalledWith('score', null);
+  });
+
+  it('fails on other errors (a denied refresh is not hidden)', async () => {
+    compliance.refresh.mockRejectedValue(new NotAllowedError('denied'));
+    const ctx = createMockActionContext({
+      input: { entityRef: 'component:default/payments-api' },
+    });
+    await expect(action.handler(ctx)).rejects.toThrow('denied');
   });
 
   it('outputs an empty level when the entity reaches none', async () => {

@@ -20,11 +20,29 @@ export const complianceRefreshActionSchema = {
     zImpl.object({
       entityRef: zImpl
         .string()
+        .max(512)
         .describe(
           'The entity to evaluate, for example the entityRef output of catalog:register',
         ),
+      waitSeconds: zImpl
+        .number()
+        .int()
+        .min(0)
+        .max(120)
+        .optional()
+        .describe(
+          'How long to wait for a just-registered entity to appear in the catalog before reporting it as queued for the next scheduled evaluation. Default: 30',
+        ),
     }),
-  output: (zImpl: typeof z) => zImpl.object(scoreOutputShape(zImpl)),
+  output: (zImpl: typeof z) =>
+    zImpl.object({
+      ...scoreOutputShape(zImpl),
+      status: zImpl
+        .enum(['evaluated', 'queued'])
+        .describe(
+          'evaluated: the outputs hold the new score; queued: the entity is not in the catalog yet and is evaluated on the next scheduled cycle',
+        ),
+    }),
 };
 
 /**
@@ -45,6 +63,22 @@ export type ComplianceRefreshActionOutput = z.infer<
   ReturnType<typeof complianceRefreshActionSchema.output>
 >;
 
+/** Whether an error is the compliance API's 404 (entity not in the catalog). */
+function isNotFound(error: unknown): boolean {
+  const e = error as {
+    name?: string;
+    statusCode?: number;
+    response?: { status?: number };
+    cause?: { name?: string };
+  };
+  return (
+    e?.name === 'NotFoundError' ||
+    e?.statusCode === 404 ||
+    e?.response?.status === 404 ||
+    e?.cause?.name === 'NotFoundError'
+  );
+}
+
 function parseRef(entityRef: string): string {
   try {
     return stringifyEntityRef(parseEntityRef(entityRef));
@@ -64,12 +98,17 @@ function parseRef(entityRef: string): string {
  */
 export function createComplianceRefreshAction(options: {
   compliance: ComplianceService;
+  /** Waits between attempts; tests replace it. */
+  sleep?: (ms: number) => Promise<void>;
 }): TemplateAction<
   ComplianceRefreshActionInput,
   ComplianceRefreshActionOutput,
   'v2'
 > {
   const { compliance } = options;
+  const sleep =
+    options.sleep ??
+    ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)));
   return createTemplateAction({
     id: 'compliance:refresh',
     description:
@@ -78,9 +117,34 @@ export function createComplianceRefreshAction(options: {
     schema: complianceRefreshActionSchema,
     async handler(ctx) {
       const entityRef = parseRef(ctx.input.entityRef);
-      const summary = await compliance.refresh(entityRef, {
-        credentials: await ctx.getInitiatorCredentials(),
-      });
+      const credentials = await ctx.getInitiatorCredentials();
+      // Right after catalog:register the entity may not be in the catalog
+      // yet: retry with backoff within the bound, then report it as queued
+      // instead of failing a template whose repository is already published.
+      const deadline = Date.now() + (ctx.input.waitSeconds ?? 30) * 1000;
+      let delay = 1000;
+      let summary;
+      for (;;) {
+        try {
+          summary = await compliance.refresh(entityRef, { credentials });
+          break;
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+          if (Date.now() + delay > deadline || ctx.signal?.aborted) {
+            ctx.logger.warn(
+              'Entity not in the catalog yet; it is evaluated on the next scheduled cycle',
+              { entityRef },
+            );
+            ctx.output('score', null);
+            ctx.output('coverage', 0);
+            ctx.output('level', '');
+            ctx.output('status', 'queued');
+            return;
+          }
+          await sleep(delay);
+          delay = Math.min(delay * 2, 8000);
+        }
+      }
       ctx.logger.info('Refreshed compliance', {
         entityRef,
         score: summary.score,
@@ -89,6 +153,7 @@ export function createComplianceRefreshAction(options: {
       ctx.output('score', summary.score);
       ctx.output('coverage', summary.coverage);
       ctx.output('level', summary.level?.id ?? '');
+      ctx.output('status', 'evaluated');
     },
   });
 }
