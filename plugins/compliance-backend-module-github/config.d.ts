@@ -1,16 +1,13 @@
-import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
-
 export interface Config {
   compliance?: {
     /**
-     * Settings of the GitHub collector (`backstage-plugin-compliance-backend-module-github`).
+     * GitHub-specific settings of the GitHub collector
+     * (`backstage-plugin-compliance-backend-module-github`). Its schedule,
+     * shards and `disabled` flag are the compliance backend's, under
+     * `compliance.collectors.github`; single controls are turned off with
+     * `compliance.controls.disabled`.
      */
     github?: {
-      /**
-       * How often the GitHub collector runs. Defaults to every hour with a
-       * 50 minute timeout and a random initial delay of up to 5 minutes.
-       */
-      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /**
        * Rolling window, in days, over which workflow runs are counted for the
        * CI signals. Defaults to 30.
@@ -31,11 +28,6 @@ export interface Config {
          * counts as overdue (GH-SEC-03). Defaults to 30.
          */
         staleAlertDays?: number;
-      };
-      /** Which of this module's controls are registered. */
-      controls?: {
-        /** Control ids to leave out, for example `['GH-SCM-02']`. Defaults to none. */
-        disabled?: string[];
       };
       /**
        * Remaining REST requests of a credential's hourly budget under which the

@@ -526,7 +526,9 @@ async function main() {
     )}`,
   );
   console.log(
-    `GraphQL-bound repos/hour at 5000 points/h: ${Math.floor(5000 / (steady.points / REPOS))} (GraphQL is a separate bucket; 304s still count toward secondary limits)`,
+    `GraphQL-bound repos/hour at 5000 points/h: ${Math.floor(
+      5000 / (steady.points / REPOS),
+    )} (GraphQL is a separate bucket; 304s still count toward secondary limits)`,
   );
   console.log(JSON.stringify(result));
 }

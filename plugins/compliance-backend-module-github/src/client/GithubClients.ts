@@ -15,7 +15,7 @@ type OctokitPluginFn = Parameters<typeof Octokit.plugin>[0];
  * written against a different `@octokit/core` copy than `@octokit/rest`
  * bundles, hence the casts; at runtime they only use `octokit.hook`.
  */
-export const ThrottledOctokit: typeof Octokit = Octokit.plugin(
+const ThrottledOctokit: typeof Octokit = Octokit.plugin(
   throttling as unknown as OctokitPluginFn,
   retry as unknown as OctokitPluginFn,
 );

@@ -1,10 +1,11 @@
 import { GraphqlErrorEntry } from '../lib/classify';
+import { RuleParameters, VisibleProtection } from '../lib/protection';
 
 /**
  * The batched GraphQL query: one aliased `repository` per repo, all
  * expanding one fragment. Field choice follows the reference (§3.4).
  */
-export const REPOSITORY_FRAGMENT = `
+const REPOSITORY_FRAGMENT = `
 fragment ComplianceRepo on Repository {
   isArchived
   isEmpty
@@ -132,14 +133,7 @@ export interface RepositoryNode {
   }>;
   defaultBranchRef?: Maybe<{
     name: string;
-    refUpdateRule?: Maybe<{
-      allowsDeletions: boolean;
-      allowsForcePushes: boolean;
-      requiredApprovingReviewCount: Maybe<number>;
-      requiredStatusCheckContexts: Maybe<string[]>;
-      requiresCodeOwnerReviews: boolean;
-      requiresSignatures: boolean;
-    }>;
+    refUpdateRule?: Maybe<VisibleProtection>;
     rules?: Maybe<{
       nodes: Array<{
         type: string;
@@ -147,14 +141,7 @@ export interface RepositoryNode {
           databaseId: Maybe<number>;
           bypassActors?: Maybe<{ totalCount: number }>;
         }>;
-        parameters?: Maybe<{
-          requiredApprovingReviewCount?: number;
-          requireCodeOwnerReview?: boolean;
-          dismissStaleReviewsOnPush?: boolean;
-          requireLastPushApproval?: boolean;
-          strictRequiredStatusChecksPolicy?: boolean;
-          requiredStatusChecks?: Array<{ context: string }>;
-        }>;
+        parameters?: Maybe<RuleParameters>;
       }>;
     }>;
     target?: Maybe<{

@@ -11,7 +11,7 @@ export type CiHeadState = CiSummary['headState'];
 /** Longest check (workflow) name the summary keeps. */
 export const MAX_CHECK_NAME_LENGTH = 200;
 /** Most failing checks the summary may list. */
-export const MAX_TOP_FAILING_CHECKS = 20;
+const MAX_TOP_FAILING_CHECKS = 20;
 
 /**
  * GitHub's `StatusState` of the head commit; `NONE` when nothing reported

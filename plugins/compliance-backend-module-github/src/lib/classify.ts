@@ -177,9 +177,9 @@ function responseOf(error: ErrorLike): { headers?: unknown; data?: unknown } {
 function headersOf(value: unknown): GithubErrorAnswer['headers'] {
   if (!isObject(value)) return undefined;
   const headers: NonNullable<GithubErrorAnswer['headers']> = {};
-  for (const [name, header] of Object.entries(value)) {
-    if (typeof header === 'string' || typeof header === 'number') {
-      headers[name] = header;
+  for (const [name, entry] of Object.entries(value)) {
+    if (typeof entry === 'string' || typeof entry === 'number') {
+      headers[name] = entry;
     }
   }
   return headers;

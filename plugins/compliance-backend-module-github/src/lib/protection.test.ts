@@ -1,7 +1,8 @@
+import protectionBody from '../__fixtures__/branch-protection.json';
+import { parseClassicProtection } from '../rest/branchProtection';
 import {
   BranchRules,
   ClassicProtection,
-  ClassicProtectionSettings,
   mergeEffectiveProtection,
 } from './protection';
 
@@ -9,24 +10,10 @@ const noRules: BranchRules = { state: 'known', rules: [] };
 const value = (s: { known: boolean; value?: unknown }) =>
   s.known ? s.value : 'unknown';
 
-/** The settings of `__fixtures__/branch-protection.json`. */
-const fixtureSettings: ClassicProtectionSettings = {
-  requiredApprovals: 2,
-  codeOwnerReviews: true,
-  dismissStaleReviews: false,
-  lastPushApproval: false,
-  requiredStatusChecks: ['ci/build', 'ci/test'],
-  strictStatusChecks: true,
-  enforceAdmins: true,
-  allowForcePushes: false,
-  allowDeletions: false,
-  requiredSignatures: false,
-};
-
 describe('mergeEffectiveProtection', () => {
   const classic: ClassicProtection = {
     state: 'protected',
-    settings: fixtureSettings,
+    settings: parseClassicProtection(protectionBody),
   };
 
   it('reports an unprotected branch as not protected', () => {

@@ -53,6 +53,19 @@ export type ClassicProtection =
     };
 
 /**
+ * Parameters of a ruleset rule (GraphQL `PullRequestParameters`,
+ * `RequiredStatusChecksParameters`).
+ */
+export type RuleParameters = {
+  requiredApprovingReviewCount?: number;
+  requireCodeOwnerReview?: boolean;
+  dismissStaleReviewsOnPush?: boolean;
+  requireLastPushApproval?: boolean;
+  strictRequiredStatusChecksPolicy?: boolean;
+  requiredStatusChecks?: Array<{ context: string }>;
+};
+
+/**
  * One active ruleset rule that applies to the branch (GraphQL `Ref.rules`).
  */
 export interface BranchRule {
@@ -61,14 +74,7 @@ export interface BranchRule {
   rulesetId?: number | string;
   /** Bypass actors of the rule's ruleset; `null` when hidden from the reader. */
   bypassActors?: number | null;
-  parameters?: {
-    requiredApprovingReviewCount?: number;
-    requireCodeOwnerReview?: boolean;
-    dismissStaleReviewsOnPush?: boolean;
-    requireLastPushApproval?: boolean;
-    strictRequiredStatusChecksPolicy?: boolean;
-    requiredStatusChecks?: Array<{ context: string }>;
-  } | null;
+  parameters?: RuleParameters | null;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { JsonValue } from 'backstage-plugin-compliance-common';
 import { CollectorStateStore } from 'backstage-plugin-compliance-node';
 import { GithubOctokit } from '../client/GithubClients';
 import { isNumber } from '../lib/json';
+import { memoryState } from '../__testUtils__/replayedGithub';
 import { EtagCache, readEtagEntry } from './etagCache';
 import { RestStep } from './restStep';
 
@@ -9,27 +9,6 @@ const target = { owner: 'acme', repo: 'payments', branch: 'main' };
 const now = () => new Date('2025-06-15T12:00:00Z');
 // The step below never touches Octokit.
 const octokit = {} as GithubOctokit;
-
-function memoryState(initial: Record<string, JsonValue> = {}) {
-  const data = new Map(Object.entries(initial));
-  const store: CollectorStateStore = {
-    async get<T extends JsonValue>(key: string) {
-      return data.get(key) as T | undefined;
-    },
-    async getMany<T extends JsonValue>(keys: string[]) {
-      const out = new Map<string, T>();
-      for (const k of keys) if (data.has(k)) out.set(k, data.get(k) as T);
-      return out;
-    },
-    async set(entries) {
-      for (const e of entries) data.set(e.key, e.value);
-    },
-    async delete(keys) {
-      keys.forEach(k => data.delete(k));
-    },
-  };
-  return store;
-}
 
 const httpError = (status: number, message: string) =>
   Object.assign(new Error(message), {
@@ -108,7 +87,8 @@ describe('EtagCache', () => {
     const { step, sent } = scriptedStep([5]);
     const cache = await load(memoryState(), step);
     const key = cache.key(step.route, step.params(target));
-    const state = memoryState({ [key]: { etag: '"v4"', value: 'old shape' } });
+    const state = memoryState();
+    state.data.set(key, { etag: '"v4"', value: 'old shape' });
     const reloaded = await load(state, step);
     expect(await reloaded.request(octokit, step, target)).toMatchObject({
       value: 50,

@@ -3,7 +3,6 @@ import { JsonValue } from 'backstage-plugin-compliance-common';
 import { GITHUB_FACTS as F } from '../githubFactIds';
 import { isNumber } from '../lib/json';
 import { isCriticalOrHigh } from '../lib/repositoryFacts';
-import { ConditionalResult } from './etagCache';
 import {
   RestRepositoryContext,
   unknownFromAnswer,
@@ -62,22 +61,51 @@ export const codeScanningStep: RestStep<
   read: readCount,
 };
 
-/** "Enabled" and "open alerts" facts from one alerts list answer. */
-function alertFacts(
+/** One kind of alert: its request, its facts and where they point. */
+interface AlertKind<D> {
+  step: RestStep<OpenAlertsParams, D, number>;
+  enabled: string;
+  open: string;
+  path: string;
+}
+
+const SECRET_ALERTS: AlertKind<SecretAlertsData> = {
+  step: secretScanningStep,
+  enabled: F.secretScanningEnabled,
+  open: F.secretScanningOpenAlerts,
+  path: '/security/secret-scanning',
+};
+
+const CODE_ALERTS: AlertKind<CodeAlertsData> = {
+  step: codeScanningStep,
+  enabled: F.codeScanningEnabled,
+  open: F.codeScanningOpenCriticalHigh,
+  path: '/security/code-scanning',
+};
+
+/**
+ * "Enabled" and "open alerts" facts from one alerts list: a `200` proves the
+ * feature on, "disabled" proves it off, anything else proves nothing.
+ */
+async function collectAlerts<D>(
   ctx: RestRepositoryContext,
-  result: ConditionalResult<number>,
-  ids: { enabled: string; open: string },
-  evidence: { source: string; url: string },
+  kind: AlertKind<D>,
 ) {
+  const { step, enabled, open, path } = kind;
   const { sink } = ctx;
+  const result = await ctx.cache.request(ctx.octokit, step, ctx.target);
+  const evidence = {
+    source: `${step.route}?state=open`,
+    url: `${ctx.repoUrl}${path}`,
+  };
   if (result.ok) {
-    sink.set(ids.enabled, true, evidence);
-    sink.set(ids.open, result.value, evidence);
+    sink.set(enabled, true, evidence);
+    sink.set(open, result.value, evidence);
   } else if (result.answer.kind === 'feature_disabled') {
-    sink.set(ids.enabled, false, evidence);
-    sink.unknown(ids.open, 'feature_unavailable', result.answer.message);
+    sink.set(enabled, false, evidence);
+    sink.unknown(open, 'feature_unavailable', result.answer.message);
   } else {
-    unknownFromAnswer(sink, [ids.enabled, ids.open], result.answer);
+    unknownFromAnswer(sink, [enabled, open], result.answer);
   }
 }
 
@@ -97,36 +125,10 @@ export async function collectSecretScanningAlerts(
     );
     return;
   }
-  const result = await ctx.cache.request(
-    ctx.octokit,
-    secretScanningStep,
-    ctx.target,
-  );
-  alertFacts(
-    ctx,
-    result,
-    { enabled: F.secretScanningEnabled, open: F.secretScanningOpenAlerts },
-    {
-      source: `${SECRET_ROUTE}?state=open`,
-      url: `${ctx.repoUrl}/security/secret-scanning`,
-    },
-  );
+  await collectAlerts(ctx, SECRET_ALERTS);
 }
 
 /** Open critical/high code scanning alerts. */
 export async function collectCodeScanningAlerts(ctx: RestRepositoryContext) {
-  const result = await ctx.cache.request(
-    ctx.octokit,
-    codeScanningStep,
-    ctx.target,
-  );
-  alertFacts(
-    ctx,
-    result,
-    { enabled: F.codeScanningEnabled, open: F.codeScanningOpenCriticalHigh },
-    {
-      source: `${CODE_ROUTE}?state=open`,
-      url: `${ctx.repoUrl}/security/code-scanning`,
-    },
-  );
+  await collectAlerts(ctx, CODE_ALERTS);
 }
