@@ -62,6 +62,32 @@ function isUnfiltered(filter: OverviewFilter): boolean {
   );
 }
 
+/**
+ * `<column> in <refs>` with ONE bound parameter however many refs a
+ * conditional permission policy allows (70,000 refs overflow the bind
+ * parameter limits of every driver as an IN list): an array on PostgreSQL,
+ * a JSON array elsewhere.
+ */
+export function inRefSet(
+  column: string,
+  refs: string[],
+  dialect: Dialect,
+): [string, Knex.RawBinding[]] {
+  if (refs.length === 0) return ['1 = 0', []];
+  if (refs.length <= 100) {
+    return [`${column} in (${refs.map(() => '?').join(', ')})`, refs];
+  }
+  if (dialect.isPostgres) return [`${column} = any(?::text[])`, [refs]];
+  const json = JSON.stringify(refs);
+  if (dialect.isSqlite) {
+    return [`${column} in (select value from json_each(?))`, [json]];
+  }
+  return [
+    `${column} in (select r from json_table(?, '$[*]' columns (r varchar(255) path '$')) as allowed_refs)`,
+    [json],
+  ];
+}
+
 /** The knex implementation of {@link OverviewStore}, over `compliance_entities as e`. */
 export class DatabaseOverviewStore implements OverviewStore {
   constructor(private readonly db: Knex, private readonly dialect: Dialect) {}
@@ -98,10 +124,12 @@ export class DatabaseOverviewStore implements OverviewStore {
       );
     }
     if (filter.allowedRefs) {
-      q.whereIn(
+      const [sql, bindings] = inRefSet(
         'e.entity_ref',
-        filter.allowedRefs.length ? filter.allowedRefs : [''],
+        filter.allowedRefs,
+        this.dialect,
       );
+      q.whereRaw(sql, bindings);
     }
     if (filter.framework) {
       q.join('compliance_framework_scores as f', join =>

@@ -148,4 +148,24 @@ describeOnEachDatabase('stores under hostile input and races', setup => {
     expect([...first.skipped, ...second.skipped]).toEqual([ref]);
     expect(await countRows(knex, 'compliance_status_changes')).toBe(1);
   });
+
+  it('scopes the overview to 70,000 readable refs without overflowing bind limits', async () => {
+    const { stores } = await setup();
+    await stores.entities.upsertEntities(
+      ['a', 'b', 'c'].map(n => snapshot(n)),
+      new Date(),
+    );
+    const allowedRefs = Array.from(
+      { length: 70_000 },
+      (_, i) => `component:default/other-${i}`,
+    );
+    allowedRefs.splice(35_000, 0, 'component:default/b');
+    allowedRefs.push('component:default/c');
+    const page = await stores.overview.getOverview({
+      ...overview,
+      allowedRefs,
+    });
+    expect(page.items.map(i => i.name)).toEqual(['b', 'c']);
+    expect(page.totalCount).toBe(2);
+  });
 });

@@ -37,6 +37,17 @@ import { normalizeRef, toSnapshot } from '../lib/snapshot';
 import type { CollectionRunner } from './CollectionRunner';
 import type { EvaluationRunner } from './EvaluationRunner';
 import { RefreshGuard } from './RefreshGuard';
+import { TtlCache } from './TtlCache';
+
+/** Who is asking, as a cache key. */
+function callerKey(credentials: BackstageCredentials): string {
+  const p = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return `${p.type}:${p.userEntityRef ?? p.subject ?? 'unknown'}`;
+}
 import type { StatusService } from './StatusService';
 
 /** An entity named by the caller: `{ kind, namespace, name }` or a ref string. */
@@ -60,6 +71,10 @@ export class ReportService {
   readonly #evaluation: EvaluationRunner;
   readonly #status: StatusService;
   readonly #refreshGuard: RefreshGuard;
+  readonly #readableCache = new TtlCache<string[]>({
+    ttlMs: 30_000,
+    maxEntries: 500,
+  });
 
   constructor(options: {
     catalog: CatalogService;
@@ -330,6 +345,16 @@ export class ReportService {
     );
     if (decision.result === AuthorizeResult.ALLOW) return undefined;
     if (decision.result === AuthorizeResult.DENY) return [];
+    // Conditional: list what the catalog lets this caller read, briefly
+    // cached per caller so paging the overview does not page the catalog.
+    return this.#readableCache.get(callerKey(credentials), () =>
+      this.#listReadableRefs(credentials),
+    );
+  }
+
+  async #listReadableRefs(
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
     const refs: string[] = [];
     await this.#pageCatalog(
       { kind: this.#catalogue.kinds },

@@ -37,7 +37,7 @@ describe('compliance:refresh', () => {
   });
 
   it('waits for a just-registered entity to reach the catalog, then evaluates it', async () => {
-    const sleep = jest.fn(async () => {});
+    const sleep = jest.fn(async (_ms: number) => {});
     const waiting = createComplianceRefreshAction({ compliance, sleep });
     compliance.refresh
       .mockRejectedValueOnce(new NotFoundError('not in the catalog'))
