@@ -144,11 +144,11 @@ export class EvaluationRunner {
       await this.#dirtyOnWaiverChange(startedAt);
       // Pipelined: the next batch is read and evaluated while the previous
       // one is written, which overlaps the two on PostgreSQL.
-      let saving: Promise<void> | undefined;
-      let saveError: unknown;
+      // The failure of a save in flight, kept until the loop settles it.
+      const pending: { saving?: Promise<void>; error?: unknown } = {};
       const settle = async () => {
-        await saving;
-        if (saveError) throw saveError;
+        await pending.saving;
+        if (pending.error) throw pending.error;
       };
       let after: string | undefined;
       for (;;) {
@@ -160,14 +160,14 @@ export class EvaluationRunner {
         if (refs.length === 0) break;
         const { writes, versions, now } = await this.#prepare(refs);
         await settle();
-        saving = this.#evaluations
+        pending.saving = this.#evaluations
           .saveEvaluations(writes, refs, versions, now)
           .then(
             ({ rowsWritten }) => {
               stats.rowsWritten += rowsWritten;
             },
             error => {
-              saveError = error;
+              pending.error = error;
             },
           );
         stats.entitiesEvaluated += refs.length;
