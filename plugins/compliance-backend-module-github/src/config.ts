@@ -30,6 +30,7 @@ export interface GithubComplianceThresholds {
 export interface GithubComplianceConfig {
   /** Rolling window, in days, of the CI statistics. */
   windowDays: number;
+  /** Thresholds of the CI and security controls. */
   thresholds: GithubComplianceThresholds;
   /** Remaining requests (or GraphQL points) under which a cycle stops. */
   budgetReserve: number;
