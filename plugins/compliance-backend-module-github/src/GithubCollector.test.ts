@@ -455,4 +455,32 @@ describe('GithubCollector', () => {
       false,
     );
   });
+
+  it('keeps every state key within the state column for very long names', async () => {
+    const owner = 'o'.repeat(39);
+    const repo = 'r'.repeat(100);
+    const long = component('long', {
+      'github.com/project-slug': `${owner}/${repo}`,
+    });
+    server.use(
+      http.post(`${API}/graphql`, () =>
+        HttpResponse.json(
+          graphqlWith(r => {
+            r.defaultBranchRef.name = 'b'.repeat(200);
+          }),
+          { headers: rate(4990, 'graphql') },
+        ),
+      ),
+      http.get(`${API}/repos/*`, () =>
+        HttpResponse.json({}, { headers: { etag: '"e"', ...rate() } }),
+      ),
+    );
+    const state = memoryState();
+    await collector().collect([long], context(state).ctx);
+    const keys = [...state.data.keys()];
+    expect(keys.some(k => k.startsWith('runs:'))).toBe(true);
+    expect(keys.filter(k => k.startsWith('etag:'))).toHaveLength(5);
+    expect(keys.filter(k => k.length > 255)).toEqual([]);
+    expect(keys.some(k => k.startsWith('etag:sha256:'))).toBe(true);
+  });
 });

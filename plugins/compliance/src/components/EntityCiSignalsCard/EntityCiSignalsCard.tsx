@@ -6,7 +6,7 @@ import { complianceTranslationRef } from '../../translation';
 import { CiSignals } from '../CiSignals';
 
 /**
- * CI health of an entity for its overview tab: latest default-branch status,
+ * CI health of an entity for its overview tab: latest default-branch state,
  * pass and flaky rates, durations and the checks that fail most.
  *
  * @public
