@@ -237,9 +237,15 @@ export class SweepTally {
   readonly tried = new Map<string, number>();
   readonly serverErrors = new Map<string, number>();
   readonly bad: BadAnswer[] = [];
+  readonly statuses = new Map<string, Map<string, number>>();
 
-  count(category: string) {
+  count(category: string, status?: number | string) {
     this.tried.set(category, (this.tried.get(category) ?? 0) + 1);
+    if (status !== undefined) {
+      const byStatus = this.statuses.get(category) ?? new Map();
+      byStatus.set(String(status), (byStatus.get(String(status)) ?? 0) + 1);
+      this.statuses.set(category, byStatus);
+    }
   }
 
   serverError(category: string) {
@@ -269,7 +275,10 @@ export class SweepTally {
       ([c, n]) =>
         `  ${c}: ${n} cases, ${this.serverErrors.get(c) ?? 0} 5xx, ${
           this.bad.filter(b => b.category === c).length
-        } bad`,
+        } bad (${[...(this.statuses.get(c) ?? new Map()).entries()]
+          .sort()
+          .map(([s, k]) => `${s}: ${k}`)
+          .join(', ')})`,
     );
     return [
       `${this.total()} cases, ${[...this.serverErrors.values()].reduce(
@@ -289,12 +298,9 @@ export function setIn(
 ): unknown {
   if (path.length === 0) return value;
   const [head, ...rest] = path;
-  const base =
-    doc && typeof doc === 'object'
-      ? (doc as Record<string | number, unknown>)
-      : typeof head === 'number'
-      ? []
-      : {};
+  let base: object;
+  if (doc && typeof doc === 'object') base = doc;
+  else base = typeof head === 'number' ? [] : {};
   const copy: any = Array.isArray(base) ? [...base] : { ...base };
   copy[head] = setIn(copy[head], rest, value);
   return copy;
