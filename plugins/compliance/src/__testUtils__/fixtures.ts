@@ -258,6 +258,7 @@ export const controls: ControlsResponse = {
     { id: 'iso27001', title: 'ISO 27001' },
     { id: 'openssf', title: 'OpenSSF Scorecard' },
   ],
+  kinds: ['component', 'api', 'resource', 'system'],
 };
 
 export function makeOverview(
