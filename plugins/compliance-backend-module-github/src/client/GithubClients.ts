@@ -8,17 +8,8 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 
-type OctokitPluginFn = Parameters<typeof Octokit.plugin>[0];
-
-/**
- * An Octokit with the throttling and retry plugins. The plugins' types are
- * written against a different `@octokit/core` copy than `@octokit/rest`
- * bundles, hence the casts; at runtime they only use `octokit.hook`.
- */
-const ThrottledOctokit: typeof Octokit = Octokit.plugin(
-  throttling as unknown as OctokitPluginFn,
-  retry as unknown as OctokitPluginFn,
-);
+/** An Octokit with the throttling and retry plugins. */
+const ThrottledOctokit = Octokit.plugin(throttling, retry);
 
 /** An instance of {@link ThrottledOctokit}. */
 export type GithubOctokit = InstanceType<typeof Octokit>;
