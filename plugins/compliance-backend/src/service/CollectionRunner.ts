@@ -6,23 +6,19 @@ import type {
 import type { Entity } from '@backstage/catalog-model';
 import { assertError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  isComplianceSkipped,
-  type JsonValue,
-} from 'backstage-plugin-compliance-common';
+import { isComplianceSkipped } from 'backstage-plugin-compliance-common';
 import type {
   CollectedFact,
   ComplianceCollector,
-  CollectorStateStore,
 } from 'backstage-plugin-compliance-node';
 import type { CollectorSettings } from '../config';
 import type {
   EntityStore,
   FactStore,
-  FactWrite,
   RunStore,
 } from '../database/ComplianceStore';
 import { normalizeRef, shardOf, toSnapshot } from '../lib/snapshot';
+import { collectorState, toFactWrites } from './collectorContext';
 import { collectorRunKey, Shard, SINGLE_SHARD } from './taskIds';
 
 /** Catalog fields the snapshots and collectors need. */
@@ -106,22 +102,6 @@ export class CollectionRunner {
   /** Collectors not disabled under `compliance.collectors.<id>.disabled`. */
   get enabledCollectors(): ComplianceCollector[] {
     return this.collectors.filter(c => !this.#settings[c.id]?.disabled);
-  }
-
-  #stateFor(collectorId: string): CollectorStateStore {
-    const facts = this.#facts;
-    return {
-      async get<T extends JsonValue>(key: string) {
-        return (await facts.getState(collectorId, [key])).get(key) as
-          | T
-          | undefined;
-      },
-      async getMany<T extends JsonValue>(keys: string[]) {
-        return (await facts.getState(collectorId, keys)) as Map<string, T>;
-      },
-      set: entries => facts.setState(collectorId, entries, new Date()),
-      delete: keys => facts.deleteState(collectorId, keys),
-    };
   }
 
   async *#pageEntities(signal?: AbortSignal): AsyncGenerator<Entity[]> {
@@ -290,7 +270,7 @@ export class CollectionRunner {
     try {
       collected = await collector.collect(batch, {
         logger,
-        state: this.#stateFor(collector.id),
+        state: collectorState(this.#facts, collector.id, this.#logger),
         signal: context.signal,
         stop: context.stop,
       });
@@ -377,30 +357,4 @@ export class CollectionRunner {
       credentials,
     });
   }
-}
-
-/** The declared facts of a collector's answer, as store writes. */
-export function toFactWrites(
-  collector: ComplianceCollector,
-  collected: CollectedFact[],
-  now: Date,
-  logger?: LoggerService,
-): FactWrite[] {
-  const declared = new Set(collector.facts.map(f => f.id));
-  return collected
-    .filter(f => {
-      if (declared.has(f.factId)) return true;
-      logger?.debug('Ignoring undeclared fact', { factId: f.factId });
-      return false;
-    })
-    .map(f => ({
-      entityRef: normalizeRef(f.entityRef),
-      factId: f.factId,
-      ...(f.unknownReason
-        ? { unknownReason: f.unknownReason }
-        : { value: f.value ?? null }),
-      ...(f.message ? { message: f.message } : {}),
-      ...(f.evidence ? { evidence: f.evidence } : {}),
-      observedAt: f.observedAt ? new Date(f.observedAt) : now,
-    }));
 }

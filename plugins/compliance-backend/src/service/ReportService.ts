@@ -7,8 +7,6 @@ import type {
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ANNOTATION_COMPLIANCE_SKIP,
   isComplianceSkipped,
@@ -31,23 +29,13 @@ import type {
 } from '../database/ComplianceStore';
 import type { ControlCatalogue } from '../controls/ControlCatalogue';
 import { evaluateEntity } from '../lib/evaluateEntity';
-import { descendantGroups } from '../lib/groups';
 import { canonicalEntityRef } from '../lib/refs';
 import { normalizeRef, toSnapshot } from '../lib/snapshot';
 import type { CollectionRunner } from './CollectionRunner';
 import type { EvaluationRunner } from './EvaluationRunner';
 import { RefreshGuard } from './RefreshGuard';
-import { TtlCache } from './TtlCache';
+import { CatalogScope } from './CatalogScope';
 
-/** Who is asking, as a cache key. */
-function callerKey(credentials: BackstageCredentials): string {
-  const p = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return `${p.type}:${p.userEntityRef ?? p.subject ?? 'unknown'}`;
-}
 import type { StatusService } from './StatusService';
 
 /** An entity named by the caller: `{ kind, namespace, name }` or a ref string. */
@@ -61,7 +49,6 @@ export type EntityName =
  */
 export class ReportService {
   readonly #catalog: CatalogService;
-  readonly #permissions: PermissionsService;
   readonly #logger: LoggerService;
   readonly #catalogue: ControlCatalogue;
   readonly #facts: FactStore;
@@ -71,10 +58,7 @@ export class ReportService {
   readonly #evaluation: EvaluationRunner;
   readonly #status: StatusService;
   readonly #refreshGuard: RefreshGuard;
-  readonly #readableCache = new TtlCache<string[]>({
-    ttlMs: 30_000,
-    maxEntries: 500,
-  });
+  readonly #scope: CatalogScope;
 
   constructor(options: {
     catalog: CatalogService;
@@ -91,7 +75,6 @@ export class ReportService {
     refresh?: { cooldownMs: number; maxConcurrent: number };
   }) {
     this.#catalog = options.catalog;
-    this.#permissions = options.permissions;
     this.#logger = options.logger;
     this.#catalogue = options.catalogue;
     this.#facts = options.facts;
@@ -100,6 +83,11 @@ export class ReportService {
     this.#collection = options.collection;
     this.#evaluation = options.evaluation;
     this.#status = options.status;
+    this.#scope = new CatalogScope({
+      catalog: options.catalog,
+      permissions: options.permissions,
+      kinds: options.catalogue.kinds,
+    });
     this.#refreshGuard = new RefreshGuard(
       options.refresh ?? { cooldownMs: 60_000, maxConcurrent: 2 },
     );
@@ -303,9 +291,9 @@ export class ReportService {
     credentials: BackstageCredentials,
   ): Promise<OverviewResponse> {
     const [allowedRefs, owners] = await Promise.all([
-      this.#readableRefs(credentials),
+      this.#scope.readableRefs(credentials),
       query.owner?.length
-        ? this.#ownerGroups(query.owner, credentials)
+        ? this.#scope.ownerGroups(query.owner, credentials)
         : Promise.resolve(undefined),
     ]);
     const { owner: _owner, ...rest } = query;
@@ -333,79 +321,6 @@ export class ReportService {
       levels: result.levels,
       ...(query.framework ? { framework: query.framework } : {}),
     };
-  }
-
-  /** Refs the caller may read; undefined when the policy allows every entity. */
-  async #readableRefs(
-    credentials: BackstageCredentials,
-  ): Promise<string[] | undefined> {
-    const [decision] = await this.#permissions.authorizeConditional(
-      [{ permission: catalogEntityReadPermission }],
-      { credentials },
-    );
-    if (decision.result === AuthorizeResult.ALLOW) return undefined;
-    if (decision.result === AuthorizeResult.DENY) return [];
-    // Conditional: list what the catalog lets this caller read, briefly
-    // cached per caller so paging the overview does not page the catalog.
-    return this.#readableCache.get(callerKey(credentials), () =>
-      this.#listReadableRefs(credentials),
-    );
-  }
-
-  async #listReadableRefs(
-    credentials: BackstageCredentials,
-  ): Promise<string[]> {
-    const refs: string[] = [];
-    await this.#pageCatalog(
-      { kind: this.#catalogue.kinds },
-      ['kind', 'metadata.name', 'metadata.namespace'],
-      credentials,
-      e => refs.push(normalizeRef(stringifyEntityRef(e))),
-    );
-    return refs;
-  }
-
-  /** The requested owner groups and every group below them. */
-  async #ownerGroups(
-    owners: string[],
-    credentials: BackstageCredentials,
-  ): Promise<string[]> {
-    const requested = owners.map(o =>
-      canonicalEntityRef(o, { defaultKind: 'group', what: 'owner' }),
-    );
-    const groups: Entity[] = [];
-    await this.#pageCatalog(
-      { kind: 'group' },
-      [
-        'kind',
-        'metadata.name',
-        'metadata.namespace',
-        'spec.parent',
-        'spec.children',
-      ],
-      credentials,
-      e => groups.push(e),
-    );
-    return descendantGroups(requested, groups);
-  }
-
-  async #pageCatalog(
-    filter: Record<string, string | string[]>,
-    fields: string[],
-    credentials: BackstageCredentials,
-    each: (entity: Entity) => void,
-  ): Promise<void> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.#catalog.queryEntities(
-        cursor
-          ? { cursor, limit: 1000, fields }
-          : { filter, limit: 1000, fields },
-        { credentials },
-      );
-      page.items.forEach(each);
-      cursor = page.pageInfo.nextCursor;
-    } while (cursor);
   }
 
   /**
