@@ -1,20 +1,20 @@
 /*
- * The process crash.test.ts kills: builds the stores on the database it is
+ * The process src/__tests__/crash.test.ts kills: builds the stores on the database it is
  * given and runs one collection and evaluation cycle over a synthetic
  * catalog, printing a marker line after each step so the test can SIGKILL
  * it at a chosen point.
  *
  *   COMPLIANCE_CRASH_DB='{"client":"pg","connection":{...}}' \
  *   COMPLIANCE_CRASH_ENTITIES=3000 \
- *   node --require @backstage/cli/config/nodeTransform.cjs src/__tests__/crashWorker.ts
+ *   node --require @backstage/cli/config/nodeTransform.cjs src/__testUtils__/crashWorker.ts
  *
  * Markers (one per line): `ready`, `entities <n>`, `facts <n>`,
  * `save-start <n>`, `save-done <n>`, `done`.
  */
 import knexFactory from 'knex';
 import type { ComplianceStores } from '../database/ComplianceStore';
-import { createPipeline } from '../__testUtils__/pipeline';
-import { syntheticEntities } from '../__testUtils__/syntheticCatalog';
+import { createPipeline } from './pipeline';
+import { syntheticEntities } from './syntheticCatalog';
 
 function say(line: string) {
   process.stdout.write(`${line}\n`);
