@@ -1,0 +1,133 @@
+import { ChangeEvent } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
+import GetAppIcon from '@material-ui/icons/GetApp';
+import { InfoCard } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { complianceTranslationRef } from '../../translation';
+import { Filters, KINDS } from './overviewQuery';
+
+/** An option of a select filter. */
+interface Option {
+  id: string;
+  title: string;
+}
+
+/** Props of {@link OverviewFilters}. */
+export interface OverviewFiltersProps {
+  filters: Filters;
+  /** Levels of the catalogue, lowest first. */
+  levels: Option[];
+  frameworks: Option[];
+  onFilterChange: (key: keyof Filters, value: string) => void;
+  onClear: () => void;
+  onExport: () => void;
+  exporting: boolean;
+}
+
+/** The overview's filter bar, with the clear and CSV export buttons. */
+export function OverviewFilters(props: OverviewFiltersProps) {
+  const { filters, levels, frameworks, onFilterChange, exporting } = props;
+  const { t } = useTranslationRef(complianceTranslationRef);
+
+  const setFilter =
+    (key: keyof Filters) => (e: ChangeEvent<{ value: unknown }>) =>
+      onFilterChange(key, String(e.target.value ?? ''));
+
+  const select = (key: keyof Filters, label: string, options: Option[]) => (
+    <TextField
+      select
+      fullWidth
+      size="small"
+      variant="outlined"
+      id={`compliance-filter-${key}`}
+      label={label}
+      value={filters[key]}
+      onChange={setFilter(key)}
+    >
+      <MenuItem value="">{t('overview.any')}</MenuItem>
+      {options.map(o => (
+        <MenuItem key={o.id} value={o.id}>
+          {o.title}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+
+  return (
+    <InfoCard title={t('overview.filters')}>
+      <Grid container spacing={2} alignItems="center">
+        <Grid item xs={12} sm={6} md={4}>
+          <TextField
+            fullWidth
+            size="small"
+            variant="outlined"
+            id="compliance-filter-search"
+            label={t('overview.search')}
+            value={filters.search}
+            onChange={setFilter('search')}
+          />
+        </Grid>
+        <Grid item xs={12} sm={6} md={4}>
+          <TextField
+            fullWidth
+            size="small"
+            variant="outlined"
+            id="compliance-filter-owner"
+            label={t('overview.owner')}
+            helperText={t('overview.ownerHelp')}
+            value={filters.owner}
+            onChange={setFilter('owner')}
+          />
+        </Grid>
+        <Grid item xs={12} sm={6} md={4}>
+          <TextField
+            fullWidth
+            size="small"
+            variant="outlined"
+            id="compliance-filter-system"
+            label={t('overview.system')}
+            value={filters.system}
+            onChange={setFilter('system')}
+          />
+        </Grid>
+        <Grid item xs={12} sm={4} md={4}>
+          {select(
+            'kind',
+            t('overview.kind'),
+            KINDS.map(k => ({
+              id: k.toLocaleLowerCase('en-US'),
+              title: k,
+            })),
+          )}
+        </Grid>
+        <Grid item xs={12} sm={4} md={4}>
+          {select('level', t('overview.levelFilter'), [
+            ...levels.map(l => ({ id: l.id, title: l.title })),
+            { id: 'none', title: t('common.noLevel') },
+          ])}
+        </Grid>
+        <Grid item xs={12} sm={4} md={4}>
+          {select('framework', t('overview.framework'), frameworks)}
+        </Grid>
+        <Grid item xs={12}>
+          <Box display="flex" style={{ gap: 8 }}>
+            <Button onClick={props.onClear}>{t('overview.clear')}</Button>
+            <Button
+              variant="outlined"
+              color="primary"
+              startIcon={<GetAppIcon />}
+              onClick={props.onExport}
+              disabled={exporting}
+            >
+              {exporting ? t('overview.exporting') : t('overview.exportCsv')}
+            </Button>
+          </Box>
+        </Grid>
+      </Grid>
+    </InfoCard>
+  );
+}

@@ -1,0 +1,55 @@
+import type { OverviewQueryInput } from 'backstage-plugin-compliance-common';
+
+/** The entity kinds offered by the kind filter. */
+export const KINDS = ['Component', 'API', 'Resource', 'System'];
+
+/** The overview's filter state, as typed by the user. */
+export interface Filters {
+  owner: string;
+  system: string;
+  kind: string;
+  level: string;
+  framework: string;
+  search: string;
+}
+
+/** No filter set. */
+export const emptyFilters: Filters = {
+  owner: '',
+  system: '',
+  kind: '',
+  level: '',
+  framework: '',
+  search: '',
+};
+
+/** The overview query of the filters: trimmed, empty ones left out. */
+export function toQuery(filters: Filters): OverviewQueryInput {
+  const q: OverviewQueryInput = {};
+  if (filters.owner.trim()) q.owner = filters.owner.trim();
+  if (filters.system.trim()) q.system = filters.system.trim();
+  if (filters.kind) q.kind = filters.kind;
+  if (filters.level) q.level = filters.level;
+  if (filters.framework) q.framework = filters.framework;
+  if (filters.search.trim()) q.search = filters.search.trim();
+  return q;
+}
+
+/** `group:default/team-a` → `team-a`; other namespaces stay visible. */
+export function shortRef(ref: string): string {
+  const match = /^(?:[^:]+:)?(?:default\/)?(.+)$/.exec(ref);
+  return match ? match[1] : ref;
+}
+
+/** Offers `text` as a CSV file download named `filename`. */
+export function downloadText(filename: string, text: string) {
+  const blob = new Blob([text], { type: 'text/csv;charset=utf-8' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
+}
