@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './types';
+export * from './apiTypes';
 export * from './constants';
 export * from './defaults';
 export * from './ciSummary';
