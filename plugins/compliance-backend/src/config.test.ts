@@ -107,7 +107,7 @@ describe('readComplianceConfig', () => {
     ],
     [
       { collectors: { github: { shards: 0 } } },
-      /shards must be a positive integer/,
+      /compliance\.collectors\.github\.shards must be a whole number/,
     ],
     [
       {
@@ -136,7 +136,7 @@ describe('readComplianceConfig', () => {
           },
         ],
       },
-      /compliance.waivers\[0\].expiresAt is not a date/,
+      /compliance.waivers\[0\].expiresAt is not a valid date/,
     ],
     [
       {

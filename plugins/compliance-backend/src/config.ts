@@ -1,6 +1,8 @@
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig, type Config } from '@backstage/config';
-import { Duration } from 'luxon';
+import { DateTime, Duration } from 'luxon';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import type { HumanDuration } from '@backstage/types';
 import {
   DEFAULT_EVALUATED_KINDS,
   type ComplianceLevel,
@@ -54,7 +56,32 @@ export interface ComplianceConfig {
   };
 }
 
+/** The catalog's rule for namespaces and names. */
+const ENTITY_NAME = /^(?=.{1,63}$)[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/;
+
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** A duration read from config, in milliseconds: finite and not negative. */
+function readDuration(
+  config: Config,
+  key: string,
+  path: string,
+): HumanDuration {
+  let d: HumanDuration;
+  let ms: number;
+  try {
+    d = readDurationFromConfig(config, { key });
+    ms = Duration.fromObject(d).toMillis();
+  } catch (e) {
+    throw new Error(
+      `${path}.${key} is not a duration: ${(e as Error).message}`,
+    );
+  }
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new Error(`${path}.${key} must be a finite, non-negative duration`);
+  }
+  return d;
+}
 
 function readSchedule(
   config: Config | undefined,
@@ -63,28 +90,24 @@ function readSchedule(
 ): SchedulerServiceTaskScheduleDefinition {
   if (!config) return fallback;
   try {
+    const frequency = readDuration(config, 'frequency', key);
+    if (Duration.fromObject(frequency).toMillis() <= 0) {
+      throw new Error(`${key}.frequency must be longer than zero`);
+    }
     return {
-      frequency: readDurationFromConfig(config, { key: 'frequency' }),
+      frequency,
       timeout: config.has('timeout')
-        ? readDurationFromConfig(config, { key: 'timeout' })
+        ? readDuration(config, 'timeout', key)
         : fallback.timeout,
-      ...initialDelay(config, fallback),
+      ...(config.has('initialDelay')
+        ? { initialDelay: readDuration(config, 'initialDelay', key) }
+        : fallback.initialDelay
+        ? { initialDelay: fallback.initialDelay }
+        : {}),
     };
   } catch (e) {
     throw new Error(`Invalid schedule at ${key}: ${(e as Error).message}`);
   }
-}
-
-function initialDelay(
-  config: Config,
-  fallback: SchedulerServiceTaskScheduleDefinition,
-): Pick<SchedulerServiceTaskScheduleDefinition, 'initialDelay'> {
-  if (config.has('initialDelay')) {
-    return {
-      initialDelay: readDurationFromConfig(config, { key: 'initialDelay' }),
-    };
-  }
-  return fallback.initialDelay ? { initialDelay: fallback.initialDelay } : {};
 }
 
 function durationMs(
@@ -95,18 +118,35 @@ function durationMs(
 ): number {
   if (!config?.has(key)) return fallback;
   try {
-    const d = readDurationFromConfig(config, { key });
-    return Duration.fromObject(d).toMillis();
+    return Duration.fromObject(readDuration(config, key, path)).toMillis();
   } catch (e) {
     throw new Error(`Invalid duration at ${path}: ${(e as Error).message}`);
   }
 }
 
-function positiveInt(config: Config, key: string, fallback: number): number {
-  const v = config.getOptionalNumber(key);
+/**
+ * A whole number in `[1, max]` at `key` of `config` (which sits at `path`);
+ * the fallback when the key (or the whole block) is absent.
+ */
+function positiveInt(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+  options: { path?: string; max?: number } = {},
+): number {
+  const full = `${options.path ?? 'compliance'}.${key}`;
+  const max = options.max ?? 1_000_000;
+  let v: number | undefined;
+  try {
+    v = config?.getOptionalNumber(key);
+  } catch {
+    throw new Error(`${full} must be a whole number`);
+  }
   if (v === undefined) return fallback;
-  if (!Number.isInteger(v) || v < 1) {
-    throw new Error(`compliance.${key} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v < 1 || v > max) {
+    throw new Error(
+      `${full} must be a whole number from 1 to ${max}, got ${v}`,
+    );
   }
   return v;
 }
@@ -122,6 +162,22 @@ export function integrationHosts(root: Config): string[] {
     }
   }
   return [...hosts];
+}
+
+/**
+ * Whether a value is an ISO date (`2027-03-31`) or timestamp that names a
+ * real day: `2099-02-30` does not roll over into March.
+ */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(T.*)?$/.exec(value);
+  if (!m) return false;
+  const parsed = DateTime.fromISO(value, { setZone: true });
+  return (
+    parsed.isValid &&
+    parsed.year === Number(m[1]) &&
+    parsed.month === Number(m[2]) &&
+    parsed.day === Number(m[3])
+  );
 }
 
 /** Reads and validates the `compliance` config block. Throws an Error naming the bad config key. */
@@ -143,7 +199,10 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
             ),
           }
         : {}),
-      shards: positiveInt(one, 'shards', 1),
+      shards: positiveInt(one, 'shards', 1, {
+        path: `compliance.collectors.${id}`,
+        max: 64,
+      }),
       disabled: one.getOptionalBoolean('disabled') ?? false,
     };
   }
@@ -161,7 +220,10 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
       );
     }
     const weight = o.getOptionalNumber('weight');
-    if (weight !== undefined && (weight < 0 || weight > 100)) {
+    if (
+      weight !== undefined &&
+      (!Number.isFinite(weight) || weight < 0 || weight > 100)
+    ) {
       throw new Error(
         `compliance.controls.overrides.${id}.weight must be between 0 and 100`,
       );
@@ -172,9 +234,12 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
     };
   }
 
-  const custom = (c?.getOptional<unknown[]>('controls.custom') ?? []).map(
-    (raw, i) =>
-      validateControlDefinition(raw, `compliance.controls.custom[${i}]`),
+  const rawCustom = c?.getOptional<unknown>('controls.custom') ?? [];
+  if (!Array.isArray(rawCustom)) {
+    throw new Error('compliance.controls.custom must be a list of controls');
+  }
+  const custom = rawCustom.map((raw, i) =>
+    validateControlDefinition(raw, `compliance.controls.custom[${i}]`),
   );
 
   const levels = c?.getOptionalConfigArray('levels')?.map((l, i) => {
@@ -206,14 +271,40 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
       ];
 
   const waivers = (c?.getOptionalConfigArray('waivers') ?? []).map((w, i) => {
+    const path = `compliance.waivers[${i}]`;
     const expiresAt = w.getOptionalString('expiresAt');
-    if (expiresAt && Number.isNaN(new Date(expiresAt).getTime())) {
+    if (expiresAt !== undefined && !isCalendarDate(expiresAt)) {
       throw new Error(
-        `compliance.waivers[${i}].expiresAt is not a date: "${expiresAt}"`,
+        `${path}.expiresAt is not a valid date or ISO timestamp: "${expiresAt.slice(
+          0,
+          100,
+        )}"`,
+      );
+    }
+    const rawRef = w.getString('entityRef');
+    let entityRef: string;
+    try {
+      const parsed = parseEntityRef(rawRef, {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      });
+      if (
+        !/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/.test(parsed.kind) ||
+        !ENTITY_NAME.test(parsed.namespace) ||
+        !ENTITY_NAME.test(parsed.name)
+      ) {
+        throw new Error(
+          'expected [kind:][namespace/]name with catalog kind, namespace and name rules',
+        );
+      }
+      entityRef = stringifyEntityRef(parsed).toLocaleLowerCase('en-US');
+    } catch (e) {
+      throw new Error(
+        `${path}.entityRef is not an entity reference: ${(e as Error).message}`,
       );
     }
     return {
-      entityRef: w.getString('entityRef').toLocaleLowerCase('en-US'),
+      entityRef,
       controlId: w.getString('controlId'),
       reason: w.getString('reason'),
       ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
@@ -276,19 +367,21 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
         'opsgenie.com/team',
         'opsgenie.com/component-selector',
       ],
-      minDescriptionLength: positiveInt(
-        c ?? root,
-        'catalog.minDescriptionLength',
-        20,
-      ),
+      minDescriptionLength: positiveInt(c, 'catalog.minDescriptionLength', 20, {
+        max: 10_000,
+      }),
       sourceHosts: integrationHosts(root),
     },
     retention: {
-      historyDays: positiveInt(c ?? root, 'retention.historyDays', 400),
-      ledgerDays: positiveInt(c ?? root, 'retention.ledgerDays', 400),
-      factHistoryDays: positiveInt(c ?? root, 'retention.factHistoryDays', 90),
-      runDays: positiveInt(c ?? root, 'retention.runDays', 30),
-      stateDays: positiveInt(c ?? root, 'retention.stateDays', 30),
+      historyDays: positiveInt(c, 'retention.historyDays', 400, {
+        max: 36_500,
+      }),
+      ledgerDays: positiveInt(c, 'retention.ledgerDays', 400, { max: 36_500 }),
+      factHistoryDays: positiveInt(c, 'retention.factHistoryDays', 90, {
+        max: 36_500,
+      }),
+      runDays: positiveInt(c, 'retention.runDays', 30, { max: 36_500 }),
+      stateDays: positiveInt(c, 'retention.stateDays', 30, { max: 36_500 }),
     },
     refresh: {
       cooldownMs: durationMs(
@@ -297,7 +390,7 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
         60_000,
         'compliance.refresh.cooldown',
       ),
-      maxConcurrent: positiveInt(c ?? root, 'refresh.maxConcurrent', 2),
+      maxConcurrent: positiveInt(c, 'refresh.maxConcurrent', 2, { max: 100 }),
     },
   };
 }

@@ -30,8 +30,16 @@ export const historyQuerySchema = z.object({
   days: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
+/** Query text: no NUL (PostgreSQL refuses it in text) or other control characters. */
+const queryText = z
+  .string()
+  .max(1000)
+  .refine(v => ![...v].some(c => c.charCodeAt(0) < 32 || c === '\u007f'), {
+    message: 'must not contain control characters',
+  });
+
 const csv = z
-  .union([z.string(), z.array(z.string())])
+  .union([queryText, z.array(queryText).max(100)])
   .transform(v => (Array.isArray(v) ? v : v.split(',')))
   .transform(v => v.map(s => s.trim()).filter(Boolean));
 
@@ -50,7 +58,7 @@ export const overviewQuerySchema = z.object({
     .string()
     .regex(/^[a-z0-9-_]+$/i)
     .optional(),
-  search: z.string().max(200).optional(),
+  search: queryText.pipe(z.string().max(200)).optional(),
   sort: z
     .enum([
       'score',

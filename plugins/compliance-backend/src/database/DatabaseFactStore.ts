@@ -70,6 +70,19 @@ function storedFact(r: FactRow): StoredFact {
   };
 }
 
+/** Columns an upsert replaces, observed_at aside. */
+const MERGED_FACT_COLUMNS = [
+  'collector_id',
+  'value',
+  'value_hash',
+  'unknown_reason',
+  'message',
+  'last_good_value',
+  'last_good_observed_at',
+  'evidence',
+  'changed_at',
+];
+
 const keyOf = (ref: string, factId: string) => `${ref}\u0000${factId}`;
 
 /** The knex implementation of {@link FactStore}. */
@@ -139,13 +152,31 @@ export class DatabaseFactStore implements FactStore {
           .onConflict(['entity_ref', 'fact_id'])
           .merge();
         // An older observation (a slow replica) never overwrites a newer one.
-        await (this.dialect.isSqlite || this.dialect.isPostgres
-          ? upsert.where(
-              'compliance_facts.observed_at',
-              '<=',
-              tx.ref('excluded.observed_at'),
-            )
-          : upsert);
+        if (this.dialect.isSqlite || this.dialect.isPostgres) {
+          await upsert.where(
+            'compliance_facts.observed_at',
+            '<=',
+            tx.ref('excluded.observed_at'),
+          );
+        } else {
+          // MySQL's ON DUPLICATE KEY UPDATE has no WHERE: each column keeps
+          // its value unless the incoming observation is as new or newer;
+          // observed_at itself last, since assignments apply in order.
+          await tx('compliance_facts')
+            .insert(part)
+            .onConflict(['entity_ref', 'fact_id'])
+            .merge(
+              Object.fromEntries(
+                [...MERGED_FACT_COLUMNS, 'observed_at'].map(c => [
+                  c,
+                  tx.raw(
+                    'if(values(observed_at) >= observed_at, values(??), ??)',
+                    [c, c],
+                  ),
+                ]),
+              ),
+            );
+        }
       }
       for (const part of chunks(history, 200)) {
         await tx('compliance_fact_history').insert(part);
