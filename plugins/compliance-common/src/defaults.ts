@@ -75,6 +75,7 @@ export const SCORE_BUCKETS: ReadonlyArray<{
 export function scoreBucketOf(score: number | null): string {
   if (score === null) return 'none';
   let id = SCORE_BUCKETS[0].id;
-  for (const b of SCORE_BUCKETS) if (b.min !== null && score >= b.min) id = b.id;
+  for (const b of SCORE_BUCKETS)
+    if (b.min !== null && score >= b.min) id = b.id;
   return id;
 }
