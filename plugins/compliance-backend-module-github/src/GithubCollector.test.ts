@@ -471,9 +471,21 @@ describe('GithubCollector', () => {
           { headers: rate(4990, 'graphql') },
         ),
       ),
-      http.get(`${API}/repos/*`, () =>
-        HttpResponse.json({}, { headers: { etag: '"e"', ...rate() } }),
-      ),
+      http.get(`${API}/repos/*`, ({ request }) => {
+        const path = new URL(request.url).pathname;
+        let body: unknown = {};
+        if (path.endsWith('/alerts')) body = [];
+        else if (path.endsWith('/actions/runs')) body = { workflow_runs: [] };
+        else if (path.endsWith('/permissions/workflow')) {
+          body = {
+            default_workflow_permissions: 'read',
+            can_approve_pull_request_reviews: false,
+          };
+        }
+        return HttpResponse.json(body as object, {
+          headers: { etag: '"e"', ...rate() },
+        });
+      }),
     );
     const state = memoryState();
     await collector().collect([long], context(state).ctx);

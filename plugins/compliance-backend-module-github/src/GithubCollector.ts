@@ -214,6 +214,10 @@ export class GithubCollector implements ComplianceCollector {
   ): boolean {
     if (ctx.signal?.aborted) {
       stopper.stop('aborted');
+    } else if (client.budget.limited) {
+      stopper.stop(
+        `GitHub rate limit for ${client.key}: ${client.budget.limited}`,
+      );
     } else if (client.budget.exhausted(this.#config.budgetReserve)) {
       stopper.stop(
         `GitHub rate-limit budget for ${client.key} is under the reserve of ${
@@ -262,6 +266,8 @@ export class GithubCollector implements ComplianceCollector {
             ref,
             sink,
             ...graphql,
+            now: this.#now(),
+            staleAlertDays: this.#config.thresholds.staleAlertDays,
           });
           await collectCiFacts(
             { ref, key, sink, node: graphql.node },

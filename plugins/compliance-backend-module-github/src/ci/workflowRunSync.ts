@@ -10,13 +10,20 @@ import {
   isFailedConclusion,
   mergeRuns,
   nextWatermark,
+  RestWorkflowRun,
   runsNeedingAttemptLookup,
   StoredRun,
   toStoredRun,
 } from '../lib/ciStats';
 import { buildCiSummary, CiHeadState, toCiHeadState } from '../lib/ciSummary';
-import { classifyRequestError, GithubAnswer, unknownOf } from '../lib/classify';
+import {
+  classifyRequestError,
+  GithubAnswer,
+  MalformedAnswerError,
+  unknownOf,
+} from '../lib/classify';
 import { FactSink, sha256Of } from '../lib/factSink';
+import { isRecord } from '../lib/json';
 import { GithubRepositoryRef, repositoryUrl } from '../lib/repository';
 import { readRunsState, RunsState, runsStateKey } from './runsState';
 
@@ -28,6 +35,8 @@ const MAX_RUN_PAGES = 10;
 const MAX_ATTEMPT_LOOKUPS = 1;
 const HEAD_SOURCE = 'GraphQL statusCheckRollup';
 const RUNS_SOURCE = 'GET /repos/{owner}/{repo}/actions/runs';
+const ATTEMPT_ROUTE =
+  'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}';
 
 /** The facts that come from workflow runs. */
 const RUN_FACT_IDS = [
@@ -64,6 +73,27 @@ function createdSince(iso: string) {
   return `>=${iso.replace(/\.\d{3}Z$/, 'Z')}`;
 }
 
+/**
+ * The runs of a runs answer; throws when the body does not have the shape
+ * of one (an empty body must not read as "no runs": the watermark would
+ * move past runs never seen).
+ */
+function workflowRunsOf(data: unknown): RestWorkflowRun[] {
+  const runs = isRecord(data) ? data.workflow_runs : undefined;
+  if (
+    !Array.isArray(runs) ||
+    !runs.every(
+      r =>
+        isRecord(r) &&
+        typeof r.id === 'number' &&
+        typeof r.created_at === 'string',
+    )
+  ) {
+    throw new MalformedAnswerError(RUNS_SOURCE);
+  }
+  return runs as RestWorkflowRun[];
+}
+
 async function fetchRuns(
   octokit: GithubOctokit,
   ref: GithubRepositoryRef,
@@ -84,36 +114,53 @@ async function fetchRuns(
         page,
       },
     );
-    const list = response.data.workflow_runs ?? [];
+    const list = workflowRunsOf(response.data);
     fetched.push(...list.map(toStoredRun));
     if (list.length < RUNS_PER_PAGE) break;
   }
   return fetched;
 }
 
-/** Asks whether the earlier attempt of successful re-runs failed (flaky). */
+/**
+ * Asks whether the earlier attempt of successful re-runs failed (flaky).
+ * Returns the answer of a lookup that failed transiently (an outage, a rate
+ * limit): the run then stays "assumed flaky", which must not stand as a
+ * new flaky rate.
+ */
 async function lookUpEarlierAttempts(
   octokit: GithubOctokit,
   target: CiSyncTarget,
   runs: StoredRun[],
   logger: LoggerService,
-) {
+): Promise<GithubAnswer | undefined> {
+  let failed: GithubAnswer | undefined;
   for (const run of runsNeedingAttemptLookup(runs).slice(
     0,
     MAX_ATTEMPT_LOOKUPS,
   )) {
     try {
-      const attempt = await octokit.request(
-        'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}',
-        {
-          owner: target.ref.owner,
-          repo: target.ref.repo,
-          run_id: run.id,
-          attempt_number: run.attempt - 1,
-        },
-      );
-      run.rerunAfterFailure = isFailedConclusion(attempt.data.conclusion);
+      const attempt = await octokit.request(ATTEMPT_ROUTE, {
+        owner: target.ref.owner,
+        repo: target.ref.repo,
+        run_id: run.id,
+        attempt_number: run.attempt - 1,
+      });
+      const conclusion = isRecord(attempt.data)
+        ? attempt.data.conclusion
+        : undefined;
+      if (typeof conclusion !== 'string') {
+        // An attempt that ended has a conclusion; anything else proves nothing.
+        throw new MalformedAnswerError(ATTEMPT_ROUTE);
+      }
+      run.rerunAfterFailure = isFailedConclusion(conclusion);
     } catch (error) {
+      const answer = classifyRequestError(error);
+      if (
+        answer.kind === 'unknown' &&
+        (answer.reason === 'error' || answer.reason === 'rate_limited')
+      ) {
+        failed ??= answer;
+      }
       logger.debug('Could not read an earlier workflow run attempt', {
         repository: target.key,
         runId: run.id,
@@ -121,6 +168,7 @@ async function lookUpEarlierAttempts(
       });
     }
   }
+  return failed;
 }
 
 /**
@@ -134,7 +182,9 @@ async function syncRuns(
   signature: string,
   hasChecks: boolean,
   options: CiSyncOptions,
-): Promise<{ runs: StoredRun[] } | { error: GithubAnswer }> {
+): Promise<
+  { runs: StoredRun[]; attemptError?: GithubAnswer } | { error: GithubAnswer }
+> {
   const { now } = options;
   const windowStart = DateTime.fromJSDate(now, { zone: 'utc' })
     .startOf('day')
@@ -159,15 +209,22 @@ async function syncRuns(
       watermark < start ? start : watermark,
     );
     const runs = mergeRuns(previous?.runs ?? [], fetched, windowStart);
-    await lookUpEarlierAttempts(options.octokit, target, runs, options.logger);
+    const attemptError = await lookUpEarlierAttempts(
+      options.octokit,
+      target,
+      runs,
+      options.logger,
+    );
     const state: RunsState = {
-      signature,
+      // After a failed lookup the sync is not complete: the next cycle
+      // syncs (and looks up) again even if HEAD did not move.
+      signature: attemptError ? '' : signature,
       syncedAt: now.toISOString(),
       watermark: nextWatermark(runs, windowStart),
       runs,
     };
     options.writes.push({ key, value: state });
-    return { runs };
+    return { runs, attemptError };
   } catch (error) {
     return { error: classifyRequestError(error) };
   }
@@ -255,6 +312,15 @@ export async function collectCiFacts(
       sink.unknown(F.ciPresent, reason, message);
     }
     return;
+  }
+  if (synced.attemptError) {
+    // A run whose earlier attempt could not be read counts as flaky until
+    // it is: a transient failure must not raise the flaky rate.
+    const { reason, message } = unknownOf(
+      synced.attemptError,
+      'An earlier workflow run attempt could not be read',
+    );
+    sink.unknownAll([F.ciFlakyRate, F.ciSummary], reason, message);
   }
   const present = head.state !== 'NONE' || suites > 0;
   runFacts(sink, head, present, synced.runs, { ...options, runsUrl });

@@ -14,37 +14,118 @@ const ThrottledOctokit = Octokit.plugin(throttling, retry);
 /** An instance of {@link ThrottledOctokit}. */
 export type GithubOctokit = InstanceType<typeof Octokit>;
 
+/** A figure of a rate-limit bucket and until when it holds. */
+interface BucketFigure {
+  remaining: number;
+  /** Epoch ms after which the bucket has been refilled. */
+  resetAt: number;
+}
+
+/** How long a figure without `x-ratelimit-reset` is trusted. */
+const DEFAULT_WINDOW_MS = 3_600_000;
+/** Pause after a secondary limit or abuse answer without `retry-after`. */
+const DEFAULT_LIMITED_MS = 60_000;
+
 /**
  * Remaining rate limit of one credential bucket, read from response headers.
+ * Clients live across cycles: a figure only holds until its bucket resets,
+ * so a cycle that stopped under the reserve does not stop the next ones.
  */
 export class RateBudget {
-  /** Remaining REST (core) requests; undefined until a response was seen. */
-  restRemaining?: number;
-  /** Remaining GraphQL points. */
-  graphqlRemaining?: number;
+  #rest?: BucketFigure;
+  #graphql?: BucketFigure;
+  #limited?: { message: string; until: number };
 
-  observe(headers: Record<string, unknown> | undefined) {
-    if (!headers) return;
-    const remaining = Number(headers['x-ratelimit-remaining']);
+  constructor(private readonly now: () => number = Date.now) {}
+
+  #current(figure: BucketFigure | undefined) {
+    return figure && this.now() < figure.resetAt ? figure.remaining : undefined;
+  }
+
+  /** Remaining REST (core) requests; undefined until a response was seen or after the reset. */
+  get restRemaining(): number | undefined {
+    return this.#current(this.#rest);
+  }
+
+  /** Remaining GraphQL points; undefined until known or after the reset. */
+  get graphqlRemaining(): number | undefined {
+    return this.#current(this.#graphql);
+  }
+
+  /** Notes the GraphQL `rateLimit` of a query answer. */
+  observeGraphql(remaining: number, resetAt?: string) {
+    const reset = resetAt ? Date.parse(resetAt) : NaN;
+    this.#graphql = {
+      remaining,
+      resetAt: Number.isFinite(reset) ? reset : this.now() + DEFAULT_WINDOW_MS,
+    };
+  }
+
+  /**
+   * Why GitHub asked to slow down (a secondary rate limit or abuse detection
+   * the throttling plugin did not, or could no longer, wait out), while that
+   * holds: asking again before `retry-after` risks the integration being
+   * banned, so the cycle stops.
+   */
+  get limited(): string | undefined {
+    const limited = this.#limited;
+    return limited && this.now() < limited.until ? limited.message : undefined;
+  }
+
+  /** Notes an error answer: its rate-limit headers and whether it is a limit. */
+  observeError(
+    status: number | undefined,
+    message: string,
+    headers: Record<string, unknown> | undefined,
+  ) {
+    this.observe(headers);
     if (
-      !Number.isFinite(remaining) ||
-      headers['x-ratelimit-remaining'] === undefined
+      status === 429 ||
+      (status === 403 &&
+        (headers?.['retry-after'] !== undefined ||
+          /secondary rate limit|abuse detection/i.test(message)))
     ) {
-      return;
-    }
-    const resource = String(headers['x-ratelimit-resource'] ?? 'core');
-    if (resource === 'graphql') {
-      this.graphqlRemaining = remaining;
-    } else if (resource === 'core') {
-      this.restRemaining = remaining;
+      const retryAfter = Number(headers?.['retry-after']);
+      this.#limited = {
+        message: `GitHub answered ${status}: ${message.slice(0, 200)}`,
+        until:
+          this.now() +
+          (Number.isFinite(retryAfter) && retryAfter > 0
+            ? retryAfter * 1000
+            : DEFAULT_LIMITED_MS),
+      };
     }
   }
 
-  /** Whether a bucket is known to be under the reserve. */
+  /** Notes the `x-ratelimit-*` headers of an answer. */
+  observe(headers: Record<string, unknown> | undefined) {
+    if (!headers || headers['x-ratelimit-remaining'] === undefined) return;
+    const remaining = Number(headers['x-ratelimit-remaining']);
+    if (!Number.isFinite(remaining)) return;
+    const reset = Number(headers['x-ratelimit-reset']);
+    const figure = {
+      remaining,
+      resetAt:
+        Number.isFinite(reset) && reset > 0
+          ? reset * 1000
+          : this.now() + DEFAULT_WINDOW_MS,
+    };
+    const resource = String(headers['x-ratelimit-resource'] ?? 'core');
+    if (resource === 'graphql') {
+      this.#graphql = figure;
+    } else if (resource === 'core') {
+      this.#rest = figure;
+    }
+  }
+
+  /** Whether a bucket is known to be under the reserve, or limited. */
   exhausted(reserve: number) {
+    const rest = this.restRemaining;
+    const graphql = this.graphqlRemaining;
     return (
-      (this.restRemaining !== undefined && this.restRemaining < reserve) ||
-      (this.graphqlRemaining !== undefined && this.graphqlRemaining < reserve)
+      this.limited !== undefined ||
+      (rest !== undefined && rest < reserve) ||
+      (graphql !== undefined && graphql < reserve)
     );
   }
 }
@@ -64,6 +145,33 @@ export interface GithubRetryOptions {
   maxSecondaryRetryAfterSeconds?: number;
   /** Prefix of the throttling limiter ids (tests use unique ones). */
   throttleIdPrefix?: string;
+  /**
+   * Milliseconds one HTTP attempt may take before it is abandoned (and, like
+   * a 5xx, retried). Defaults to 30 000.
+   */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * `fetch` with a deadline per attempt: the retry plugin's retries each get
+ * their own. Resolves `globalThis.fetch` per call so that test doubles that
+ * patch it (msw) are used.
+ */
+export function fetchWithTimeout(timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal
+      ? AbortSignal.any([init.signal, deadline])
+      : deadline;
+    try {
+      return await globalThis.fetch(input, { ...init, signal });
+    } catch (error) {
+      if (deadline.aborted && !init?.signal?.aborted) {
+        throw new Error(`GitHub did not answer within ${timeoutMs} ms`);
+      }
+      throw error;
+    }
+  };
 }
 
 /** One client per host/owner with its budget. */
@@ -140,6 +248,7 @@ export class GithubClients {
       maxSecondaryRetryAfterSeconds:
         options.retry?.maxSecondaryRetryAfterSeconds ?? 120,
       throttleIdPrefix: options.retry?.throttleIdPrefix ?? 'compliance-github',
+      requestTimeoutMs: options.retry?.requestTimeoutMs ?? 30_000,
     };
   }
 
@@ -165,6 +274,7 @@ export class GithubClients {
     const credentials = this.#credentials;
     const octokit: GithubOctokit = new ThrottledOctokit({
       baseUrl: integration.config.apiBaseUrl,
+      request: { fetch: fetchWithTimeout(limits.requestTimeoutMs) },
       authStrategy: callbackAuth,
       auth: {
         callback: async () =>
@@ -228,7 +338,19 @@ export class GithubClients {
       budget.observe(response.headers);
     });
     octokit.hook.error('request', error => {
-      budget.observe('response' in error ? error.response?.headers : undefined);
+      const response = 'response' in error ? error.response : undefined;
+      budget.observeError(
+        'status' in error && typeof error.status === 'number'
+          ? error.status
+          : undefined,
+        response?.data &&
+          typeof response.data === 'object' &&
+          'message' in response.data &&
+          typeof response.data.message === 'string'
+          ? response.data.message
+          : error.message,
+        response?.headers,
+      );
       throw error;
     });
     const client = { octokit, budget, key };

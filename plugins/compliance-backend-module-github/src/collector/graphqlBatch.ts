@@ -9,6 +9,7 @@ import { GITHUB_FACT_DESCRIPTORS } from '../githubFactIds';
 import {
   classifyGraphqlError,
   classifyRequestError,
+  MalformedAnswerError,
   unknownOf,
 } from '../lib/classify';
 import { deriveRepositoryFacts } from '../lib/repositoryFacts';
@@ -16,6 +17,22 @@ import { RepoWork } from './repoWork';
 
 /** Every fact id: what a repository GraphQL could not read gets. */
 export const ALL_FACT_IDS = GITHUB_FACT_DESCRIPTORS.map(d => d.id);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether a `200` body has the shape of a GraphQL answer. */
+function isGraphqlAnswer(value: unknown): value is RepositoryQueryAnswer {
+  if (!isObject(value)) return false;
+  const { data, errors } = value;
+  return (
+    (data === undefined || data === null || isObject(data)) &&
+    (errors === undefined ||
+      (Array.isArray(errors) && errors.every(isObject))) &&
+    (data !== undefined || errors !== undefined)
+  );
+}
 
 /** How a GraphQL batch went. */
 export type GraphqlBatchOutcome = 'ok' | 'failed' | 'rate_limited';
@@ -38,6 +55,9 @@ export async function readRepositoryBatch(
       query: buildRepositoryQuery(chunk.map(c => c.ref)),
     });
     answer = response.data;
+    if (!isGraphqlAnswer(answer)) {
+      throw new MalformedAnswerError('POST /graphql');
+    }
   } catch (error) {
     const classified = classifyRequestError(error);
     const { reason, message } = unknownOf(
@@ -57,9 +77,9 @@ export async function readRepositoryBatch(
   }
 
   const errors = answer.errors ?? [];
-  const remaining = answer.data?.rateLimit?.remaining;
-  if (typeof remaining === 'number') {
-    client.budget.graphqlRemaining = remaining;
+  const rateLimit = answer.data?.rateLimit;
+  if (typeof rateLimit?.remaining === 'number') {
+    client.budget.observeGraphql(rateLimit.remaining, rateLimit.resetAt);
   }
   if (errors.some(e => e.type === 'RATE_LIMITED') && !answer.data) {
     for (const item of chunk) {
@@ -73,7 +93,8 @@ export async function readRepositoryBatch(
   }
   chunk.forEach((item, index) => {
     const alias = repositoryAlias(index);
-    const node = answer.data?.[alias];
+    const found = answer.data?.[alias];
+    const node = isObject(found) ? found : undefined;
     const own = errors.filter(e => e.path?.[0] === alias);
     if (!node) {
       const top = own.find(e => (e.path?.length ?? 0) <= 1) ?? own[0];

@@ -1,4 +1,9 @@
-import { classifyGithubError, classifyGraphqlError } from './classify';
+import {
+  classifyGithubError,
+  classifyGraphqlError,
+  classifyRequestError,
+  MalformedAnswerError,
+} from './classify';
 import errors from '../__fixtures__/errors.json';
 
 describe('classifyGithubError', () => {
@@ -128,5 +133,75 @@ describe('classifyGraphqlError', () => {
     expect(
       classifyGraphqlError({ message: 'Something went wrong' }),
     ).toMatchObject({ reason: 'error' });
+  });
+});
+
+describe('rate limits and answers that prove nothing', () => {
+  const limited = { kind: 'unknown', reason: 'rate_limited' };
+
+  it('treats secondary limits, abuse detection and 429 as rate limits, not permissions', () => {
+    expect(
+      classifyGithubError({
+        status: 403,
+        message: errors.secondaryRateLimit.message,
+      }),
+    ).toMatchObject(limited);
+    expect(
+      classifyGithubError({
+        status: 403,
+        message:
+          'You have triggered an abuse detection mechanism. Please wait a few minutes before you try again.',
+      }),
+    ).toMatchObject(limited);
+    expect(
+      classifyGithubError({
+        status: 403,
+        message: 'Forbidden',
+        headers: { 'retry-after': '30' },
+      }),
+    ).toMatchObject(limited);
+    expect(
+      classifyGithubError({ status: 429, message: 'Too Many Requests' }),
+    ).toMatchObject(limited);
+    expect(
+      classifyGithubError({
+        status: 403,
+        message: errors.primaryRateLimit.message,
+        headers: { 'x-ratelimit-remaining': '0' },
+      }),
+    ).toMatchObject(limited);
+  });
+
+  it("reads the throttling plugin's GraphQL rate limit error as a rate limit", () => {
+    const error = Object.assign(new Error('GraphQL Rate Limit Exceeded'), {
+      response: {
+        headers: {},
+        data: { errors: [{ type: 'RATE_LIMITED', message: 'limit' }] },
+      },
+    });
+    expect(classifyRequestError(error)).toMatchObject(limited);
+  });
+
+  it('does not call a request without an answer "GitHub answered 500"', () => {
+    // What Octokit throws for a fetch that failed: status 500, no response.
+    const error = Object.assign(
+      new Error('GitHub did not answer within 50 ms'),
+      { name: 'HttpError', status: 500, request: { method: 'GET' } },
+    );
+    const answer = classifyRequestError(error);
+    expect(answer).toMatchObject({ kind: 'unknown', reason: 'error' });
+    expect(answer.kind === 'unknown' && answer.message).toBe(
+      'GitHub request failed: GitHub did not answer within 50 ms',
+    );
+  });
+
+  it('treats a malformed 200 body as an error', () => {
+    expect(
+      classifyRequestError(new MalformedAnswerError('GET /repos/{owner}/{repo}')),
+    ).toMatchObject({
+      kind: 'unknown',
+      reason: 'error',
+      message: expect.stringMatching(/not its JSON answer/),
+    });
   });
 });

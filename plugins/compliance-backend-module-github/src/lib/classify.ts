@@ -35,6 +35,24 @@ export interface GithubErrorAnswer {
 const FEATURE_DISABLED =
   /\b(disabled|not enabled|must be enabled|no analysis found)\b/i;
 
+/** Primary and secondary rate limits and abuse detection, by GitHub's wording. */
+const RATE_LIMITED = /rate limit|abuse detection/i;
+
+/**
+ * Thrown when GitHub answers `200` with a body that does not have the shape
+ * of the endpoint's answer (broken or truncated JSON, an HTML error page
+ * from a proxy). Such an answer proves nothing: it is an `error`, which keeps
+ * the last good value, never a value derived from an empty body.
+ *
+ * @public
+ */
+export class MalformedAnswerError extends Error {
+  constructor(what: string) {
+    super(`GitHub answered ${what} with a body that is not its JSON answer`);
+    this.name = 'MalformedAnswerError';
+  }
+}
+
 function header(
   headers: GithubErrorAnswer['headers'],
   name: string,
@@ -57,9 +75,13 @@ export function classifyGithubError(answer: GithubErrorAnswer): GithubAnswer {
     return { kind: 'not_modified' };
   }
   if (
-    (status === 403 || status === 429) &&
-    (header(answer.headers, 'x-ratelimit-remaining') === '0' ||
-      /rate limit/i.test(message))
+    status === 429 ||
+    (status === 403 &&
+      (header(answer.headers, 'x-ratelimit-remaining') === '0' ||
+        header(answer.headers, 'retry-after') !== undefined ||
+        RATE_LIMITED.test(message))) ||
+    // The throttling plugin's "GraphQL Rate Limit Exceeded" has no status.
+    (status === undefined && RATE_LIMITED.test(message))
   ) {
     return {
       kind: 'unknown',
@@ -135,7 +157,7 @@ export function classifyGraphqlError(
   error: GraphqlErrorEntry,
 ): Extract<GithubAnswer, { kind: 'unknown' | 'feature_disabled' }> {
   const message = error.message ?? 'GraphQL error';
-  if (error.type === 'RATE_LIMITED' || /rate limit/i.test(message)) {
+  if (error.type === 'RATE_LIMITED' || RATE_LIMITED.test(message)) {
     return { kind: 'unknown', reason: 'rate_limited', message };
   }
   if (
@@ -193,8 +215,29 @@ export function classifyRequestError(error: unknown): GithubAnswer {
   if (!isError(error)) {
     return classifyGithubError({ message: String(error) });
   }
+  if (error.name === 'MalformedAnswerError') {
+    return { kind: 'unknown', reason: 'error', message: error.message };
+  }
   const response = responseOf(error);
+  if (!isObject(error.response)) {
+    // No answer at all: network error, timeout, abort. Octokit reports
+    // these as status 500; saying "GitHub answered 500" would be wrong.
+    return classifyGithubError({ message: error.message });
+  }
   const data = response.data;
+  const graphqlErrors =
+    isObject(data) && 'errors' in data && Array.isArray(data.errors)
+      ? (data.errors as unknown[])
+      : [];
+  if (
+    graphqlErrors.some(e => isObject(e) && 'type' in e && e.type === 'RATE_LIMITED')
+  ) {
+    return {
+      kind: 'unknown',
+      reason: 'rate_limited',
+      message: 'GitHub GraphQL rate limit reached',
+    };
+  }
   const message =
     isObject(data) && 'message' in data && typeof data.message === 'string'
       ? data.message

@@ -25,3 +25,8 @@ export function stringOrNull(
 ): string | null | undefined {
   return value === null || isString(value) ? value : undefined;
 }
+
+/** Whether an answer body is a JSON object (not an array, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -28,6 +28,20 @@ export function isCriticalOrHigh(severity: string | null | undefined) {
   return level === 'CRITICAL' || level === 'HIGH';
 }
 
+/**
+ * Whether the GraphQL list of open Dependabot alerts (which GraphQL cannot
+ * filter by severity) holds fewer alerts than are open: then the critical
+ * and high ones are counted over REST instead.
+ */
+export function dependabotAlertsTruncated(node: RepositoryNode): boolean {
+  const alerts = node.vulnerabilityAlerts;
+  return Boolean(
+    alerts &&
+      node.hasVulnerabilityAlertsEnabled !== false &&
+      alerts.totalCount > (alerts.nodes?.length ?? 0),
+  );
+}
+
 /** What the GraphQL facts of one repository are derived from. */
 export interface RepositoryFactsInput {
   ref: Pick<GithubRepositoryRef, 'host' | 'owner' | 'repo'>;
@@ -183,6 +197,10 @@ function dependabotFacts(w: GraphqlFactWriter, input: RepositoryFactsInput) {
     };
     w.unknown(F.dependabotOpenCriticalHigh, answer);
     w.unknown(F.dependabotOverdueCriticalHigh, answer);
+    return;
+  }
+  if (dependabotAlertsTruncated(node)) {
+    // Counted over REST (filtered by severity) in the REST phase.
     return;
   }
   const severe = node.vulnerabilityAlerts.nodes.filter(a =>

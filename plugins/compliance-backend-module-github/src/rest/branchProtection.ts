@@ -1,7 +1,13 @@
 import { RestEndpointMethodTypes } from '@octokit/rest';
 import { JsonValue } from 'backstage-plugin-compliance-common';
-import { unknownOf } from '../lib/classify';
-import { isBoolean, isJsonObject, isNumber, isString } from '../lib/json';
+import { MalformedAnswerError, unknownOf } from '../lib/classify';
+import {
+  isBoolean,
+  isJsonObject,
+  isNumber,
+  isRecord,
+  isString,
+} from '../lib/json';
 import {
   ClassicProtection,
   ClassicProtectionSettings,
@@ -91,7 +97,12 @@ export const branchProtectionStep: RestStep<
   route: ROUTE,
   params: ({ owner, repo, branch }) => ({ owner, repo, branch }),
   send: (octokit, params) => octokit.request(ROUTE, params),
-  derive: parseClassicProtection,
+  derive: data => {
+    if (!isRecord(data)) {
+      throw new MalformedAnswerError(ROUTE);
+    }
+    return parseClassicProtection(data);
+  },
   read: readClassicProtectionSettings,
 };
 

@@ -132,7 +132,7 @@ export class EtagCache {
         ...params,
         headers: validator ? { 'if-none-match': validator.etag } : {},
       });
-      const value = step.derive(response.data);
+      const value = step.derive(response.data, response.headers);
       const etag = response.headers.etag;
       if (etag) {
         this.#remember(key, { etag, value });

@@ -1,12 +1,14 @@
 import { GithubOctokit } from '../client/GithubClients';
 import { RepositoryNode } from '../client/repositoryQuery';
-import { GraphqlErrorEntry } from '../lib/classify';
+import { fieldError, GraphqlErrorEntry } from '../lib/classify';
+import { dependabotAlertsTruncated } from '../lib/repositoryFacts';
 import { FactSink } from '../lib/factSink';
 import { GithubRepositoryRef, repositoryUrl } from '../lib/repository';
 import {
   branchProtectionStep,
   collectBranchProtection,
 } from './branchProtection';
+import { collectDependabotAlerts } from './dependabotAlerts';
 import { EtagCache } from './etagCache';
 import { RestRepositoryContext } from './restRepositoryContext';
 import { RestRequest, RestTarget } from './restStep';
@@ -52,7 +54,8 @@ export function restTarget(
 /**
  * The REST facts of one repository (where GraphQL has no equivalent), in
  * order: `security_and_analysis`, classic protection merged with rulesets,
- * default workflow token, secret scanning alerts, code scanning alerts.
+ * default workflow token, secret scanning alerts, code scanning alerts and,
+ * when the GraphQL list was truncated, critical/high Dependabot alerts.
  * Admin-only endpoints are skipped when GraphQL says the credentials are
  * not an administrator.
  */
@@ -63,8 +66,11 @@ export async function collectRestFacts(options: {
   node: RepositoryNode;
   errors: readonly GraphqlErrorEntry[];
   sink: FactSink;
+  /** For the overdue Dependabot alerts counted over REST. */
+  now: Date;
+  staleAlertDays: number;
 }): Promise<void> {
-  const { ref, node } = options;
+  const { ref, node, errors, now, staleAlertDays } = options;
   const permission = node.viewerPermission ?? undefined;
   const ctx: RestRepositoryContext = {
     ...options,
@@ -80,4 +86,11 @@ export async function collectRestFacts(options: {
   await collectWorkflowPermissions(ctx);
   await collectSecretScanningAlerts(ctx, secretScanning);
   await collectCodeScanningAlerts(ctx);
+  if (
+    dependabotAlertsTruncated(node) &&
+    !fieldError(errors, 'vulnerabilityAlerts') &&
+    !fieldError(errors, 'hasVulnerabilityAlertsEnabled')
+  ) {
+    await collectDependabotAlerts(ctx, { now, staleAlertDays });
+  }
 }

@@ -24,9 +24,13 @@ export interface RestStep<P extends RouteParams, D, T extends JsonValue> {
   send(
     octokit: GithubOctokit,
     params: P & { headers: { 'if-none-match'?: string } },
-  ): Promise<{ data: D; headers: { etag?: string } }>;
-  /** What the collector keeps of a `200` answer (stored with its ETag). */
-  derive(data: D): T;
+  ): Promise<{ data: D; headers: { etag?: string; link?: string } }>;
+  /**
+   * What the collector keeps of a `200` answer (stored with its ETag).
+   * Throws `MalformedAnswerError` when the body does not have the shape of
+   * the answer: a value must never be derived from a broken body.
+   */
+  derive(data: D, headers: { link?: string }): T;
   /** Reads a kept value back; `undefined` when it does not have the shape. */
   read(value: JsonValue): T | undefined;
 }

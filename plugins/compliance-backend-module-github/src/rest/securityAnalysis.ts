@@ -1,7 +1,8 @@
 import { RestEndpointMethodTypes } from '@octokit/rest';
 import { GITHUB_FACTS as F } from '../githubFactIds';
 import { sha256Of } from '../lib/factSink';
-import { isJsonObject, stringOrNull } from '../lib/json';
+import { MalformedAnswerError } from '../lib/classify';
+import { isJsonObject, isRecord, stringOrNull } from '../lib/json';
 import {
   RestRepositoryContext,
   unknownFromAnswer,
@@ -29,6 +30,9 @@ export const securityAnalysisStep: RestStep<
   params: ({ owner, repo }) => ({ owner, repo }),
   send: (octokit, params) => octokit.request(ROUTE, params),
   derive: data => {
+    if (!isRecord(data)) {
+      throw new MalformedAnswerError(ROUTE);
+    }
     const sa = data.security_and_analysis;
     return sa
       ? {

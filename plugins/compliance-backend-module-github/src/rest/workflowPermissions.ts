@@ -1,6 +1,7 @@
 import { RestEndpointMethodTypes } from '@octokit/rest';
 import { GITHUB_FACTS as F } from '../githubFactIds';
-import { isBoolean, isJsonObject } from '../lib/json';
+import { MalformedAnswerError } from '../lib/classify';
+import { isBoolean, isJsonObject, isRecord } from '../lib/json';
 import {
   RestRepositoryContext,
   unknownFromAnswer,
@@ -29,10 +30,20 @@ export const workflowPermissionsStep: RestStep<
   route: ROUTE,
   params: ({ owner, repo }) => ({ owner, repo }),
   send: (octokit, params) => octokit.request(ROUTE, params),
-  derive: data => ({
-    readOnly: data.default_workflow_permissions === 'read',
-    canApprove: Boolean(data.can_approve_pull_request_reviews),
-  }),
+  derive: data => {
+    // Both settings decide GH-SEC-09: a body without them proves nothing.
+    if (
+      !isRecord(data) ||
+      typeof data.default_workflow_permissions !== 'string' ||
+      typeof data.can_approve_pull_request_reviews !== 'boolean'
+    ) {
+      throw new MalformedAnswerError(ROUTE);
+    }
+    return {
+      readOnly: data.default_workflow_permissions === 'read',
+      canApprove: data.can_approve_pull_request_reviews,
+    };
+  },
   read: value => {
     if (!isJsonObject(value)) return undefined;
     const { readOnly, canApprove } = value;
