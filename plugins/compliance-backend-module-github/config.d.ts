@@ -38,6 +38,22 @@ export interface Config {
       graphqlBatchSize?: number;
       /** Concurrent repositories per batch for REST requests. Defaults to 4. */
       concurrency?: number;
+      /**
+       * GitHub owners (users or organisations, case-insensitive) whose
+       * repositories are collected. When set, a component whose repository
+       * belongs to another owner is not collected: its GitHub controls are
+       * unknown (`no_repo`) with a message naming the owner. Every owner when
+       * absent.
+       */
+      allowedOwners?: string[];
+      /**
+       * When true, a `github.com/project-slug` must name the same repository
+       * as the entity's `backstage.io/source-location` (if the entity has
+       * that annotation); otherwise the repository is not collected and its
+       * GitHub controls are unknown (`no_repo`) with a message. Defaults to
+       * false.
+       */
+      requireSourceLocationMatch?: boolean;
     };
   };
 }

@@ -21,6 +21,8 @@ import {
 } from './__testUtils__/replayedGithub';
 import { GITHUB_FACT_DESCRIPTORS, GITHUB_FACTS as F } from './githubFactIds';
 
+const NOW_RESET = '2025-06-15T13:00:00Z';
+
 const server = setupServer();
 registerMswTestHooks(server);
 
@@ -96,6 +98,92 @@ describe('GithubCollector', () => {
       facts.every(f => f.unknownReason === 'no_repo' && f.value === undefined),
     ).toBe(true);
     expect(calls).toEqual([]);
+  });
+
+  it('never sends a slug GitHub would refuse, or one outside the allowed owners', async () => {
+    const calls: string[] = [];
+    server.use(...githubHandlers(calls));
+    const slugs = [
+      'acme/.',
+      '../orgs',
+      '-acme/payments',
+      `${'o'.repeat(40)}/payments`,
+      'payments',
+      'acme/..',
+      'evil/payments',
+    ];
+    const entities = slugs.map((slug, i) =>
+      component(`bad-${i}`, { 'github.com/project-slug': slug }),
+    );
+    const facts = await collector({
+      github: { allowedOwners: ['acme', 'o'.repeat(39)] },
+    }).collect(entities, context().ctx);
+    expect(calls).toEqual([]);
+    expect(facts).toHaveLength(slugs.length * GITHUB_FACT_DESCRIPTORS.length);
+    expect(
+      facts.every(f => f.unknownReason === 'no_repo' && f.value === undefined),
+    ).toBe(true);
+    const messages = entities.map(
+      (_, i) =>
+        facts.find(f => f.entityRef === `component:default/bad-${i}`)?.message,
+    );
+    expect(messages).toEqual([
+      expect.stringMatching(/"\." is not a valid GitHub repository name/),
+      expect.stringMatching(/"\.\." is not a valid GitHub owner/),
+      expect.stringMatching(/"-acme" is not a valid GitHub owner/),
+      expect.stringMatching(/is not a valid GitHub owner \(1-39/),
+      expect.stringMatching(/"payments" is not owner\/repo/),
+      expect.stringMatching(/"\.\." is not a valid GitHub repository name/),
+      expect.stringMatching(/"evil" is not in compliance\.github\.allowedOwners/),
+    ]);
+  });
+
+  it('only collects a slug that matches the source location when that is required', async () => {
+    const calls: string[] = [];
+    server.use(...githubHandlers(calls));
+    const claimed = component('claimed', {
+      'github.com/project-slug': 'acme/payments',
+      'backstage.io/source-location':
+        'url:https://github.com/acme/side-project/tree/main/',
+    });
+    const facts = await collector({
+      github: { requireSourceLocationMatch: true },
+    }).collect([claimed, payments], context().ctx);
+    const bad = byId(facts, 'component:default/claimed');
+    expect(bad.get(F.protected)).toMatchObject({
+      unknownReason: 'no_repo',
+      message: expect.stringMatching(
+        /does not match the repository acme\/side-project/,
+      ),
+    });
+    // payments has no source location: its slug stands and is collected once
+    expect(byId(facts).get(F.protected)?.value).toBe(true);
+    expect(calls.filter(c => c === 'POST /graphql')).toHaveLength(1);
+  });
+
+  it('reports every fact of a repository that does not exist (or is hidden) as unknown, without REST requests', async () => {
+    const calls: string[] = [];
+    server.use(
+      ...githubHandlers(calls, {
+        data: {
+          rateLimit: { cost: 1, remaining: 4999, resetAt: NOW_RESET },
+          r0: null,
+        },
+        errors: [errors.graphqlNotFound],
+      }),
+    );
+    const facts = await collector().collect([payments], context().ctx);
+    expect(facts).toHaveLength(GITHUB_FACT_DESCRIPTORS.length);
+    for (const fact of facts) {
+      expect(fact.value).toBeUndefined();
+      expect(['no_repo', 'insufficient_permission']).toContain(
+        fact.unknownReason,
+      );
+      expect(fact.message).toMatch(
+        /does not exist or is not visible to these credentials \(GitHub GraphQL: Could not resolve/,
+      );
+    }
+    expect(calls).toEqual(['POST /graphql']);
   });
 
   it('says no GitHub credentials are configured when the host has neither token nor app', async () => {

@@ -132,8 +132,11 @@ export class GithubCollector implements ComplianceCollector {
     const work = new Map<string, RepoWork>();
     for (const entity of entities) {
       const entityRef = stringifyEntityRef(entity);
-      const ref = resolveGithubRepository(entity, this.#integrations);
-      if (!ref) {
+      const resolved = resolveGithubRepository(entity, this.#integrations, {
+        allowedOwners: this.#config.allowedOwners,
+        requireSourceLocationMatch: this.#config.requireSourceLocationMatch,
+      });
+      if (!resolved) {
         unknownAll(
           entityRef,
           'no_repo',
@@ -141,6 +144,12 @@ export class GithubCollector implements ComplianceCollector {
         );
         continue;
       }
+      if ('problem' in resolved) {
+        // Never sent to GitHub: no request is spent on it.
+        unknownAll(entityRef, 'no_repo', resolved.problem);
+        continue;
+      }
+      const { ref } = resolved;
       if (!this.#clients.hasCredentials(ref.host)) {
         unknownAll(
           entityRef,

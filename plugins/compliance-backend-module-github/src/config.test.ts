@@ -20,7 +20,9 @@ describe('readGithubComplianceConfig', () => {
       budgetReserve: 500,
       graphqlBatchSize: 25,
       concurrency: 4,
+      requireSourceLocationMatch: false,
     });
+    expect(c.allowedOwners).toBeUndefined();
   });
 
   it('reads every key', () => {
@@ -36,7 +38,11 @@ describe('readGithubComplianceConfig', () => {
       budgetReserve: 1000,
       graphqlBatchSize: 10,
       concurrency: 2,
+      allowedOwners: ['acme', 'Platform-Team'],
+      requireSourceLocationMatch: true,
     })();
+    expect(c.allowedOwners).toEqual(['acme', 'Platform-Team']);
+    expect(c.requireSourceLocationMatch).toBe(true);
     expect(c.windowDays).toBe(14);
     expect(c.thresholds.staleAlertDays).toBe(7);
     expect(c).toMatchObject({
@@ -71,6 +77,21 @@ describe('readGithubComplianceConfig', () => {
     }
     expect(thrown).toBeInstanceOf(Error);
     expect(thrown).not.toBeInstanceOf(InputError);
+  });
+
+  it('rejects owner lists that would collect nothing or name no GitHub owner', () => {
+    expect(read({ allowedOwners: [] })).toThrow(
+      'compliance.github.allowedOwners must list at least one owner; remove the key to collect every owner',
+    );
+    expect(read({ allowedOwners: ['acme', '../orgs'] })).toThrow(
+      /^compliance\.github\.allowedOwners must hold GitHub owner names .*, got "\.\.\/orgs"$/,
+    );
+    expect(read({ allowedOwners: 'acme' })).toThrow(
+      'compliance.github.allowedOwners must be a list of GitHub owner names',
+    );
+    expect(read({ requireSourceLocationMatch: 'yes please' })).toThrow(
+      'compliance.github.requireSourceLocationMatch must be true or false',
+    );
   });
 
   it('points the schedule and disabled controls to the compliance backend', () => {

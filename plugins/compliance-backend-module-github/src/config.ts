@@ -1,5 +1,6 @@
 import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { isValidOwner } from './lib/repository';
 
 /**
  * Thresholds used by the GitHub controls.
@@ -38,6 +39,17 @@ export interface GithubComplianceConfig {
   graphqlBatchSize: number;
   /** Repositories read concurrently for REST requests. */
   concurrency: number;
+  /**
+   * Owners (users or organisations, case-insensitive) whose repositories
+   * are collected; every owner when absent.
+   */
+  allowedOwners?: string[];
+  /**
+   * Whether a `github.com/project-slug` must name the repository of the
+   * entity's `backstage.io/source-location` (when it has one) to be
+   * collected.
+   */
+  requireSourceLocationMatch: boolean;
 }
 
 /**
@@ -67,6 +79,7 @@ export const GITHUB_COMPLIANCE_DEFAULTS: Readonly<
   budgetReserve: 500,
   graphqlBatchSize: 25,
   concurrency: 4,
+  requireSourceLocationMatch: false,
 };
 
 const ROOT = 'compliance.github';
@@ -102,6 +115,43 @@ function positiveInt(
     );
   }
   return value;
+}
+
+function readAllowedOwners(config: Config | undefined): string[] | undefined {
+  const key = 'allowedOwners';
+  if (!config?.has(key)) return undefined;
+  let owners: string[];
+  try {
+    owners = config.getStringArray(key);
+  } catch {
+    throw new Error(`${ROOT}.${key} must be a list of GitHub owner names`);
+  }
+  if (owners.length === 0) {
+    throw new Error(
+      `${ROOT}.${key} must list at least one owner; remove the key to collect every owner`,
+    );
+  }
+  const invalid = owners.find(owner => !isValidOwner(owner));
+  if (invalid !== undefined) {
+    throw new Error(
+      `${ROOT}.${key} must hold GitHub owner names (1-39 letters, digits or single hyphens, not at either end), got ${JSON.stringify(
+        invalid.slice(0, 80),
+      )}`,
+    );
+  }
+  return owners;
+}
+
+function readRequireSourceLocationMatch(config: Config | undefined): boolean {
+  const key = 'requireSourceLocationMatch';
+  try {
+    return (
+      config?.getOptionalBoolean(key) ??
+      GITHUB_COMPLIANCE_DEFAULTS.requireSourceLocationMatch
+    );
+  } catch {
+    throw new Error(`${ROOT}.${key} must be true or false`);
+  }
 }
 
 /**
@@ -142,6 +192,7 @@ export function readGithubComplianceConfig(
   if (thresholds.flakyRateWarn < thresholds.flakyRate) {
     throw new Error(`${THRESHOLDS}.flakyRateWarn must not be below flakyRate`);
   }
+  const allowedOwners = readAllowedOwners(config);
   const budgetReserve =
     config?.getOptionalNumber('budgetReserve') ?? defaults.budgetReserve;
   if (!Number.isInteger(budgetReserve) || budgetReserve < 0) {
@@ -173,5 +224,7 @@ export function readGithubComplianceConfig(
       defaults.concurrency,
       32,
     ),
+    ...(allowedOwners ? { allowedOwners } : {}),
+    requireSourceLocationMatch: readRequireSourceLocationMatch(config),
   };
 }

@@ -111,10 +111,14 @@ export async function readRepositoryBatch(
         'insufficient_permission',
       );
       const { owner, repo, host } = item.ref;
+      // GitHub answers NOT_FOUND alike for a repository that does not exist
+      // and one the credentials may not see: never a pass or a fail.
       item.sink.unknownAll(
         ALL_FACT_IDS,
         reason,
-        `Repository ${owner}/${repo} on ${host} could not be read: ${message}`,
+        top?.type === 'NOT_FOUND'
+          ? `Repository ${owner}/${repo} on ${host} does not exist or is not visible to these credentials (${message})`
+          : `Repository ${owner}/${repo} on ${host} could not be read: ${message}`,
       );
       return;
     }
