@@ -208,6 +208,9 @@ export class GithubCollector implements ComplianceCollector {
         }
         if (outcome === 'ok') {
           await this.#restPhase(client, chunk, ctx, stopper);
+          // A rate limit met by the last repositories still ends the cycle,
+          // so that the run says why.
+          if (client.budget.limited) this.#mayContinue(client, ctx, stopper);
         }
         chunk.forEach(emit);
       }

@@ -62,10 +62,10 @@ export class RateBudget {
   }
 
   /**
-   * Why GitHub asked to slow down (a secondary rate limit or abuse detection
-   * the throttling plugin did not, or could no longer, wait out), while that
-   * holds: asking again before `retry-after` risks the integration being
-   * banned, so the cycle stops.
+   * Why GitHub refused a request for its rate limits (primary, secondary or
+   * abuse detection, after the throttling plugin did not or could no longer
+   * wait), while that holds: asking again before `retry-after` or the reset
+   * risks the integration being banned, so the cycle stops.
    */
   get limited(): string | undefined {
     const limited = this.#limited;
@@ -79,20 +79,25 @@ export class RateBudget {
     headers: Record<string, unknown> | undefined,
   ) {
     this.observe(headers);
+    const exhausted = headers?.['x-ratelimit-remaining'] === '0';
     if (
       status === 429 ||
       (status === 403 &&
-        (headers?.['retry-after'] !== undefined ||
-          /secondary rate limit|abuse detection/i.test(message)))
+        (exhausted ||
+          headers?.['retry-after'] !== undefined ||
+          /rate limit|abuse detection/i.test(message)))
     ) {
       const retryAfter = Number(headers?.['retry-after']);
+      const reset = Number(headers?.['x-ratelimit-reset']) * 1000;
+      let until = this.now() + DEFAULT_LIMITED_MS;
+      if (Number.isFinite(retryAfter) && retryAfter > 0) {
+        until = this.now() + retryAfter * 1000;
+      } else if (exhausted && Number.isFinite(reset) && reset > this.now()) {
+        until = reset;
+      }
       this.#limited = {
         message: `GitHub answered ${status}: ${message.slice(0, 200)}`,
-        until:
-          this.now() +
-          (Number.isFinite(retryAfter) && retryAfter > 0
-            ? retryAfter * 1000
-            : DEFAULT_LIMITED_MS),
+        until,
       };
     }
   }

@@ -44,4 +44,17 @@ describe('RateBudget', () => {
     budget.observeError(429, 'Too Many Requests', {});
     expect(budget.limited).toMatch(/429/);
   });
+
+  it('is limited until the reset after a primary limit answer', () => {
+    const budget = new RateBudget(clock);
+    budget.observeError(403, 'API rate limit exceeded for installation ID 1.', {
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(now / 1000 + 120),
+    });
+    expect(budget.limited).toMatch(/API rate limit exceeded/);
+    now += 119_000;
+    expect(budget.exhausted(0)).toBe(true);
+    now += 2_000;
+    expect(budget.exhausted(0)).toBe(false);
+  });
 });
