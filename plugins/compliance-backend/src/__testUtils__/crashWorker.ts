@@ -1,23 +1,41 @@
 /*
- * The process src/__tests__/crash.test.ts kills: builds the stores on the database it is
- * given and runs one collection and evaluation cycle over a synthetic
- * catalog, printing a marker line after each step so the test can SIGKILL
- * it at a chosen point.
+ * The process src/__tests__/crash.test.ts crashes: builds the stores on the
+ * database it is given and runs one collection and evaluation cycle over a
+ * synthetic catalog, printing a marker line after each store call. It dies
+ * by SIGKILL either from the test (after some time) or from itself, exactly
+ * at a marker (`COMPLIANCE_CRASH_AT`) or that many database queries after it
+ * (`COMPLIANCE_CRASH_AFTER_QUERIES`, to die inside a transaction).
  *
  *   COMPLIANCE_CRASH_DB='{"client":"pg","connection":{...}}' \
- *   COMPLIANCE_CRASH_ENTITIES=3000 \
+ *   COMPLIANCE_CRASH_ENTITIES=1000 COMPLIANCE_CRASH_PHASE=1 \
+ *   COMPLIANCE_CRASH_AT='save-start 2' COMPLIANCE_CRASH_AFTER_QUERIES=2 \
  *   node --require @backstage/cli/config/nodeTransform.cjs src/__testUtils__/crashWorker.ts
  *
  * Markers (one per line): `ready`, `entities <n>`, `facts <n>`,
- * `save-start <n>`, `save-done <n>`, `done`.
+ * `save-start <n>`, `save-done <n>`, `done`; `crash` right before it kills
+ * itself.
  */
 import knexFactory from 'knex';
 import type { ComplianceStores } from '../database/ComplianceStore';
 import { createPipeline } from './pipeline';
 import { syntheticEntities } from './syntheticCatalog';
 
+const crashAt = process.env.COMPLIANCE_CRASH_AT;
+const afterQueries = Number(process.env.COMPLIANCE_CRASH_AFTER_QUERIES ?? 0);
+/** Queries still to send before dying; undefined until the crash marker. */
+let queriesLeft: number | undefined;
+
+function crash() {
+  process.stdout.write('crash\n');
+  process.kill(process.pid, 'SIGKILL');
+}
+
 function say(line: string) {
+  // Synchronous on pipes (Linux): the marker is out before any crash.
   process.stdout.write(`${line}\n`);
+  if (line !== crashAt) return;
+  if (afterQueries > 0) queriesLeft = afterQueries;
+  else crash();
 }
 
 /** The target with some methods replaced; the others stay bound to it. */
@@ -68,10 +86,19 @@ async function main() {
   const config = JSON.parse(process.env.COMPLIANCE_CRASH_DB ?? 'null');
   if (!config) throw new Error('COMPLIANCE_CRASH_DB is not set');
   const count = Number(process.env.COMPLIANCE_CRASH_ENTITIES ?? 3000);
-  const knex = knexFactory({ ...config, pool: { min: 1, max: 5 } });
+  const phase = Number(process.env.COMPLIANCE_CRASH_PHASE ?? 1);
+  const knex = knexFactory(
+    config.client === 'pg' ? { ...config, pool: { min: 1, max: 5 } } : config,
+  );
+  knex.on('query', () => {
+    if (queriesLeft === undefined) return;
+    queriesLeft -= 1;
+    if (queriesLeft === 0) crash();
+  });
   const pipeline = await createPipeline({
     knex,
     entities: syntheticEntities(count),
+    phase: () => phase,
     wrapStores: reporting,
   });
   say('ready');

@@ -323,11 +323,28 @@ export interface ClusterRun {
  */
 export async function runCluster(
   knexes: Knex[],
-  options: { cycles: number; collectGroups: string[][]; refreshes: number },
+  options: {
+    cycles: number;
+    collectGroups: string[][];
+    refreshes: number;
+    /** An annotation of every entity changes each cycle (a catalog-wide edit). */
+    catalogChangesEachCycle?: boolean;
+  },
 ): Promise<ClusterRun> {
   const world = newWorld();
+  const base = syntheticEntities(COMPONENTS);
   const catalog = catalogServiceMock({
-    entities: syntheticEntities(COMPONENTS),
+    entities: options.catalogChangesEachCycle
+      ? base.map(e => {
+          const annotations = { ...e.metadata.annotations };
+          // A live view: every read sees the current cycle.
+          Object.defineProperty(annotations, 'compliance.test/cycle', {
+            enumerable: true,
+            get: () => String(world.phase),
+          });
+          return { ...e, metadata: { ...e.metadata, annotations } };
+        })
+      : base,
   });
   // One after the other: two backends migrating a fresh database at the
   // same moment fail on knex's migration table (the scheduler's and this
