@@ -83,6 +83,17 @@ function readDuration(
   return d;
 }
 
+function initialDelayOf(
+  config: Config,
+  fallback: SchedulerServiceTaskScheduleDefinition,
+  path: string,
+): Pick<SchedulerServiceTaskScheduleDefinition, 'initialDelay'> {
+  if (config.has('initialDelay')) {
+    return { initialDelay: readDuration(config, 'initialDelay', path) };
+  }
+  return fallback.initialDelay ? { initialDelay: fallback.initialDelay } : {};
+}
+
 function readSchedule(
   config: Config | undefined,
   fallback: SchedulerServiceTaskScheduleDefinition,
@@ -99,11 +110,7 @@ function readSchedule(
       timeout: config.has('timeout')
         ? readDuration(config, 'timeout', key)
         : fallback.timeout,
-      ...(config.has('initialDelay')
-        ? { initialDelay: readDuration(config, 'initialDelay', key) }
-        : fallback.initialDelay
-        ? { initialDelay: fallback.initialDelay }
-        : {}),
+      ...initialDelayOf(config, fallback, key),
     };
   } catch (e) {
     throw new Error(`Invalid schedule at ${key}: ${(e as Error).message}`);
