@@ -48,6 +48,7 @@ function newCollector() {
       retryAfterBaseValue: 1,
       retries: 1,
       requestTimeoutMs: 100,
+      graphqlIntervalMs: 0,
       throttleIdPrefix: `fault-${testId}`,
     },
     now: () => NOW,

@@ -6,6 +6,7 @@ import {
 } from '@backstage/integration';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
 import { Octokit } from '@octokit/rest';
 
 /** An Octokit with the throttling and retry plugins. */
@@ -155,6 +156,12 @@ export interface GithubRetryOptions {
    * a 5xx, retried). Defaults to 30 000.
    */
   requestTimeoutMs?: number;
+  /**
+   * Least milliseconds between two GraphQL requests of one owner. Defaults to
+   * the throttling plugin's 1 000 (GitHub's advice for mutating and GraphQL
+   * requests).
+   */
+  graphqlIntervalMs?: number;
 }
 
 /**
@@ -224,7 +231,9 @@ export class GithubClients {
   readonly #integrations: ScmIntegrationRegistry;
   readonly #credentials: GithubCredentialsProvider;
   readonly #logger: LoggerService;
-  readonly #retry: Required<GithubRetryOptions>;
+  readonly #retry: Required<Omit<GithubRetryOptions, 'graphqlIntervalMs'>>;
+  /** The GraphQL spacing when not the throttling plugin's default. */
+  readonly #graphqlLimiter?: Bottleneck.Group;
   readonly #clients = new Map<string, GithubClient>();
 
   static create(options: {
@@ -255,6 +264,13 @@ export class GithubClients {
       throttleIdPrefix: options.retry?.throttleIdPrefix ?? 'compliance-github',
       requestTimeoutMs: options.retry?.requestTimeoutMs ?? 30_000,
     };
+    const interval = options.retry?.graphqlIntervalMs;
+    if (interval !== undefined) {
+      this.#graphqlLimiter = new Bottleneck.Group({
+        maxConcurrent: 1,
+        minTime: interval,
+      });
+    }
   }
 
   /** Whether the host has a token or a GitHub App configured. */
@@ -297,6 +313,7 @@ export class GithubClients {
       },
       throttle: {
         id: `${limits.throttleIdPrefix}:${key}`,
+        ...(this.#graphqlLimiter ? { write: this.#graphqlLimiter } : {}),
         retryAfterBaseValue: limits.retryAfterBaseValue,
         onRateLimit: (
           retryAfter: number,
