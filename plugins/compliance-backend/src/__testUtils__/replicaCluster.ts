@@ -64,6 +64,8 @@ export interface World {
   /** When evaluations ran (after the gate) and refreshes were served. */
   evaluating: Array<[number, number]>;
   refreshing: Array<[number, number]>;
+  /** Components refreshed so far: each only once (the refresh cooldown). */
+  refreshedComponents: Set<number>;
   /** What the backends logged as errors. */
   errors: string[];
   /** Evaluation runs wait for this before they start. */
@@ -78,6 +80,7 @@ function newWorld(): World {
     runs: [],
     evaluating: [],
     refreshing: [],
+    refreshedComponents: new Set(),
     errors: [],
     gate: Promise.resolve(),
     openGate: () => {},
@@ -231,7 +234,9 @@ async function refreshWhileEvaluating(
   let refreshed = 0;
   const flipping = Array.from({ length: COMPONENTS }, (_, i) => i)
     .filter(i => scannerClean(i, phase) !== scannerClean(i, phase - 1))
+    .filter(i => !world.refreshedComponents.has(i))
     .slice(0, count);
+  flipping.forEach(i => world.refreshedComponents.add(i));
   // Two at a time: the refresh guard's default concurrency.
   for (let i = 0; i < flipping.length; i += 2) {
     const answers = await Promise.all(
