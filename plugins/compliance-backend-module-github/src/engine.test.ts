@@ -22,6 +22,16 @@ import workflowPermissions from './__fixtures__/workflow-permissions.json';
 import workflowRunAttempt from './__fixtures__/workflow-run-attempt.json';
 import workflowRuns from './__fixtures__/workflow-runs.json';
 import githubModule from './index';
+import {
+  alertList,
+  codeAlert,
+  codeLevel,
+  dependabotAlert,
+  dependabotLevel,
+  lowsThenCritical,
+  secretAlert,
+  truncatedGraphql,
+} from './__testUtils__/alertLists';
 
 // The GitHub module installed in the real compliance backend: GitHub answers
 // (faked with msw) become facts, control results and scores over HTTP.
@@ -156,6 +166,39 @@ describe('the GitHub module in the compliance backend', () => {
     for (const [id, status] of before) {
       expect([id, after.get(id).status]).toEqual([id, status]);
     }
+    await backend.stop();
+  });
+
+  it('never passes "no open critical alerts" for a critical alert behind 150 low ones', async () => {
+    server.use(
+      http.post(`${API}/graphql`, () =>
+        HttpResponse.json(truncatedGraphql, { headers: rate }),
+      ),
+      alertList(
+        `${REPO}/dependabot/alerts`,
+        lowsThenCritical(dependabotAlert),
+        { cursor: 'after', severityOf: dependabotLevel },
+      ),
+      alertList(`${REPO}/code-scanning/alerts`, lowsThenCritical(codeAlert), {
+        severityOf: codeLevel,
+      }),
+      alertList(
+        `${REPO}/secret-scanning/alerts`,
+        Array.from({ length: 151 }, (_, i) => secretAlert(i + 1)),
+      ),
+      ...github(),
+    );
+    const { backend, cycle, results } = await start('ghp_notarealtoken');
+    await cycle();
+    const payments = await results('payments');
+    expect(
+      Object.fromEntries(
+        ['GH-SEC-03', 'GH-SEC-06', 'GH-SEC-08'].map(id => [
+          id,
+          payments.get(id).status,
+        ]),
+      ),
+    ).toEqual({ 'GH-SEC-03': 'fail', 'GH-SEC-06': 'fail', 'GH-SEC-08': 'fail' });
     await backend.stop();
   });
 
