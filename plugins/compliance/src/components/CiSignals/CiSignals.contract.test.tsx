@@ -32,6 +32,9 @@ const collectedFact: Fact = {
   value: collected,
 };
 
+// The first render loads the lazy chart bundle: slow on a busy CI machine.
+jest.setTimeout(30_000);
+
 describe('CiSignals with the collector-written CI summary', () => {
   it('shows the head state and draws the duration series', async () => {
     await renderInTestApp(<CiSignals entityRef={entityRef} />, {
