@@ -134,7 +134,9 @@ describe('GithubCollector', () => {
       expect.stringMatching(/is not a valid GitHub owner \(1-39/),
       expect.stringMatching(/"payments" is not owner\/repo/),
       expect.stringMatching(/"\.\." is not a valid GitHub repository name/),
-      expect.stringMatching(/"evil" is not in compliance\.github\.allowedOwners/),
+      expect.stringMatching(
+        /"evil" is not in compliance\.github\.allowedOwners/,
+      ),
     ]);
   });
 

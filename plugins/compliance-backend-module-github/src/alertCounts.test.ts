@@ -47,9 +47,7 @@ describe('alert counts', () => {
     const facts = await collect();
     expect(facts.get(F.dependabotOpenCriticalHigh)?.value).toBe(1);
     expect(facts.get(F.dependabotOverdueCriticalHigh)?.value).toBe(1);
-    expect(calls).toEqual([
-      'state=open&severity=critical%2Chigh&per_page=100',
-    ]);
+    expect(calls).toEqual(['state=open&severity=critical%2Chigh&per_page=100']);
   });
 
   it('still counts it when the server ignores the severity filter and pages with cursors', async () => {

@@ -198,7 +198,11 @@ describe('the GitHub module in the compliance backend', () => {
           payments.get(id).status,
         ]),
       ),
-    ).toEqual({ 'GH-SEC-03': 'fail', 'GH-SEC-06': 'fail', 'GH-SEC-08': 'fail' });
+    ).toEqual({
+      'GH-SEC-03': 'fail',
+      'GH-SEC-06': 'fail',
+      'GH-SEC-08': 'fail',
+    });
     await backend.stop();
   });
 

@@ -62,8 +62,9 @@ const entities: Entity[] = [
 ];
 
 // supertest talks to the test backend on a local port.
-const local = http.all(/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//, () =>
-  passthrough(),
+const local = http.all(
+  /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//,
+  () => passthrough(),
 );
 const CYCLE_2 = new Date(NOW.getTime() + 10 * 60_000);
 let testId = 0;

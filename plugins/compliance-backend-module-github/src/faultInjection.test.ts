@@ -100,9 +100,9 @@ function findings(
     } else if (JSON.stringify(fact.value) !== JSON.stringify(good.value)) {
       out.push({
         factId,
-        problem: `value ${JSON.stringify(fact.value)} instead of ${JSON.stringify(
-          good.value,
-        )}`,
+        problem: `value ${JSON.stringify(
+          fact.value,
+        )} instead of ${JSON.stringify(good.value)}`,
       });
     }
   }
@@ -118,7 +118,6 @@ describe('fault injection at the GitHub boundary (collector)', () => {
   let reference: Map<string, CollectedFact>;
 
   beforeAll(async () => {
-
     reference = (await twoCycles()).facts;
   });
 

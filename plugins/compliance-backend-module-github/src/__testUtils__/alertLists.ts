@@ -91,4 +91,3 @@ export const truncatedGraphql = graphqlWith(r => {
     })),
   };
 });
-

@@ -167,7 +167,10 @@ export function scenarioHandlers(cycle: 1 | 2, calls: string[] = []) {
   const runs =
     cycle === 1
       ? workflowRuns
-      : { ...workflowRuns, workflow_runs: [rerun, ...workflowRuns.workflow_runs] };
+      : {
+          ...workflowRuns,
+          workflow_runs: [rerun, ...workflowRuns.workflow_runs],
+        };
   return [
     http.post(`${API}/graphql`, () => {
       calls.push('POST /graphql');

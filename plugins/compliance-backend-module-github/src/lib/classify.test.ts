@@ -197,7 +197,9 @@ describe('rate limits and answers that prove nothing', () => {
 
   it('treats a malformed 200 body as an error', () => {
     expect(
-      classifyRequestError(new MalformedAnswerError('GET /repos/{owner}/{repo}')),
+      classifyRequestError(
+        new MalformedAnswerError('GET /repos/{owner}/{repo}'),
+      ),
     ).toMatchObject({
       kind: 'unknown',
       reason: 'error',

@@ -230,7 +230,9 @@ export function classifyRequestError(error: unknown): GithubAnswer {
       ? (data.errors as unknown[])
       : [];
   if (
-    graphqlErrors.some(e => isObject(e) && 'type' in e && e.type === 'RATE_LIMITED')
+    graphqlErrors.some(
+      e => isObject(e) && 'type' in e && e.type === 'RATE_LIMITED',
+    )
   ) {
     return {
       kind: 'unknown',

@@ -140,10 +140,13 @@ describe('slugs GitHub would refuse', () => {
       problemOf({
         'backstage.io/source-location': 'url:https://github.com/-acme/web',
       }),
-    ).toMatch(/backstage.io\/source-location: "-acme" is not a valid GitHub owner/);
+    ).toMatch(
+      /backstage.io\/source-location: "-acme" is not a valid GitHub owner/,
+    );
     expect(
       problemOf({
-        'backstage.io/source-location': 'url:https://github.com/acme/pay%20ments',
+        'backstage.io/source-location':
+          'url:https://github.com/acme/pay%20ments',
       }),
     ).toMatch(/not a valid GitHub repository name/);
     expect(
@@ -208,7 +211,8 @@ describe('repository policy', () => {
       resolve(
         {
           'github.com/project-slug': 'acme/payments',
-          'backstage.io/source-location': 'url:https://gitlab.com/acme/payments',
+          'backstage.io/source-location':
+            'url:https://gitlab.com/acme/payments',
         },
         policy,
       ),

@@ -169,7 +169,11 @@ export function resolveGithubRepository(
     }
   } else if (location) {
     if ('problem' in location.parsed) return location.parsed;
-    ref = { host: location.host, ...location.parsed, source: 'source-location' };
+    ref = {
+      host: location.host,
+      ...location.parsed,
+      source: 'source-location',
+    };
   } else {
     return undefined;
   }

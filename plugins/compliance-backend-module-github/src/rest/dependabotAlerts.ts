@@ -11,7 +11,10 @@ import {
 
 const ROUTE = 'GET /repos/{owner}/{repo}/dependabot/alerts';
 const DAY_MS = 86_400_000;
-const FACT_IDS = [F.dependabotOpenCriticalHigh, F.dependabotOverdueCriticalHigh];
+const FACT_IDS = [
+  F.dependabotOpenCriticalHigh,
+  F.dependabotOverdueCriticalHigh,
+];
 
 /** The severity of a REST Dependabot alert (vulnerability, else advisory). */
 function severityOf(alert: AlertItem): string | undefined {

@@ -151,7 +151,12 @@ const CODE_ALERTS: AlertKind<CodeAlertsData> = {
   what: 'critical/high code scanning alerts',
   async remainder(ctx) {
     const { owner, repo } = ctx.target;
-    const total: PagedCount = { count: 0, extra: 0, truncated: false, pages: 0 };
+    const total: PagedCount = {
+      count: 0,
+      extra: 0,
+      truncated: false,
+      pages: 0,
+    };
     for (const severity of SEVERE_LEVELS) {
       const part = await countPages({
         route: CODE_ROUTE,
