@@ -12,7 +12,9 @@
  *      unless SKIP_E2E=1
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function run(cmd, args, env = {}) {
   return new Promise(resolve => {
@@ -35,21 +37,43 @@ const strip = s => s.replace(/\u001b\[[0-9;]*m/g, '');
 let passed = 0;
 let failed = 0;
 
-const jest = await run('yarn', ['backstage-cli', 'repo', 'test', '--ci'], {
-  CI: 'true',
-});
-const summary = strip(jest.out)
-  .split('\n')
-  .filter(l => /^Tests:\s/.test(l))
-  .pop();
-if (summary) {
-  passed += Number(/(\d+) passed/.exec(summary)?.[1] ?? 0);
-  failed += Number(/(\d+) failed/.exec(summary)?.[1] ?? 0);
+// Jest's own totals come from its JSON report: a large run's console
+// output can be cut short when the process exits into a pipe.
+const report = join(mkdtempSync(join(tmpdir(), 'compliance-tests-')), 'jest.json');
+const jest = await run(
+  'yarn',
+  ['backstage-cli', 'repo', 'test', '--ci', '--json', `--outputFile=${report}`],
+  { CI: 'true' },
+);
+let counted = false;
+if (existsSync(report)) {
+  try {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    // A suite that failed to run (compile error) counts as a failure.
+    failed += r.numRuntimeErrorTestSuites ?? 0;
+    counted = true;
+  } catch {
+    counted = false;
+  }
 }
-if (jest.code !== 0 && !/(\d+) failed/.test(summary ?? '')) {
-  // A suite that failed to run (compile error) counts as a failure.
+if (!counted) {
+  const summary = strip(jest.out)
+    .split('\n')
+    .filter(l => /^Tests:\s/.test(l))
+    .pop();
+  if (summary) {
+    passed += Number(/(\d+) passed/.exec(summary)?.[1] ?? 0);
+    failed += Number(/(\d+) failed/.exec(summary)?.[1] ?? 0);
+  }
+  if (jest.code !== 0 && !/(\d+) failed/.test(summary ?? '')) failed += 1;
+} else if (jest.code !== 0 && failed === 0) {
+  // Jest failed without a failing test (for example a coverage or config
+  // error): never report a clean run.
   failed += 1;
 }
+console.log(`jest: ${passed} passed, ${failed} failed`);
 
 /** Adds the totals of a step that prints "N passed, N failed" last. */
 function addTotals({ code, out }) {
