@@ -215,7 +215,28 @@ export class GithubCollector implements ComplianceCollector {
         chunk.forEach(emit);
       }
     }
+    this.#logTransientFailures(out);
     return out;
+  }
+
+  /**
+   * The run record only counts batches that throw; what failed transiently
+   * inside a batch is at least summed up in the log.
+   */
+  #logTransientFailures(facts: CollectedFact[]) {
+    const failed = facts.filter(
+      f => f.unknownReason === 'error' || f.unknownReason === 'rate_limited',
+    );
+    if (failed.length === 0) return;
+    this.#logger.warn(
+      'GitHub facts unknown after errors or rate limits; their last good values are kept',
+      {
+        facts: failed.length,
+        entities: new Set(failed.map(f => f.entityRef)).size,
+        rateLimited: failed.filter(f => f.unknownReason === 'rate_limited')
+          .length,
+      },
+    );
   }
 
   /** Checks cancellation and the budget; stops the cycle when either says so. */
