@@ -317,6 +317,12 @@ describe.each(databases.eachSupportedId())(
           outcome.killed &&
           outcome.lastMarker !== 'done' &&
           (!point.marker || outcome.lastMarker === point.marker);
+        if (!dead && !point.marker && outcome.lastMarker === 'done') {
+          // A blind kill is timed from another run: on a fast or idle
+          // machine the worker can finish first. Nothing to check there.
+          report.push(`${name}: finished before the kill`);
+          return;
+        }
         if (!dead) {
           problems[name] = `did not die there; last marker "${
             outcome.lastMarker

@@ -2,7 +2,16 @@ import type { Knex } from 'knex';
 import type { EntitySnapshot } from '../lib/evaluate';
 import { hashOf } from '../lib/hash';
 import type { EntityStore } from './ComplianceStore';
-import { chunks, countOf, parse, selectInChunks } from './util';
+import {
+  Dialect,
+  chunks,
+  countOf,
+  dialectOf,
+  lockEntities,
+  parse,
+  retryOnConflict,
+  selectInChunks,
+} from './util';
 
 /** Tables keyed by entity that go with the entity when it leaves the catalog. */
 const ENTITY_DATA_TABLES = [
@@ -66,9 +75,18 @@ function entityRow(
   };
 }
 
+function byCodeUnits(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 /** The knex implementation of {@link EntityStore}. */
 export class DatabaseEntityStore implements EntityStore {
-  constructor(private readonly db: Knex) {}
+  readonly dialect: Dialect;
+
+  constructor(private readonly db: Knex) {
+    this.dialect = dialectOf(db);
+  }
 
   async upsertEntities(
     entities: EntitySnapshot[],
@@ -111,7 +129,21 @@ export class DatabaseEntityStore implements EntityStore {
   }
 
   async #upsertRows(rows: Array<Record<string, unknown>>): Promise<void> {
+    // Rows in ref order: the insert takes its row locks in the same order
+    // as every other writer (see lockEntities).
+    rows.sort((a, b) =>
+      byCodeUnits(String(a.entity_ref), String(b.entity_ref)),
+    );
+    await retryOnConflict(() => this.#upsertOnce(rows));
+  }
+
+  async #upsertOnce(rows: Array<Record<string, unknown>>): Promise<void> {
     await this.db.transaction(async tx => {
+      await lockEntities(
+        tx,
+        rows.map(r => r.entity_ref as string),
+        this.dialect,
+      );
       await tx('compliance_entities')
         .insert(rows)
         .onConflict('entity_ref')
@@ -165,17 +197,24 @@ export class DatabaseEntityStore implements EntityStore {
   }
 
   async markAllDirty(): Promise<void> {
-    await this.db('compliance_entities')
-      .update({ dirty: true })
-      .increment('dirty_version', 1);
+    const all: Array<{ entity_ref: string }> = await this.db(
+      'compliance_entities',
+    ).select('entity_ref');
+    await this.markDirty(all.map(r => r.entity_ref));
   }
 
   async markDirty(entityRefs: string[]): Promise<void> {
-    for (const part of chunks(entityRefs)) {
-      await this.db('compliance_entities')
-        .whereIn('entity_ref', part)
-        .update({ dirty: true })
-        .increment('dirty_version', 1);
+    const sorted = [...new Set(entityRefs)].sort();
+    for (const part of chunks(sorted)) {
+      await retryOnConflict(() =>
+        this.db.transaction(async tx => {
+          await lockEntities(tx, part, this.dialect);
+          await tx('compliance_entities')
+            .whereIn('entity_ref', part)
+            .update({ dirty: true })
+            .increment('dirty_version', 1);
+        }),
+      );
     }
   }
 

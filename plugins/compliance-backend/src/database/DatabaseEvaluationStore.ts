@@ -23,7 +23,9 @@ import {
   Timestamp,
   chunks,
   groupBy,
+  lockEntities,
   parse,
+  retryOnConflict,
   selectInChunks,
   toIso,
 } from './util';
@@ -221,69 +223,78 @@ export class DatabaseEvaluationStore implements EvaluationStore {
     const writeChunk = this.dialect.writeChunk;
     let rowsWritten = 0;
     let skipped: string[] = [];
-    await this.db.transaction(async tx => {
-      const live = await this.#liveEntities(tx, allWrites, now);
-      const writes = allWrites.filter(w => live.has(w.entityRef));
-      skipped = allWrites
-        .filter(w => !live.has(w.entityRef))
-        .map(w => w.entityRef);
+    const save = () =>
+      this.db.transaction(async tx => {
+        rowsWritten = 0;
+        // Entity rows locked in ref order first, like every other writer.
+        await lockEntities(
+          tx,
+          [...evaluatedRefs, ...allWrites.map(w => w.entityRef)],
+          this.dialect,
+        );
+        const live = await this.#liveEntities(tx, allWrites, now);
+        const writes = allWrites.filter(w => live.has(w.entityRef));
+        skipped = allWrites
+          .filter(w => !live.has(w.entityRef))
+          .map(w => w.entityRef);
 
-      const results = writes.flatMap(w => w.upsertResults).map(resultRow);
-      for (const part of chunks(results, writeChunk)) {
-        await tx('compliance_results')
-          .insert(part)
-          .onConflict(['entity_ref', 'control_id'])
-          .merge();
-      }
-      rowsWritten += results.length;
-      for (const w of writes) {
-        if (w.deleteResults.length) {
-          rowsWritten += await tx('compliance_results')
-            .where('entity_ref', w.entityRef)
-            .whereIn('control_id', w.deleteResults)
+        const results = writes.flatMap(w => w.upsertResults).map(resultRow);
+        for (const part of chunks(results, writeChunk)) {
+          await tx('compliance_results')
+            .insert(part)
+            .onConflict(['entity_ref', 'control_id'])
+            .merge();
+        }
+        rowsWritten += results.length;
+        for (const w of writes) {
+          if (w.deleteResults.length) {
+            rowsWritten += await tx('compliance_results')
+              .where('entity_ref', w.entityRef)
+              .whereIn('control_id', w.deleteResults)
+              .delete();
+          }
+        }
+        const changes = writes.flatMap(w => w.changes).map(changeRow);
+        for (const part of chunks(changes, writeChunk)) {
+          await tx('compliance_status_changes').insert(part);
+        }
+        rowsWritten += changes.length;
+
+        const scores = writes.flatMap(w => (w.score ? [w.score] : []));
+        for (const part of chunks(scores.map(s => s.entityRef))) {
+          await tx('compliance_framework_scores')
+            .whereIn('entity_ref', part)
             .delete();
         }
-      }
-      const changes = writes.flatMap(w => w.changes).map(changeRow);
-      for (const part of chunks(changes, writeChunk)) {
-        await tx('compliance_status_changes').insert(part);
-      }
-      rowsWritten += changes.length;
+        const frameworkRows = scores.flatMap(s =>
+          Object.entries(s.summary.frameworks).map(([framework, b]) => ({
+            entity_ref: s.entityRef,
+            framework,
+            score: b.score,
+            coverage: b.coverage,
+          })),
+        );
+        for (const part of chunks(frameworkRows, 200)) {
+          await tx('compliance_framework_scores').insert(part);
+        }
+        for (const part of chunks(scores, 200)) {
+          await tx('compliance_history')
+            .insert(part.map(s => historyRow(s.entityRef, day, s)))
+            .onConflict(['entity_ref', 'day'])
+            .merge();
+        }
+        rowsWritten += scores.length * 2 + frameworkRows.length;
 
-      const scores = writes.flatMap(w => (w.score ? [w.score] : []));
-      for (const part of chunks(scores.map(s => s.entityRef))) {
-        await tx('compliance_framework_scores')
-          .whereIn('entity_ref', part)
-          .delete();
-      }
-      const frameworkRows = scores.flatMap(s =>
-        Object.entries(s.summary.frameworks).map(([framework, b]) => ({
-          entity_ref: s.entityRef,
-          framework,
-          score: b.score,
-          coverage: b.coverage,
-        })),
-      );
-      for (const part of chunks(frameworkRows, 200)) {
-        await tx('compliance_framework_scores').insert(part);
-      }
-      for (const part of chunks(scores, 200)) {
-        await tx('compliance_history')
-          .insert(part.map(s => historyRow(s.entityRef, day, s)))
-          .onConflict(['entity_ref', 'day'])
-          .merge();
-      }
-      rowsWritten += scores.length * 2 + frameworkRows.length;
-
-      // A skipped entity was saved by another evaluation meanwhile; it stays
-      // dirty so the next cycle evaluates the newest inputs.
-      const lost = new Set(skipped);
-      await this.#clearDirty(
-        tx,
-        evaluatedRefs.filter(r => !lost.has(r)),
-        dirtyVersions,
-      );
-    });
+        // A skipped entity was saved by another evaluation meanwhile; it stays
+        // dirty so the next cycle evaluates the newest inputs.
+        const lost = new Set(skipped);
+        await this.#clearDirty(
+          tx,
+          evaluatedRefs.filter(r => !lost.has(r)),
+          dirtyVersions,
+        );
+      });
+    await retryOnConflict(save);
     return { rowsWritten, skipped };
   }
 

@@ -12,6 +12,8 @@ import {
   dialectOf,
   likePrefix,
   likeSql,
+  lockEntities,
+  retryOnConflict,
   stateKey,
   groupBy,
   parse,
@@ -83,6 +85,11 @@ const MERGED_FACT_COLUMNS = [
   'changed_at',
 ];
 
+function byCodeUnits(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 const keyOf = (ref: string, factId: string) => `${ref}\u0000${factId}`;
 
 /** The knex implementation of {@link FactStore}. */
@@ -145,49 +152,60 @@ export class DatabaseFactStore implements FactStore {
       }
     }
     if (upserts.length === 0) return { written: 0 };
-    await this.db.transaction(async tx => {
-      for (const part of chunks(upserts, 200)) {
-        const upsert = tx('compliance_facts')
-          .insert(part)
-          .onConflict(['entity_ref', 'fact_id'])
-          .merge();
-        // An older observation (a slow replica) never overwrites a newer one.
-        if (this.dialect.isSqlite || this.dialect.isPostgres) {
-          await upsert.where(
-            'compliance_facts.observed_at',
-            '<=',
-            tx.ref('excluded.observed_at'),
-          );
-        } else {
-          // MySQL's ON DUPLICATE KEY UPDATE has no WHERE: each column keeps
-          // its value unless the incoming observation is as new or newer;
-          // observed_at itself last, since assignments apply in order.
-          await tx('compliance_facts')
+    // Facts and dirty flags in one order across writers: no deadlock with
+    // another collector or an evaluation; a deadlock reported anyway retries.
+    upserts.sort((a, b) =>
+      byCodeUnits(
+        `${a.entity_ref}\u0000${a.fact_id}`,
+        `${b.entity_ref}\u0000${b.fact_id}`,
+      ),
+    );
+    await retryOnConflict(() =>
+      this.db.transaction(async tx => {
+        await lockEntities(tx, dirty, this.dialect);
+        for (const part of chunks(upserts, 200)) {
+          const upsert = tx('compliance_facts')
             .insert(part)
             .onConflict(['entity_ref', 'fact_id'])
-            .merge(
-              Object.fromEntries(
-                [...MERGED_FACT_COLUMNS, 'observed_at'].map(c => [
-                  c,
-                  tx.raw(
-                    'if(values(observed_at) >= observed_at, values(??), ??)',
-                    [c, c],
-                  ),
-                ]),
-              ),
+            .merge();
+          // An older observation (a slow replica) never overwrites a newer one.
+          if (this.dialect.isSqlite || this.dialect.isPostgres) {
+            await upsert.where(
+              'compliance_facts.observed_at',
+              '<=',
+              tx.ref('excluded.observed_at'),
             );
+          } else {
+            // MySQL's ON DUPLICATE KEY UPDATE has no WHERE: each column keeps
+            // its value unless the incoming observation is as new or newer;
+            // observed_at itself last, since assignments apply in order.
+            await tx('compliance_facts')
+              .insert(part)
+              .onConflict(['entity_ref', 'fact_id'])
+              .merge(
+                Object.fromEntries(
+                  [...MERGED_FACT_COLUMNS, 'observed_at'].map(c => [
+                    c,
+                    tx.raw(
+                      'if(values(observed_at) >= observed_at, values(??), ??)',
+                      [c, c],
+                    ),
+                  ]),
+                ),
+              );
+          }
         }
-      }
-      for (const part of chunks(history, 200)) {
-        await tx('compliance_fact_history').insert(part);
-      }
-      for (const part of chunks([...dirty])) {
-        await tx('compliance_entities')
-          .whereIn('entity_ref', part)
-          .update({ dirty: true, facts_changed_at: new Date() })
-          .increment('dirty_version', 1);
-      }
-    });
+        for (const part of chunks(history, 200)) {
+          await tx('compliance_fact_history').insert(part);
+        }
+        for (const part of chunks([...dirty].sort())) {
+          await tx('compliance_entities')
+            .whereIn('entity_ref', part)
+            .update({ dirty: true, facts_changed_at: new Date() })
+            .increment('dirty_version', 1);
+        }
+      }),
+    );
     return { written: upserts.length + history.length };
   }
 

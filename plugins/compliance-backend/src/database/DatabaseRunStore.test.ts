@@ -24,6 +24,28 @@ describeOnEachDatabase('DatabaseRunStore', setup => {
     });
   });
 
+  it('marks a run left "running" by a dead process as interrupted when the next one starts', async () => {
+    const { runs, knex } = await setup().then(w => ({
+      ...w.stores,
+      knex: w.knex,
+    }));
+    const dead = await runs.startRun(
+      'github#1',
+      new Date('2026-11-20T10:00:00Z'),
+    );
+    await runs.startRun('github#1', new Date('2026-11-20T11:00:00Z'));
+    const row = await knex('compliance_collector_runs')
+      .where('id', dead)
+      .first();
+    expect(row.status).toBe('failed');
+    expect(row.message).toMatch(/Interrupted/);
+    // Other keys are left alone.
+    await runs.startRun('github#0', new Date('2026-11-20T11:00:00Z'));
+    expect((await runs.getLatestRuns()).get('github#1')?.status).toBe(
+      'running',
+    );
+  });
+
   it('serves the latest run per run key', async () => {
     const { runs } = (await setup()).stores;
     await runs.startRun('catalog', new Date('2026-11-20T10:00:00Z'));

@@ -35,6 +35,16 @@ export class DatabaseRunStore implements RunStore {
   constructor(private readonly db: Knex) {}
 
   async startRun(runKey: string, now: Date): Promise<string> {
+    // The scheduler runs a task on one replica at a time: a run of this key
+    // still "running" belongs to a process that died. Say so.
+    await this.db('compliance_collector_runs')
+      .where({ collector_id: runKey, status: 'running' })
+      .update({
+        status: 'failed',
+        finished_at: now,
+        message:
+          'Interrupted: the process stopped before the run finished; it resumed in the next run',
+      });
     const [row] = await this.db('compliance_collector_runs')
       .insert({ collector_id: runKey, status: 'running', started_at: now })
       .returning('id');

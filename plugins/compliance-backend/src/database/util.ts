@@ -116,3 +116,56 @@ export function likeSql(expression: string, dialect: Dialect): string {
     ? `${expression} like ? escape '\\'`
     : `${expression} like ?`;
 }
+
+/**
+ * Locks the rows of `compliance_entities` for these refs in ref order,
+ * inside `tx`. Every transaction that writes several entity rows takes its
+ * locks this way first, so two of them (two collectors, a collector and an
+ * evaluation) can never wait on each other in a cycle. SQLite serializes
+ * writers and needs none.
+ */
+export async function lockEntities(
+  tx: Knex.Transaction,
+  refs: Iterable<string>,
+  dialect: Dialect,
+): Promise<void> {
+  if (dialect.isSqlite) return;
+  // Byte order in JavaScript and in SQL alike, whatever the collation.
+  const sorted = [...new Set(refs)].sort();
+  const order = dialect.isPostgres
+    ? 'entity_ref collate "C"'
+    : 'cast(entity_ref as binary)';
+  for (const part of chunks(sorted)) {
+    await tx('compliance_entities')
+      .whereIn('entity_ref', part)
+      .orderByRaw(order)
+      .forUpdate()
+      .select('entity_ref');
+  }
+}
+
+/** Whether a database error is a deadlock or serialization failure worth a retry. */
+export function isRetryableConflict(error: unknown): boolean {
+  const e = error as { code?: string; errno?: number };
+  return (
+    e?.code === '40P01' || // PostgreSQL deadlock_detected
+    e?.code === '40001' || // serialization_failure
+    e?.code === 'ER_LOCK_DEADLOCK' ||
+    e?.errno === 1213
+  );
+}
+
+/** Runs `work` again (a few times, with jitter) when the database reports a deadlock. */
+export async function retryOnConflict<T>(
+  work: () => Promise<T>,
+  attempts = 4,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isRetryableConflict(error)) throw error;
+      await new Promise(r => setTimeout(r, 20 * attempt + Math.random() * 50));
+    }
+  }
+}

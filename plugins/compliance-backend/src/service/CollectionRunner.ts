@@ -295,8 +295,19 @@ export class CollectionRunner {
       );
     }
     const facts = toFactWrites(collector, collected, now, logger);
-    const { written } = await this.#facts.writeFacts(collector.id, facts);
-    return { factsWritten: written, errors };
+    try {
+      const { written } = await this.#facts.writeFacts(collector.id, facts);
+      return { factsWritten: written, errors };
+    } catch (error) {
+      // One batch the database refused does not end the cycle: the next
+      // batches are written, and this one is collected again next cycle.
+      assertError(error);
+      logger.warn('Facts of a batch could not be written', {
+        error: error.name,
+        entities: batch.length,
+      });
+      return { factsWritten: 0, errors: errors + 1 };
+    }
   }
 
   /**
