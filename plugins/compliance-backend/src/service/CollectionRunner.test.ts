@@ -67,6 +67,29 @@ describeOnEachDatabase('CollectionRunner', setup => {
     expect(collectors[0].lastRun?.message).toContain('backend logs');
   });
 
+  it('counts a batch whose source failed for some entities as an error of the run', async () => {
+    const w = await world([component('a'), component('b')], async batch =>
+      batch.map(e =>
+        e.metadata.name === 'a'
+          ? { entityRef: 'component:default/a', factId: 'test.f', value: 1 }
+          : {
+              entityRef: 'component:default/b',
+              factId: 'test.f',
+              unknownReason: 'error' as const,
+              message: 'GitHub answered 502',
+            },
+      ),
+    );
+    const stats = await w.runner.collect('test');
+    expect(stats.errors).toBe(1);
+    const { collectors } = await w.status.status();
+    expect(collectors[0].lastRun).toMatchObject({
+      status: 'succeeded',
+      errors: 1,
+      entitiesProcessed: 2,
+    });
+  });
+
   it('records an aborted cycle as failed, not succeeded', async () => {
     const controller = new AbortController();
     const w = await world([component('a'), component('b')], async batch => {

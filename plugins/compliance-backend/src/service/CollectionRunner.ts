@@ -294,6 +294,12 @@ export class CollectionRunner {
         })),
       );
     }
+    // A source that failed for some entities (an outage, a timeout, a
+    // broken answer) yields transient unknowns rather than a thrown batch:
+    // the run still counts it as an error, so /status tells the truth.
+    if (errors === 0 && collected.some(f => f.unknownReason === 'error')) {
+      errors = 1;
+    }
     const facts = toFactWrites(collector, collected, now, logger);
     try {
       const { written } = await this.#facts.writeFacts(collector.id, facts);
