@@ -72,19 +72,6 @@ function storedFact(r: FactRow): StoredFact {
   };
 }
 
-/** Columns an upsert replaces, observed_at aside. */
-const MERGED_FACT_COLUMNS = [
-  'collector_id',
-  'value',
-  'value_hash',
-  'unknown_reason',
-  'message',
-  'last_good_value',
-  'last_good_observed_at',
-  'evidence',
-  'changed_at',
-];
-
 function byCodeUnits(a: string, b: string): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;
@@ -176,23 +163,10 @@ export class DatabaseFactStore implements FactStore {
               tx.ref('excluded.observed_at'),
             );
           } else {
-            // MySQL's ON DUPLICATE KEY UPDATE has no WHERE: each column keeps
-            // its value unless the incoming observation is as new or newer;
-            // observed_at itself last, since assignments apply in order.
-            await tx('compliance_facts')
-              .insert(part)
-              .onConflict(['entity_ref', 'fact_id'])
-              .merge(
-                Object.fromEntries(
-                  [...MERGED_FACT_COLUMNS, 'observed_at'].map(c => [
-                    c,
-                    tx.raw(
-                      'if(values(observed_at) >= observed_at, values(??), ??)',
-                      [c, c],
-                    ),
-                  ]),
-                ),
-              );
+            // MySQL: ON DUPLICATE KEY UPDATE has no WHERE, and the columns
+            // keep whole seconds, so the guard is not applied there (see
+            // the backend README, "Databases").
+            await upsert;
           }
         }
         for (const part of chunks(history, 200)) {
