@@ -1,10 +1,10 @@
 import type {
   ComplianceStatus,
+  ControlResult,
   Control,
   ControlApplicability,
   EvidenceFact,
   JsonValue,
-  UnknownReason,
 } from 'backstage-plugin-compliance-common';
 import { EvaluationFact, FactLookup, evaluateCondition } from './rules';
 
@@ -31,15 +31,11 @@ export interface Waiver {
   expiresAt?: string;
 }
 
-/** The result of one control before persistence. */
-export interface EvaluatedResult {
-  controlId: string;
-  status: ComplianceStatus;
-  reason: string;
-  unknownReason?: UnknownReason;
-  evidence: EvidenceFact[];
-  controlVersion: string;
-}
+/** The result of one control before persistence (no entity, no times). */
+export type EvaluatedResult = Omit<
+  ControlResult,
+  'entityRef' | 'evaluatedAt' | 'statusSince'
+>;
 
 /** Whether an applicability filter matches the entity. */
 export function isApplicable(
