@@ -231,7 +231,9 @@ function crashWorker(
       stderr += chunk.toString('utf8');
     });
     child.on('error', reject);
-    child.on('exit', (_code, signal) => {
+    // 'close', not 'exit': only then has every marker the worker wrote
+    // been read from its stdout.
+    child.on('close', (_code, signal) => {
       // The marker the worker died after (its own "crash" line aside).
       const last = markers.filter(m => m !== 'crash').pop() ?? '';
       resolve({ killed: signal === 'SIGKILL', lastMarker: last, stderr });
