@@ -95,7 +95,7 @@ export const complianceTranslationRef = createTranslationRef({
       empty: 'No CI data yet',
       emptyDescription:
         'CI signals appear once the GitHub CI collector has read workflow runs for this entity.',
-      latestStatus: 'Latest default-branch run',
+      latestStatus: 'Latest default-branch state',
       passRate: 'Pass rate',
       flakyRate: 'Flaky rate',
       runs: 'Runs ({{days}} days)',

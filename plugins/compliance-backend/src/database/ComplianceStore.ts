@@ -81,16 +81,6 @@ export type RunRecord = NonNullable<CollectorStatus['lastRun']> & {
   id: string;
 };
 
-/** Retention cut-offs, one per kind of row. */
-export interface RetentionCutoffs {
-  /** Daily roll-ups before this day (YYYY-MM-DD) are deleted. */
-  history: string;
-  ledger: Date;
-  factHistory: Date;
-  runs: Date;
-  state: Date;
-}
-
 /** Catalog snapshots of the evaluated entities and their dirty flags. */
 export interface EntityStore {
   /** Inserts or updates entity snapshots; changed ones become dirty. Returns the changed refs. */
@@ -126,8 +116,6 @@ export interface FactStore {
     entityRefs: string[],
     prefix?: string,
   ): Promise<Map<string, StoredFact[]>>;
-  /** When each collector last observed a fact of the entity (ISO timestamps). */
-  getCollectedAt(entityRef: string): Promise<Record<string, string>>;
   getState(
     collectorId: string,
     keys: string[],
@@ -164,7 +152,7 @@ export interface EvaluationStore {
     dirtyVersions: ReadonlyMap<string, number> | undefined,
     now: Date,
   ): Promise<{ rowsWritten: number; skipped: string[] }>;
-  /** The stored summary; `collectedAt` is left empty (facts know it). */
+  /** The stored summary; `collectedAt` is left empty (the status service fills it). */
   getSummary(entityRef: string): Promise<EntityComplianceSummary | undefined>;
   getHistory(
     entityRef: string,

@@ -160,39 +160,6 @@ describeOnEachDatabase('DatabaseFactStore', setup => {
     expect((await stores.facts.getFacts(['component:default/b'])).size).toBe(0);
   });
 
-  it('tells when each collector last observed a fact of the entity', async () => {
-    const { stores } = await setup();
-    const ref = 'component:default/a';
-    const fact = (factId: string, at: string, value: number) => ({
-      entityRef: ref,
-      factId,
-      value,
-      observedAt: new Date(at),
-    });
-    await stores.facts.writeFacts('catalog', [
-      fact('catalog.a', '2026-11-20T10:00:00Z', 1),
-      fact('catalog.b', '2026-11-20T11:00:00Z', 1),
-    ]);
-    await stores.facts.writeFacts('github', [
-      fact('github.a', '2026-11-19T08:00:00Z', 1),
-    ]);
-    await stores.facts.writeFacts('other', [
-      {
-        entityRef: 'component:default/b',
-        factId: 'x',
-        value: 1,
-        observedAt: new Date('2026-11-21T00:00:00Z'),
-      },
-    ]);
-    expect(await stores.facts.getCollectedAt(ref)).toEqual({
-      catalog: '2026-11-20T11:00:00.000Z',
-      github: '2026-11-19T08:00:00.000Z',
-    });
-    expect(await stores.facts.getCollectedAt('component:default/none')).toEqual(
-      {},
-    );
-  });
-
   it('deletes fact history observed before the cut-off', async () => {
     const { stores, knex } = await setup();
     const ref = 'component:default/a';

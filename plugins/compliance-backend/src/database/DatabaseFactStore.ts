@@ -203,16 +203,6 @@ export class DatabaseFactStore implements FactStore {
     return groupBy(rows.map(storedFact), f => f.entityRef);
   }
 
-  async getCollectedAt(entityRef: string): Promise<Record<string, string>> {
-    const rows: Array<{ collector_id: string; at: Timestamp }> = await this.db(
-      'compliance_facts',
-    )
-      .where('entity_ref', entityRef)
-      .groupBy('collector_id')
-      .select('collector_id', this.db.raw('max(observed_at) as at'));
-    return Object.fromEntries(rows.map(r => [r.collector_id, toIso(r.at)]));
-  }
-
   async getState(
     collectorId: string,
     keys: string[],
