@@ -2,12 +2,13 @@ import { delay, http, HttpResponse } from 'msw';
 import errors from '../__fixtures__/errors.json';
 import workflowRunAttempt from '../__fixtures__/workflow-run-attempt.json';
 import workflowRuns from '../__fixtures__/workflow-runs.json';
-import { API, etagged, graphqlWith, rate, REPO } from './replayedGithub';
-import branchProtection from '../__fixtures__/branch-protection.json';
-import codeScanningAlerts from '../__fixtures__/code-scanning-alerts.json';
-import repository from '../__fixtures__/repository.json';
-import secretScanningAlerts from '../__fixtures__/secret-scanning-alerts.json';
-import workflowPermissions from '../__fixtures__/workflow-permissions.json';
+import {
+  API,
+  graphqlWith,
+  rate,
+  REPO,
+  restRepositoryHandlers,
+} from './replayedGithub';
 
 /*
  * Fault injection at the GitHub boundary: one repository answered well in a
@@ -176,31 +177,7 @@ export function scenarioHandlers(cycle: 1 | 2, calls: string[] = []) {
       calls.push('POST /graphql');
       return HttpResponse.json(graphql, { headers: rate(4990, 'graphql') });
     }),
-    etagged(REPO, repository, '"repo-1"', calls),
-    etagged(
-      `${REPO}/branches/main/protection`,
-      branchProtection,
-      '"prot-1"',
-      calls,
-    ),
-    etagged(
-      `${REPO}/actions/permissions/workflow`,
-      workflowPermissions,
-      '"wf-1"',
-      calls,
-    ),
-    etagged(
-      `${REPO}/secret-scanning/alerts`,
-      secretScanningAlerts,
-      '"ss-1"',
-      calls,
-    ),
-    etagged(
-      `${REPO}/code-scanning/alerts`,
-      codeScanningAlerts,
-      '"cs-1"',
-      calls,
-    ),
+    ...restRepositoryHandlers(calls),
     http.get(`${REPO}/dependabot/alerts`, () => {
       calls.push('GET /dependabot/alerts');
       return HttpResponse.json(dependabotAlerts, { headers: rate() });

@@ -130,17 +130,9 @@ export function etagged(
   });
 }
 
-export function githubHandlers(
-  calls: string[],
-  graphql: unknown = graphqlRepository,
-) {
+/** The REST answers of the repository steps, with ETags, counting requests. */
+export function restRepositoryHandlers(calls: string[]) {
   return [
-    http.post(`${API}/graphql`, () => {
-      calls.push('POST /graphql');
-      return HttpResponse.json(graphql as Record<string, unknown>, {
-        headers: rate(4990, 'graphql'),
-      });
-    }),
     etagged(REPO, repository, '"repo-1"', calls),
     etagged(
       `${REPO}/branches/main/protection`,
@@ -166,6 +158,21 @@ export function githubHandlers(
       '"cs-1"',
       calls,
     ),
+  ];
+}
+
+export function githubHandlers(
+  calls: string[],
+  graphql: unknown = graphqlRepository,
+) {
+  return [
+    http.post(`${API}/graphql`, () => {
+      calls.push('POST /graphql');
+      return HttpResponse.json(graphql as Record<string, unknown>, {
+        headers: rate(4990, 'graphql'),
+      });
+    }),
+    ...restRepositoryHandlers(calls),
     http.get(`${REPO}/actions/runs`, ({ request }) => {
       calls.push(
         `GET /actions/runs ${new URL(request.url).searchParams.get('created')}`,
