@@ -21,6 +21,7 @@ import request from 'supertest';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { compliancePlugin } from './plugin';
+import { component } from './__testUtils__/entities';
 
 jest.setTimeout(60_000);
 
@@ -31,17 +32,6 @@ type MockScheduler = SchedulerService & {
 };
 
 const databases = createTestDatabases();
-
-const component = (
-  name: string,
-  spec: Record<string, unknown>,
-  metadata: Partial<Entity['metadata']> = {},
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', ...metadata },
-  spec: { type: 'service', ...spec },
-});
 
 const entities: Entity[] = [
   {

@@ -38,6 +38,7 @@ import {
   urlPiece,
 } from '../__testUtils__/badInput';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { component } from '../__testUtils__/entities';
 
 jest.setTimeout(600_000);
 
@@ -48,17 +49,6 @@ class DeepBody {
   constructor(readonly text: string) {}
 }
 const databases = createTestDatabases();
-
-const component = (
-  name: string,
-  spec: Record<string, unknown>,
-  metadata: Partial<Entity['metadata']> = {},
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', ...metadata },
-  spec: { type: 'service', ...spec },
-});
 
 const entities: Entity[] = [
   {

@@ -3,15 +3,12 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { ComplianceCollector } from 'backstage-plugin-compliance-node';
 import { describeOnEachDatabase } from '../__testUtils__/databases';
+import { component as entity } from '../__testUtils__/entities';
 import { StatusService } from './StatusService';
 import { CollectionRunner } from './CollectionRunner';
 
-const component = (name: string, annotations = {}): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: { type: 'service' },
-});
+const component = (name: string, annotations = {}): Entity =>
+  entity(name, {}, { annotations });
 
 describeOnEachDatabase('CollectionRunner', setup => {
   async function world(

@@ -1,0 +1,13 @@
+import type { Entity } from '@backstage/catalog-model';
+
+/** A Component entity in the default namespace (type `service` unless given). */
+export const component = (
+  name: string,
+  spec: Record<string, unknown> = {},
+  metadata: Partial<Entity['metadata']> = {},
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', ...metadata },
+  spec: { type: 'service', ...spec },
+});
