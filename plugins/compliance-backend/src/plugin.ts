@@ -15,6 +15,9 @@ import {
   ComplianceCollector,
   complianceCollectorsExtensionPoint,
   complianceControlsExtensionPoint,
+  complianceInsightProvidersExtensionPoint,
+  InsightProvider,
+  InsightProviderFactory,
 } from 'backstage-plugin-compliance-node';
 import { DateTime } from 'luxon';
 import { ComplianceConfig, readComplianceConfig } from './config';
@@ -167,6 +170,24 @@ export const compliancePlugin = createBackendPlugin({
     env.registerExtensionPoint(complianceControlsExtensionPoint, {
       addControls(...items) {
         moduleControls.push(...items.flat());
+      },
+    });
+
+    const insightProviderFactories: InsightProviderFactory[] = [];
+    const insightProviders: InsightProvider[] = [];
+    env.registerExtensionPoint(complianceInsightProvidersExtensionPoint, {
+      addProviderFactory(...items) {
+        for (const f of items) {
+          if (insightProviderFactories.some(x => x.type === f.type)) {
+            throw new Error(
+              `An insight provider factory of type "${f.type}" is already registered`,
+            );
+          }
+          insightProviderFactories.push(f);
+        }
+      },
+      addProvider(...items) {
+        insightProviders.push(...items);
       },
     });
 

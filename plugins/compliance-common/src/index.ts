@@ -11,3 +11,4 @@ export * from './ciSummary';
 export * from './permissions';
 export * from './schemas';
 export * from './client';
+export * from './insights';
