@@ -32,7 +32,7 @@ import {
   log,
   signInAsGuest,
   startApp,
-} from '../e2e/lib.mjs';
+} from '../scripts/example-app.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

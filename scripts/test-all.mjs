@@ -8,13 +8,14 @@
  *   2. the packaging check (`node scripts/packaging-check.mjs`): builds and
  *      packs every published package and checks what adopters would install,
  *      unless SKIP_PACKAGING=1
- *   3. the browser end-to-end test against the example app (`yarn test:e2e`),
+ *   3. the browser end-to-end tests against the example app (`yarn test:e2e`:
+ *      @playwright/test, packages/app/e2e-tests, the machine's Chromium),
  *      unless SKIP_E2E=1
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 function run(cmd, args, env = {}) {
   return new Promise(resolve => {
@@ -39,7 +40,10 @@ let failed = 0;
 
 // Jest's own totals come from its JSON report: a large run's console
 // output can be cut short when the process exits into a pipe.
-const report = join(mkdtempSync(join(tmpdir(), 'compliance-tests-')), 'jest.json');
+const report = join(
+  mkdtempSync(join(tmpdir(), 'compliance-tests-')),
+  'jest.json',
+);
 const jest = await run(
   'yarn',
   ['backstage-cli', 'repo', 'test', '--ci', '--json', `--outputFile=${report}`],
@@ -95,8 +99,28 @@ if (process.env.SKIP_PACKAGING !== '1') {
   addTotals(await run('node', ['scripts/packaging-check.mjs']));
 }
 
-if (process.env.SKIP_E2E !== '1' && existsSync('e2e/run.mjs')) {
-  addTotals(await run('node', ['e2e/run.mjs']));
+if (process.env.SKIP_E2E !== '1' && existsSync('playwright.config.ts')) {
+  // Playwright's own totals come from its JSON report.
+  const e2eReport = join(dirname(report), 'e2e.json');
+  const e2e = await run(
+    'yarn',
+    ['playwright', 'test', '--reporter=list,json'],
+    { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport },
+  );
+  let e2ePassed = 0;
+  let e2eFailed = 0;
+  try {
+    const { stats, errors } = JSON.parse(readFileSync(e2eReport, 'utf8'));
+    e2ePassed = stats.expected + (stats.flaky ?? 0);
+    e2eFailed = stats.unexpected + (errors?.length ?? 0);
+  } catch {
+    e2eFailed = 1;
+  }
+  // A run that failed without a failing test (web server, config) counts.
+  if (e2e.code !== 0 && e2eFailed === 0) e2eFailed = 1;
+  console.log(`e2e: ${e2ePassed} passed, ${e2eFailed} failed`);
+  passed += e2ePassed;
+  failed += e2eFailed;
 }
 
 console.log(`${passed} passed, ${failed} failed`);

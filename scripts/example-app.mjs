@@ -1,14 +1,22 @@
-// Shared helpers of the browser end-to-end test and the UI benchmark:
-// start (or reuse) the example app, launch Debian's Chromium through
-// playwright-core, sign in as guest.
+// The example app for the browser end-to-end tests and the UI benchmark:
+// start (or reuse) it, launch the machine's Chromium through playwright-core,
+// sign in as guest.
+//
+// Run directly (`node scripts/example-app.mjs`) it starts the app, prints
+// "Example app is up" once the frontend and backend answer, and stops the
+// whole process tree on SIGTERM/SIGINT: this is the web server that
+// playwright.config.ts starts.
 import { spawn, execSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 
 export const FRONTEND = process.env.E2E_FRONTEND_URL ?? 'http://localhost:3000';
 export const BACKEND = process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
+  '--headless',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-dev-shm-usage',
@@ -210,4 +218,25 @@ export async function waitForEvaluation(token, name, timeoutMs = 300_000) {
   throw new Error(
     `${name} was not evaluated within ${timeoutMs / 1000}s (${last})`,
   );
+}
+
+// ------------------------------------------------------------ as a command
+if (
+  process.argv[1] &&
+  resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const stop = await startApp({ cwd: root });
+  log('Example app is up');
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  // Stay alive until signalled.
+  setInterval(() => {}, 1 << 30);
 }
