@@ -54,6 +54,45 @@ export interface Config {
        * false.
        */
       requireSourceLocationMatch?: boolean;
+      /**
+       * The GitHub baseline of each level, derived from the controls the
+       * level requires (used by the `compliance:github:apply-baseline` and
+       * `compliance:check` scaffolder actions). Only adjustments live here.
+       */
+      baseline?: {
+        /** Name of the repository ruleset the baseline owns. Defaults to compliance-baseline. */
+        rulesetName?: string;
+        /**
+         * Status check contexts required when a level's controls require
+         * status checks (GH-BP-08), for example the job names of the
+         * template's CI workflow. Without them GH-BP-08 stays uncovered.
+         */
+        requiredStatusChecks?: string[];
+        /** Adjustments per level id. */
+        levels?: {
+          [levelId: string]: {
+            /** Required approvals (0..10); below a control's threshold leaves it uncovered. */
+            requiredApprovals?: number;
+            /** Status check contexts of this level. */
+            requiredStatusChecks?: string[];
+            /** Who may bypass the ruleset; any bypass actor leaves GH-BP-09 uncovered. */
+            bypassActors?: Array<{
+              actorId?: number;
+              actorType:
+                | 'Integration'
+                | 'OrganizationAdmin'
+                | 'RepositoryRole'
+                | 'Team'
+                | 'DeployKey';
+              bypassMode?: 'always' | 'pull_request';
+            }>;
+            /** Require signed commits even when no required control asks for it. */
+            requireSignatures?: boolean;
+            /** Turn Dependabot security updates on with the alerts. Defaults to true. */
+            dependabotSecurityUpdates?: boolean;
+          };
+        };
+      };
     };
   };
 }

@@ -22,3 +22,4 @@ export {
   type GithubCollectorOptions,
 } from './GithubCollector';
 export type { GithubRetryOptions } from './client/GithubClients';
+export * from './baseline';
