@@ -81,7 +81,17 @@ export interface Config {
      * control of it and of all lower levels passes. Default: bronze, silver, gold
      * over the catalog controls.
      */
-    levels?: Array<{ id: string; title: string; requiredControls: string[] }>;
+    levels?: Array<{
+      id: string;
+      title: string;
+      requiredControls: string[];
+      /**
+       * Coverage (0..1, known weight / applicable weight) an entity needs to
+       * reach this level, so a level is never granted on too little
+       * evidence. No minimum when absent.
+       */
+      minCoverage?: number;
+    }>;
     /** Framework titles, keyed by framework id. Default: soc2, iso27001, openssf. */
     frameworks?: { [frameworkId: string]: { title: string } };
     /** Waivers: accepted exceptions. Expired waivers stop applying. */

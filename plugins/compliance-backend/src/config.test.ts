@@ -148,6 +148,10 @@ describe('readComplianceConfig', () => {
       /duplicate id "a"/,
     ],
     [
+      { levels: [{ id: 'a', requiredControls: [], minCoverage: 1.5 }] },
+      /compliance.levels\[0\].minCoverage must be a number from 0 to 1/,
+    ],
+    [
       { schedule: { evaluate: { frequency: 'often' } } },
       /Invalid schedule at compliance.schedule.evaluate/,
     ],

@@ -130,10 +130,20 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
 
   const levels = c?.getOptionalConfigArray('levels')?.map((l, i) => {
     const required = l.getOptionalStringArray('requiredControls') ?? [];
+    const minCoverage = l.getOptionalNumber('minCoverage');
+    if (
+      minCoverage !== undefined &&
+      !(Number.isFinite(minCoverage) && minCoverage >= 0 && minCoverage <= 1)
+    ) {
+      throw new Error(
+        `compliance.levels[${i}].minCoverage must be a number from 0 to 1 (a fraction of the applicable weight), got ${minCoverage}`,
+      );
+    }
     return {
       id: l.getString('id'),
       title: l.getOptionalString('title') ?? l.getString('id'),
       requiredControls: required,
+      ...(minCoverage !== undefined ? { minCoverage } : {}),
       _i: i,
     };
   });

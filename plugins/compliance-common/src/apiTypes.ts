@@ -23,8 +23,16 @@ export interface EntityComplianceSummary extends ScoreBreakdown {
   lifecycle?: string;
   type?: string;
   level: { id: string; title: string } | null;
-  /** The next level and the required controls not yet passing. */
-  nextLevel?: { id: string; title: string; missingControls: string[] };
+  /**
+   * The next level and the required controls not yet passing; `minCoverage`
+   * when the level also needs more coverage than the entity has.
+   */
+  nextLevel?: {
+    id: string;
+    title: string;
+    missingControls: string[];
+    minCoverage?: number;
+  };
   categories: Record<string, ScoreBreakdown>;
   frameworks: Record<string, ScoreBreakdown>;
   evaluatedAt: string | null;

@@ -296,6 +296,12 @@ export interface ComplianceLevel {
   id: string;
   title: string;
   requiredControls: string[];
+  /**
+   * The coverage (0..1: known weight / applicable weight) an entity needs
+   * for this level, so a level is never reached on too little evidence.
+   * No minimum when absent.
+   */
+  minCoverage?: number;
 }
 
 // The API response shapes live in `./apiTypes`; re-exported here so that

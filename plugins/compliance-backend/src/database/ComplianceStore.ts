@@ -44,7 +44,12 @@ export interface EntityScoreWrite {
     applicableWeight: number;
     categories: Record<string, ScoreBreakdown>;
     frameworks: Record<string, ScoreBreakdown>;
-    nextLevel?: { id: string; title: string; missingControls: string[] };
+    nextLevel?: {
+      id: string;
+      title: string;
+      missingControls: string[];
+      minCoverage?: number;
+    };
   };
   inputsHash: string;
   /**

@@ -1,5 +1,10 @@
 import type { Control } from 'backstage-plugin-compliance-common';
-import { determineLevel, scoreEntity, scoreResults } from './scoring';
+import {
+  determineLevel,
+  scoreEntity,
+  scoreResults,
+  summarizeEntity,
+} from './scoring';
 
 const weights = new Map([
   ['crit', 10],
@@ -146,6 +151,51 @@ describe('determineLevel', () => {
       ]),
     );
     expect(r.level?.id).toBe('gold');
+  });
+
+  it('holds a level back until the entity has its minimum coverage', () => {
+    const withCoverage = [
+      levels[0],
+      { ...levels[1], minCoverage: 0.5 },
+      levels[2],
+    ];
+    const statuses = new Map<string, any>([
+      ['a', 'pass'],
+      ['b', 'pass'],
+      ['c', 'pass'],
+    ]);
+    const low = determineLevel(withCoverage, statuses, 0.2);
+    expect(low.level?.id).toBe('bronze');
+    expect(low.next).toEqual({
+      level: withCoverage[1],
+      missing: [],
+      minCoverage: 0.5,
+    });
+    expect(determineLevel(withCoverage, statuses, 0.5).level?.id).toBe('gold');
+    // Without a minimum the coverage does not matter.
+    expect(determineLevel(levels, statuses, 0).level?.id).toBe('gold');
+  });
+
+  it('reports the coverage a level needs beside its missing controls', () => {
+    const summary = summarizeEntity(
+      [
+        { controlId: 'a', status: 'pass' },
+        { controlId: 'x', status: 'unknown' },
+      ],
+      [
+        { id: 'a', weight: 1 } as any,
+        { id: 'x', weight: 9 } as any,
+      ],
+      [{ ...levels[0], minCoverage: 0.5 }],
+    );
+    expect(summary.total.coverage).toBe(0.1);
+    expect(summary.level).toBeNull();
+    expect(summary.nextLevel).toEqual({
+      id: 'bronze',
+      title: 'Bronze',
+      missingControls: [],
+      minCoverage: 0.5,
+    });
   });
 
   it('treats unknown as not met', () => {

@@ -90,16 +90,17 @@ export function scoreEntity(results: ScoredResult[], controls: Control[]) {
 
 /**
  * The highest level whose required controls all pass (or are waived, or do
- * not apply to the entity), and
+ * not apply to the entity) and whose minimum coverage the entity has, and
  * the next level with what it is missing. Levels are ordered lowest first;
  * a level is reached only when every lower level is reached.
  */
 export function determineLevel(
   levels: ComplianceLevel[],
   statuses: Map<string, ComplianceStatus>,
+  coverage: number = 1,
 ): {
   level: ComplianceLevel | null;
-  next?: { level: ComplianceLevel; missing: string[] };
+  next?: { level: ComplianceLevel; missing: string[]; minCoverage?: number };
 } {
   let reached: ComplianceLevel | null = null;
   for (const level of levels) {
@@ -108,7 +109,18 @@ export function determineLevel(
       // A control that does not apply to the entity does not hold it back.
       return s !== 'pass' && s !== 'waived' && s !== 'not_applicable';
     });
-    if (missing.length > 0) return { level: reached, next: { level, missing } };
+    const lacksCoverage =
+      level.minCoverage !== undefined && coverage < level.minCoverage;
+    if (missing.length > 0 || lacksCoverage) {
+      return {
+        level: reached,
+        next: {
+          level,
+          missing,
+          ...(lacksCoverage ? { minCoverage: level.minCoverage } : {}),
+        },
+      };
+    }
     reached = level;
   }
   return { level: reached };
@@ -127,6 +139,7 @@ export function summarizeEntity(
   const { level, next } = determineLevel(
     levels,
     new Map(results.map(r => [r.controlId, r.status])),
+    scores.total.coverage,
   );
   return {
     ...scores,
@@ -137,6 +150,9 @@ export function summarizeEntity(
             id: next.level.id,
             title: next.level.title,
             missingControls: next.missing,
+            ...(next.minCoverage !== undefined
+              ? { minCoverage: next.minCoverage }
+              : {}),
           },
         }
       : {}),

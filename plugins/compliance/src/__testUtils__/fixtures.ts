@@ -100,13 +100,16 @@ export function makeResult(
     severity?: ControlSeverity;
     title?: string;
     unknownReason?: ControlResultWithControl['unknownReason'];
+    reason?: string;
+    weight?: number;
+    source?: string;
   } = {},
 ): ControlResultWithControl {
   return {
     entityRef,
     controlId: id,
     status,
-    reason: `${id} is ${status}`,
+    reason: opts.reason ?? `${id} is ${status}`,
     unknownReason: opts.unknownReason,
     evidence: [
       {
@@ -114,7 +117,7 @@ export function makeResult(
         value: status === 'pass',
         observedAt: iso(3),
         evidence: {
-          source: 'GET /repos/acme/payments',
+          source: opts.source ?? 'GET /repos/acme/payments',
           url: 'https://github.com/acme/payments',
         },
       },
@@ -128,7 +131,7 @@ export function makeResult(
       description: `Checks ${id}`,
       category: opts.category ?? 'source',
       severity: opts.severity ?? 'high',
-      weight: 7.5,
+      weight: opts.weight ?? 7.5,
       version: 'v1',
       source: 'builtin',
       facts: [`github.${id}`],
