@@ -31,6 +31,7 @@ describe('scaffolderModuleCompliance', () => {
     expect(actions.map(a => a.id)).toEqual([
       'compliance:check',
       'compliance:refresh',
+      'compliance:github:apply-baseline',
     ]);
 
     const ctx = createMockActionContext({

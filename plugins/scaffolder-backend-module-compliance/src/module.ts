@@ -1,14 +1,18 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { complianceServiceRef } from 'backstage-plugin-compliance-node';
 import {
+  createApplyGithubBaselineAction,
   createComplianceCheckAction,
   createComplianceRefreshAction,
 } from './actions';
 
 /**
- * Adds the `compliance:check` and `compliance:refresh` actions to the
- * scaffolder.
+ * Adds the `compliance:check`, `compliance:refresh` and
+ * `compliance:github:apply-baseline` actions to the scaffolder.
  *
  * @public
  */
@@ -20,11 +24,13 @@ export const scaffolderModuleCompliance = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         compliance: complianceServiceRef,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolder, compliance }) {
+      async init({ scaffolder, compliance, config }) {
         scaffolder.addActions(
           createComplianceCheckAction({ compliance }),
           createComplianceRefreshAction({ compliance }),
+          createApplyGithubBaselineAction({ compliance, config }),
         );
       },
     });

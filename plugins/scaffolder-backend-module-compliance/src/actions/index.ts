@@ -10,3 +10,9 @@ export {
   type ComplianceRefreshActionInput,
   type ComplianceRefreshActionOutput,
 } from './createComplianceRefreshAction';
+export {
+  createApplyGithubBaselineAction,
+  applyGithubBaselineActionSchema,
+  type ApplyGithubBaselineActionInput,
+  type ApplyGithubBaselineActionOutput,
+} from './createApplyGithubBaselineAction';
