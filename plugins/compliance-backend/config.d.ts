@@ -102,6 +102,20 @@ export interface Config {
       /** ISO date or timestamp. */
       expiresAt?: string;
     }>;
+    /** Rules for waivers requested through the API and the Compliance tab. */
+    waiverPolicy?: {
+      /**
+       * Longest waiver, in days, per control severity. Defaults: critical 30,
+       * high 90, medium 180, low 365, info 365.
+       */
+      maxDurationDays?: {
+        critical?: number;
+        high?: number;
+        medium?: number;
+        low?: number;
+        info?: number;
+      };
+    };
     /** Settings of the built-in catalog collector. */
     catalog?: {
       /** Accepted lifecycle values (CAT-02). Default: [experimental, production, deprecated]. */

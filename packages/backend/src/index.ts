@@ -36,6 +36,22 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(
   import('@backstage/plugin-permission-backend-module-allow-all-policy'),
 );
+// Compliance waivers: with allow-all everyone may request and approve. A real
+// policy (registered through `policyExtensionPoint` from
+// '@backstage/plugin-permission-node/alpha') lets the entity's owners request
+// and only approvers approve:
+//
+//   if (isPermission(request.permission, complianceWaiverRequestPermission)) {
+//     return createCatalogConditionalDecision(request.permission,
+//       catalogConditions.isEntityOwner({ claims: user?.identity.ownershipEntityRefs ?? [] }));
+//   }
+//   if (isPermission(request.permission, complianceWaiverApprovePermission)) {
+//     const approver = (user?.identity.ownershipEntityRefs ?? []).includes('group:default/security');
+//     return { result: approver ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+//   }
+//
+// (permissions from 'backstage-plugin-compliance-common', conditions from
+// '@backstage/plugin-catalog-backend/alpha'; see the compliance backend README.)
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

@@ -40,6 +40,10 @@ import {
   shardsOf,
 } from './service/taskIds';
 import { createComplianceActions } from './actions/createComplianceActions';
+import { readGovernanceConfig } from './governanceConfig';
+import { CatalogScope } from './service/CatalogScope';
+import { createGovernanceRouter } from './service/governanceRouter';
+import { WaiverService } from './service/WaiverService';
 
 const DEFAULT_COLLECTOR_SCHEDULE = {
   frequency: { minutes: 30 },
@@ -204,6 +208,7 @@ export const compliancePlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        auditor: coreServices.auditor,
       },
       async init({
         config,
@@ -217,8 +222,10 @@ export const compliancePlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         actionsRegistry,
+        auditor,
       }) {
         const settings = readComplianceConfig(config);
+        const governance = readGovernanceConfig(config);
         const stores = await DatabaseComplianceStore.create({ database });
         const catalogue = ControlCatalogue.create({
           builtin: catalogControls(settings.catalog),
@@ -258,6 +265,7 @@ export const compliancePlugin = createBackendPlugin({
           ...stores,
           catalogue,
           waivers: settings.waivers,
+          waiverRecords: stores.waiverRecords,
           logger,
         });
         const status = new StatusService({
@@ -289,6 +297,28 @@ export const compliancePlugin = createBackendPlugin({
         });
 
         httpRouter.use(await createRouter({ httpAuth, permissions, reports }));
+        const waiverService = new WaiverService({
+          ...stores,
+          catalog,
+          catalogue,
+          evaluation,
+          configWaivers: settings.waivers,
+          policy: governance.waiverMaxDays,
+          logger,
+        });
+        httpRouter.use(
+          await createGovernanceRouter({
+            httpAuth,
+            permissions,
+            auditor,
+            waivers: waiverService,
+            scope: new CatalogScope({
+              catalog,
+              permissions,
+              kinds: catalogue.kinds,
+            }),
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         createComplianceActions({ actionsRegistry, reports });
         logger.info('Compliance engine ready', {

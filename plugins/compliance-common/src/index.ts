@@ -12,3 +12,4 @@ export * from './permissions';
 export * from './schemas';
 export * from './client';
 export * from './insights';
+export * from './governance';

@@ -41,6 +41,43 @@ export const complianceEntityRefreshPermission: ResourcePermission<'catalog-enti
   });
 
 /**
+ * Request a waiver for one of an entity's controls. A resource permission on
+ * the catalog entity, like refresh: a policy can allow it to the entity's
+ * owners with the catalog's `IS_ENTITY_OWNER` rule.
+ *
+ * @public
+ */
+export const complianceWaiverRequestPermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'compliance.waiver.request',
+    attributes: { action: 'create' },
+    resourceType: COMPLIANCE_REFRESH_RESOURCE_TYPE,
+  });
+
+/**
+ * Approve, reject or revoke waivers. Meant for a small group (security,
+ * compliance admins): grant it in the permission policy.
+ *
+ * @public
+ */
+export const complianceWaiverApprovePermission: BasicPermission =
+  createPermission({
+    name: 'compliance.waiver.approve',
+    attributes: { action: 'update' },
+  });
+
+/**
+ * Download auditor exports (every readable entity's results, evidence and
+ * waivers for a framework).
+ *
+ * @public
+ */
+export const complianceExportPermission: BasicPermission = createPermission({
+  name: 'compliance.export.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * All permissions of the compliance suite.
  *
  * @public
@@ -48,4 +85,7 @@ export const complianceEntityRefreshPermission: ResourcePermission<'catalog-enti
 export const compliancePermissions: Permission[] = [
   complianceReportReadPermission,
   complianceEntityRefreshPermission,
+  complianceWaiverRequestPermission,
+  complianceWaiverApprovePermission,
+  complianceExportPermission,
 ];

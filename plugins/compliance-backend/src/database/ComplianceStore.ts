@@ -11,6 +11,12 @@ import type {
   StatusCounts,
   UnknownReason,
 } from 'backstage-plugin-compliance-common';
+import type {
+  ComplianceWaiver,
+  WaiverAction,
+  WaiverEvent,
+  WaiverStatus,
+} from 'backstage-plugin-compliance-common';
 import type { EntitySnapshot } from '../lib/evaluate';
 
 /** A fact to write. `value` is absent for an unknown fact. */
@@ -202,6 +208,61 @@ export interface OverviewStore {
   }>;
 }
 
+/** Waivers requested and decided through the API, and their ledger. */
+export interface WaiverStore {
+  /** Stores a new request (status `requested`) and its ledger entry. */
+  createRequest(request: {
+    entityRef: string;
+    controlId: string;
+    reason: string;
+    link?: string;
+    expiresAt: Date;
+    requestedBy: string;
+    evidenceHash?: string;
+    now: Date;
+  }): Promise<ComplianceWaiver>;
+  get(id: string): Promise<ComplianceWaiver | undefined>;
+  /** An entity's waivers and waiver ledger, newest first. */
+  listForEntity(
+    entityRef: string,
+  ): Promise<{ items: ComplianceWaiver[]; events: WaiverEvent[] }>;
+  /** Waivers across entities, newest first (the approvers' queue). */
+  list(options: {
+    status?: WaiverStatus;
+    entityRefs?: string[];
+    limit: number;
+  }): Promise<ComplianceWaiver[]>;
+  /**
+   * Moves a waiver from one of `from` to `to` and records the action.
+   * Optimistic: undefined when the waiver is missing or changed meanwhile.
+   */
+  transition(options: {
+    id: string;
+    from: WaiverStatus[];
+    to: WaiverStatus;
+    action: WaiverAction;
+    actor: string;
+    comment?: string;
+    /** Set on approval: the evidence the approver saw. */
+    evidenceHash?: string;
+    now: Date;
+  }): Promise<ComplianceWaiver | undefined>;
+  /** Approved, unexpired waivers not flagged for review, per entity. */
+  getInForce(
+    entityRefs: string[],
+    now: Date,
+  ): Promise<Map<string, ComplianceWaiver[]>>;
+  /** Waivers that were in force at `asOf`, per entity. */
+  getAsOf(
+    entityRefs: string[],
+    asOf: Date,
+  ): Promise<Map<string, ComplianceWaiver[]>>;
+  /** Flags approved waivers whose evidence changed. Returns the flagged count. */
+  flagForReview(ids: string[], now: Date): Promise<number>;
+  /** Expires requested and approved waivers past their expiry. Returns their entity refs. */
+  expireDue(now: Date): Promise<string[]>;
+}
+
 /**
  * All persistence of the compliance backend: one store per aggregate, on one
  * database and one set of migrations.
@@ -212,4 +273,5 @@ export interface ComplianceStores {
   evaluations: EvaluationStore;
   runs: RunStore;
   overview: OverviewStore;
+  waiverRecords: WaiverStore;
 }

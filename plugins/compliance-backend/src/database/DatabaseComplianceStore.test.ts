@@ -17,6 +17,7 @@ describe('DatabaseComplianceStore.create', () => {
       'facts',
       'overview',
       'runs',
+      'waiverRecords',
     ]);
     expect(await knex.schema.hasTable('compliance_entities')).toBe(true);
     expect(await stores.entities.countEntities()).toBe(0);

@@ -8,6 +8,7 @@ import { DatabaseEvaluationStore } from './DatabaseEvaluationStore';
 import { DatabaseFactStore } from './DatabaseFactStore';
 import { DatabaseOverviewStore } from './DatabaseOverviewStore';
 import { DatabaseRunStore } from './DatabaseRunStore';
+import { DatabaseWaiverStore } from './DatabaseWaiverStore';
 import { dialectOf } from './util';
 
 const migrationsDir = resolvePackagePath(
@@ -37,6 +38,7 @@ export const DatabaseComplianceStore = {
       evaluations: new DatabaseEvaluationStore(client, dialect),
       runs: new DatabaseRunStore(client),
       overview: new DatabaseOverviewStore(client, dialect),
+      waiverRecords: new DatabaseWaiverStore(client),
     };
   },
 };

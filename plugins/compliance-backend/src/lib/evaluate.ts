@@ -7,6 +7,7 @@ import type {
   JsonValue,
 } from 'backstage-plugin-compliance-common';
 import { EvaluationFact, FactLookup, evaluateCondition } from './rules';
+import { evidenceHashOf } from './waivers';
 
 /** The parts of an entity the engine evaluates against. */
 export interface EntitySnapshot {
@@ -29,6 +30,15 @@ export interface Waiver {
   controlId: string;
   reason: string;
   expiresAt?: string;
+  /** Id of a stored waiver (absent for config waivers). */
+  id?: string;
+  /** Who approved a stored waiver. */
+  approvedBy?: string;
+  /**
+   * {@link evidenceHashOf} of the evidence the waiver was granted against:
+   * when the evidence differs, the waiver does not apply.
+   */
+  evidenceHash?: string;
 }
 
 /** The result of one control before persistence (no entity, no times). */
@@ -195,14 +205,17 @@ export function evaluateControl(options: {
     const active =
       !waiver.expiresAt ||
       new Date(waiver.expiresAt) > (options.now ?? new Date());
-    if (active) {
+    const evidence = evidenceFor(used, lookup);
+    const sameEvidence =
+      !waiver.evidenceHash || waiver.evidenceHash === evidenceHashOf(evidence);
+    if (active && sameEvidence) {
       return {
         controlId: control.id,
         status: 'waived',
         reason: `Waived: ${waiver.reason}${
-          waiver.expiresAt ? ` (until ${waiver.expiresAt})` : ''
-        }`,
-        evidence: evidenceFor(used, lookup),
+          waiver.approvedBy ? ` (approved by ${waiver.approvedBy})` : ''
+        }${waiver.expiresAt ? ` (until ${waiver.expiresAt})` : ''}`,
+        evidence,
         controlVersion: control.version,
       };
     }

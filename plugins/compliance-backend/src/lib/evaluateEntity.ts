@@ -11,6 +11,7 @@ import {
   Waiver,
 } from './evaluate';
 import { hashOf } from './hash';
+import { evidenceHashOf } from './waivers';
 import type { EvaluationFact } from './rules';
 import { summarizeEntity } from './scoring';
 
@@ -65,6 +66,11 @@ export interface EntityEvaluation {
   changes: StatusChange[];
   score: EntityScore;
   summary: ReturnType<typeof summarizeEntity>;
+  /**
+   * Ids of stored waivers that no longer apply because the evidence they
+   * were granted against changed: they are flagged for review.
+   */
+  waiversToReview: string[];
 }
 
 /** The waivers in force for an entity at `now`, by control id. */
@@ -145,14 +151,25 @@ export function evaluateEntity(input: EntityEvaluationInput): EntityEvaluation {
   const results: ControlResult[] = [];
   const upsertResults: ControlResult[] = [];
   const changes: StatusChange[] = [];
+  const waiversToReview: string[] = [];
   for (const control of catalogue.controls) {
+    const waiver = waivers.get(control.id);
     const evaluated = evaluateControl({
       control,
       entity,
       lookup,
-      waiver: waivers.get(control.id),
+      waiver,
       now,
     });
+    if (
+      waiver?.id &&
+      waiver.evidenceHash &&
+      evaluated.status !== 'waived' &&
+      evaluated.status !== 'not_applicable' &&
+      evidenceHashOf(evaluated.evidence) !== waiver.evidenceHash
+    ) {
+      waiversToReview.push(waiver.id);
+    }
     const prev = prevById.get(control.id);
     const result: ControlResult = {
       entityRef: entity.entityRef,
@@ -198,6 +215,7 @@ export function evaluateEntity(input: EntityEvaluationInput): EntityEvaluation {
       .map(r => r.controlId),
     changes,
     summary,
+    waiversToReview,
     score: {
       score: summary.total.score,
       coverage: summary.total.coverage,

@@ -7,7 +7,9 @@ import type {
   FactStore,
   RunStore,
   StoredFact,
+  WaiverStore,
 } from '../database/ComplianceStore';
+import { toEvaluationWaiver } from '../lib/waivers';
 import type { ControlCatalogue } from '../controls/ControlCatalogue';
 import type { Waiver } from '../lib/evaluate';
 import {
@@ -54,6 +56,7 @@ export class EvaluationRunner {
   readonly #runs: RunStore;
   readonly #catalogue: ControlCatalogue;
   readonly #waivers: Waiver[];
+  readonly #waiverRecords?: WaiverStore;
   readonly #logger: LoggerService;
   readonly #clock: () => Date;
 
@@ -64,6 +67,8 @@ export class EvaluationRunner {
     runs: RunStore;
     catalogue: ControlCatalogue;
     waivers: Waiver[];
+    /** Waivers approved through the API; applied beside the config ones. */
+    waiverRecords?: WaiverStore;
     logger: LoggerService;
     /** The time evaluations are made at (waiver expiry); tests set it. */
     clock?: () => Date;
@@ -74,6 +79,7 @@ export class EvaluationRunner {
     this.#runs = options.runs;
     this.#catalogue = options.catalogue;
     this.#waivers = options.waivers;
+    this.#waiverRecords = options.waiverRecords;
     this.#logger = options.logger;
     this.#clock = options.clock ?? (() => new Date());
   }
@@ -142,6 +148,7 @@ export class EvaluationRunner {
     try {
       await this.#dirtyOnCatalogueChange(startedAt);
       await this.#dirtyOnWaiverChange(startedAt);
+      await this.#expireStoredWaivers(startedAt);
       // Pipelined: the next batch is read and evaluated while the previous
       // one is written, which overlaps the two on PostgreSQL.
       // The failure of a save in flight, kept until the loop settles it.
@@ -158,10 +165,14 @@ export class EvaluationRunner {
           after,
         );
         if (refs.length === 0) break;
-        const { writes, versions, now } = await this.#prepare(refs);
+        const { writes, versions, now, review } = await this.#prepare(refs);
         await settle();
         pending.saving = this.#evaluations
           .saveEvaluations(writes, refs, versions, now)
+          .then(async result => {
+            await this.#flagForReview(review, now);
+            return result;
+          })
           .then(
             ({ rowsWritten }) => {
               stats.rowsWritten += rowsWritten;
@@ -202,6 +213,17 @@ export class EvaluationRunner {
     }
   }
 
+  /** Expires stored waivers past their date and re-evaluates their entities. */
+  async #expireStoredWaivers(now: Date): Promise<void> {
+    if (!this.#waiverRecords) return;
+    const refs = await this.#waiverRecords.expireDue(now);
+    if (refs.length === 0) return;
+    await this.#entities.markDirty(refs);
+    this.#logger.info('Waivers expired; re-evaluating their entities', {
+      entities: refs.length,
+    });
+  }
+
   async #finish(
     runId: string,
     status: 'succeeded' | 'failed',
@@ -223,13 +245,14 @@ export class EvaluationRunner {
 
   /** Evaluates the given entities now. */
   async evaluateEntities(refs: string[]): Promise<EvaluationStats> {
-    const { writes, versions, now } = await this.#prepare(refs);
+    const { writes, versions, now, review } = await this.#prepare(refs);
     const { rowsWritten } = await this.#evaluations.saveEvaluations(
       writes,
       refs,
       versions,
       now,
     );
+    await this.#flagForReview(review, now);
     return {
       entitiesEvaluated: refs.length,
       entitiesChanged: writes.length,
@@ -237,25 +260,46 @@ export class EvaluationRunner {
     };
   }
 
+  /** Flags stored waivers whose evidence changed since approval. */
+  async #flagForReview(ids: string[], now: Date): Promise<void> {
+    if (!this.#waiverRecords || ids.length === 0) return;
+    const flagged = await this.#waiverRecords.flagForReview(ids, now);
+    if (flagged > 0) {
+      this.#logger.info(
+        'Waivers flagged for review: their evidence changed since approval',
+        { waivers: flagged },
+      );
+    }
+  }
+
   /** Reads the inputs of the given entities and evaluates them, without writing. */
   async #prepare(refs: string[]) {
     const now = this.#clock();
     // Read before the inputs: a change after this keeps the entity dirty.
     const versions = await this.#entities.getDirtyVersions(refs);
-    const [snapshots, facts, results, hashes] = await Promise.all([
+    const [snapshots, facts, results, hashes, stored] = await Promise.all([
       this.#entities.getEntitySnapshots(refs),
       this.#facts.getFacts(refs),
       this.#evaluations.getResults(refs),
       this.#evaluations.getInputsHashes(refs),
+      this.#waiverRecords
+        ? this.#waiverRecords.getInForce(refs, now)
+        : Promise.resolve(new Map()),
     ]);
     const writes: EntityEvaluationWrite[] = [];
+    const review: string[] = [];
     for (const ref of refs) {
       const entity = snapshots.get(ref);
       if (!entity) continue;
       const input = {
         entity,
         facts: (facts.get(ref) ?? []).map(toEvaluationFact),
-        waivers: this.#waivers,
+        // Config waivers first: a stored (approved) one for the same
+        // control takes precedence, so its approver is shown.
+        waivers: [
+          ...this.#waivers,
+          ...(stored.get(ref) ?? []).map(toEvaluationWaiver),
+        ],
         catalogue: this.#catalogue,
         now,
       };
@@ -266,6 +310,7 @@ export class EvaluationRunner {
         previous: results.get(ref) ?? [],
         inputsHash,
       });
+      review.push(...evaluation.waiversToReview);
       writes.push({
         entityRef: ref,
         upsertResults: evaluation.upsertResults,
@@ -279,6 +324,6 @@ export class EvaluationRunner {
         },
       });
     }
-    return { writes, versions, now };
+    return { writes, versions, now, review };
   }
 }
