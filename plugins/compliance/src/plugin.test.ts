@@ -28,9 +28,12 @@ describe('legacy frontend system', () => {
     }
   });
 
-  it('shows compliance for components unless they opt out', () => {
+  it('shows compliance for every evaluated kind unless they opt out', () => {
     expect(isComplianceAvailable(entity)).toBe(true);
-    expect(isComplianceAvailable({ ...entity, kind: 'System' })).toBe(false);
+    for (const kind of ['API', 'Resource', 'System']) {
+      expect(isComplianceAvailable({ ...entity, kind })).toBe(true);
+    }
+    expect(isComplianceAvailable({ ...entity, kind: 'Group' })).toBe(false);
     expect(
       isComplianceAvailable({
         ...entity,

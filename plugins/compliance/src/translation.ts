@@ -30,6 +30,63 @@ export const complianceTranslationRef = createTranslationRef({
       staleHint: 'Some data is older than {{hours}} hours',
       nextLevel: 'Next level {{level}}: {{missing}} control(s) left',
       loading: 'Loading compliance data',
+      notEnoughEvidence: 'Not enough evidence',
+      notEnoughEvidenceDetail:
+        'Only {{percent}}% of the weighted controls are known (at least {{min}}% needed for a reliable score)',
+      scoreOnLowCoverage: 'Score {{score}} on {{percent}}% coverage',
+      nextLevelNeeds: 'Next level: {{level}}',
+      nextLevelControls: 'needs {{n}} control(s) to pass: {{controls}}',
+      nextLevelCoverage: 'needs coverage of at least {{percent}}%',
+      topLevel: 'Highest level reached',
+    },
+    why: {
+      no_credentials: '{{n}} controls need GitHub access',
+      no_repo: '{{n}} controls need a linked repository',
+      insufficient_permission:
+        '{{n}} controls need the GitHub permission {{permission}}',
+      insufficient_permission_unnamed:
+        '{{n}} controls need more GitHub permissions',
+      insufficient_data: '{{n}} controls have no data yet',
+      rate_limited: '{{n}} controls were rate limited',
+      error: '{{n}} controls could not be read',
+      howToFix: 'How to fix',
+    },
+    unknowns: {
+      title: 'Unknown controls',
+      description:
+        'These controls cannot be evaluated yet. Each group shares one cause and one fix.',
+      group_no_credentials: 'No GitHub credentials',
+      group_no_repo: 'No repository annotation',
+      group_insufficient_permission: 'Missing GitHub permission {{permission}}',
+      group_insufficient_permission_unnamed: 'Missing GitHub permission',
+      group_insufficient_data: 'Insufficient data',
+      group_rate_limited: 'Rate limited',
+      group_error: 'Collector errors',
+      fix_no_credentials:
+        'Configure a GitHub token or a GitHub App for this host under integrations.github in app-config.yaml; the next collection run reads the repository.',
+      fix_no_repo:
+        'Add the annotation {{annotation}}: <owner>/<repo> to this entity in catalog-info.yaml.',
+      fix_insufficient_permission:
+        'Grant the GitHub App (or token) the repository permission {{permission}}.',
+      fix_insufficient_permission_unnamed:
+        'Grant the GitHub App (or token) read access to the repository settings these controls read.',
+      fix_insufficient_data:
+        'Wait for the next collection run, or press Refresh. Controls whose feature is not available on this plan stay unknown.',
+      fix_rate_limited:
+        'Nothing to do: the collector retries on its next run.',
+      fix_error:
+        'Check the backend logs of the compliance collectors; the last good value is kept meanwhile.',
+      docs: 'Documentation',
+      controls: '{{n}} controls',
+    },
+    fixFirst: {
+      title: 'What to fix first',
+      description:
+        'Failing and warning controls, those the next level needs first, then by the score they add.',
+      blocksLevel: 'Needed for {{level}}',
+      gain: '+{{points}} points',
+      none: 'Nothing failing or warning',
+      checkLocally: 'Check locally',
     },
     status: {
       pass: 'Pass',
@@ -76,6 +133,17 @@ export const complianceTranslationRef = createTranslationRef({
       since: 'since {{relative}}',
       summary:
         '{{pass}} passing, {{fail}} failing, {{warn}} warning, {{unknown}} unknown',
+      passing: 'Passing and other controls',
+      keyboardHint:
+        'Use the up and down arrow keys to move between controls, Enter to open one',
+    },
+    system: {
+      title: 'Components of this system',
+      average: 'Average score',
+      worst: 'Worst score',
+      components: '{{n}} evaluated components',
+      empty: 'No evaluated components belong to this system yet',
+      component: 'Component',
     },
     trend: {
       title: 'Score trend',

@@ -3,7 +3,8 @@ import { complianceEntityFilter } from '../lib';
 
 /**
  * The Compliance tab of entity pages (`entity-content:compliance/report`),
- * shown for components unless they opt out.
+ * shown for every evaluated kind (component, API, resource, system) unless
+ * the entity opts out.
  *
  * @alpha
  */

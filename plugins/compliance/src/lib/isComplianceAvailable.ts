@@ -1,17 +1,22 @@
 import type { Entity } from '@backstage/catalog-model';
 import type { FilterPredicate } from '@backstage/filter-predicates';
-import { ANNOTATION_COMPLIANCE_SKIP } from 'backstage-plugin-compliance-common';
+import {
+  ANNOTATION_COMPLIANCE_SKIP,
+  DEFAULT_EVALUATED_KINDS,
+} from 'backstage-plugin-compliance-common';
 
 /**
- * The entity kinds the compliance tab and cards are shown for by default.
+ * The entity kinds the compliance tab and cards are shown for by default:
+ * the kinds the backend evaluates by default (`DEFAULT_EVALUATED_KINDS`:
+ * component, api, resource, system).
  *
  * @public
  */
-export const COMPLIANCE_ENTITY_KINDS: readonly string[] = ['component'];
+export const COMPLIANCE_ENTITY_KINDS: readonly string[] = DEFAULT_EVALUATED_KINDS;
 
 /**
- * Whether compliance data can be shown for an entity: it is a component and
- * does not opt out with the annotation `compliance.backstage.io/skip: 'true'`.
+ * Whether compliance data can be shown for an entity: it is of an evaluated
+ * kind and does not opt out with the annotation `compliance.backstage.io/skip: 'true'`.
  *
  * @remarks
  * Use with `EntitySwitch` in the legacy frontend system. The new frontend

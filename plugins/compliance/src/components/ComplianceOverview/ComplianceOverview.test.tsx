@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { axe } from 'jest-axe';
 import {
   registerMswTestHooks,
   renderInTestApp,
@@ -51,6 +52,13 @@ describe('ComplianceOverview', () => {
     screen
       .getAllByRole('button', { name })
       .find(b => b.getAttribute('aria-haspopup') === 'listbox')!;
+
+  it('has no axe violations', async () => {
+    const { container } = await renderOverview();
+    await screen.findAllByTestId('compliance-overview-row');
+    await screen.findByTestId('compliance-collector');
+    expect(await axe(container)).toHaveNoViolations();
+  });
 
   it('shows progress before the first page arrives', async () => {
     server.use(http.get(`${baseUrl}/overview`, () => new Promise(() => {})));

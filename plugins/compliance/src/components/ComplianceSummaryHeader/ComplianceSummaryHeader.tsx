@@ -9,9 +9,17 @@ import { makeStyles } from '@material-ui/core/styles';
 import { InfoCard } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type {
+  ControlResultWithControl,
   EntityComplianceSummary,
   ScoreBreakdown,
 } from 'backstage-plugin-compliance-common';
+import { Link } from '@backstage/core-components';
+import {
+  DEFAULT_MIN_COVERAGE,
+  groupUnknowns,
+  hasEnoughEvidence,
+} from '../../lib/explain';
+import { useWhyText } from '../ControlList/UnknownGroups';
 import { complianceTranslationRef } from '../../translation';
 import { ScoreGauge } from '../ScoreGauge';
 import {
@@ -80,10 +88,25 @@ export function ComplianceSummaryHeader(props: {
   summary: EntityComplianceSummary;
   staleAfterHours?: number;
   action?: ReactNode;
+  /** The entity's results: to say why coverage is low and name the controls the next level needs. */
+  results?: ControlResultWithControl[];
+  /** Coverage below which the score is "not enough evidence". Defaults to 0.5. */
+  minCoverage?: number;
 }) {
-  const { summary, staleAfterHours = 24, action } = props;
+  const {
+    summary,
+    staleAfterHours = 24,
+    action,
+    results = [],
+    minCoverage = DEFAULT_MIN_COVERAGE,
+  } = props;
   const classes = useStyles();
   const { t } = useTranslationRef(complianceTranslationRef);
+  const whyText = useWhyText();
+  const enough = hasEnoughEvidence(summary, minCoverage);
+  const topUnknown = summary.coverage < 1 ? groupUnknowns(results)[0] : undefined;
+  const titleOf = new Map(results.map(r => [r.controlId, r.control.title]));
+  const next = summary.nextLevel;
   const stale = isSummaryStale(summary, staleAfterHours);
   const frameworks = Object.entries(summary.frameworks ?? {}).sort(
     ([a], [b]) => {
@@ -101,11 +124,28 @@ export function ComplianceSummaryHeader(props: {
     <InfoCard>
       <Grid container spacing={3} alignItems="center">
         <Grid item xs={12} sm="auto">
-          <ScoreGauge score={summary.score} />
+          <ScoreGauge
+            score={summary.score}
+            coverage={summary.coverage}
+            minCoverage={minCoverage}
+          />
         </Grid>
         <Grid item xs={12} sm>
+          {!enough && summary.score !== null && (
+            <div data-testid="compliance-headline">
+              <Typography variant="h5" component="h2">
+                {t('common.notEnoughEvidence')}
+              </Typography>
+              <Typography variant="body2" color="textSecondary">
+                {t('common.notEnoughEvidenceDetail', {
+                  percent: String(Math.round(summary.coverage * 100)),
+                  min: String(Math.round(minCoverage * 100)),
+                })}
+              </Typography>
+            </div>
+          )}
           <div className={classes.row}>
-            <Typography variant="h5" component="h2">
+            <Typography variant="h5" component={enough ? 'h2' : 'h3'}>
               {t('common.level')}:
             </Typography>
             <Chip
@@ -151,12 +191,29 @@ export function ComplianceSummaryHeader(props: {
                 })
               : t('common.neverEvaluated')}
           </Typography>
-          {summary.nextLevel && (
-            <Typography variant="body2" color="textSecondary">
-              {t('common.nextLevel', {
-                level: summary.nextLevel.title,
-                missing: String(summary.nextLevel.missingControls.length),
-              })}
+          {topUnknown && (
+            <Typography variant="body2" data-testid="compliance-why">
+              {whyText(topUnknown)}
+              {' · '}
+              <Link to="#compliance-unknowns">{t('why.howToFix')}</Link>
+            </Typography>
+          )}
+          {next && (
+            <Typography variant="body2" data-testid="compliance-next-level">
+              <strong>
+                {t('common.nextLevelNeeds', { level: next.title })}
+              </strong>
+              {next.missingControls.length > 0 &&
+                ` — ${t('common.nextLevelControls', {
+                  n: String(next.missingControls.length),
+                  controls: next.missingControls
+                    .map(id => titleOf.get(id) ?? id)
+                    .join(', '),
+                })}`}
+              {next.minCoverage !== undefined &&
+                ` — ${t('common.nextLevelCoverage', {
+                  percent: String(Math.round(next.minCoverage * 100)),
+                })}`}
             </Typography>
           )}
           {action && <Box mt={1}>{action}</Box>}

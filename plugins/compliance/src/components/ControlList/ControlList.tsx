@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { KeyboardEvent, useMemo, useState } from 'react';
 import Accordion from '@material-ui/core/Accordion';
 import AccordionDetails from '@material-ui/core/AccordionDetails';
 import AccordionSummary from '@material-ui/core/AccordionSummary';
@@ -14,12 +14,20 @@ import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import {
   COMPLIANCE_STATUSES,
   ControlResultWithControl,
+  EntityComplianceSummary,
   SEVERITY_WEIGHTS,
   UnknownReason,
 } from 'backstage-plugin-compliance-common';
 import { complianceTranslationRef } from '../../translation';
 import { StatusChip } from '../StatusChip';
 import { formatAbsolute, formatRelative, formatValue } from '../../lib/format';
+import {
+  FixItem,
+  fixFirst,
+  groupUnknowns,
+  localCheck,
+} from '../../lib/explain';
+import { UnknownGroups } from './UnknownGroups';
 
 const useStyles = makeStyles(theme => ({
   toolbar: {
@@ -29,8 +37,17 @@ const useStyles = makeStyles(theme => ({
     flexWrap: 'wrap',
     gap: theme.spacing(1),
   },
+  hidden: {
+    position: 'absolute',
+    width: 1,
+    height: 1,
+    overflow: 'hidden',
+    clip: 'rect(0 0 0 0)',
+    whiteSpace: 'nowrap',
+  },
+  sectionTitle: { marginTop: theme.spacing(2) },
   category: {
-    marginTop: theme.spacing(2),
+    marginTop: theme.spacing(1),
     marginBottom: theme.spacing(1),
     textTransform: 'capitalize',
   },
@@ -81,8 +98,13 @@ export function useUnknownReasonText() {
   };
 }
 
-function ControlItem(props: { result: ControlResultWithControl }) {
-  const { result } = props;
+function ControlItem(props: {
+  result: ControlResultWithControl;
+  fix?: FixItem;
+  nextLevelTitle?: string;
+}) {
+  const { result, fix, nextLevelTitle } = props;
+  const check = fix ? localCheck(result) : undefined;
   const { control } = result;
   const classes = useStyles();
   const { t } = useTranslationRef(complianceTranslationRef);
@@ -102,6 +124,7 @@ function ControlItem(props: { result: ControlResultWithControl }) {
         expandIcon={<ExpandMoreIcon />}
         aria-controls={`${id}-content`}
         id={`${id}-header`}
+        data-control-nav
       >
         <Box className={classes.summary}>
           <StatusChip status={result.status} />
@@ -113,12 +136,27 @@ function ControlItem(props: { result: ControlResultWithControl }) {
               {t('controls.unknownBecause', { reason: unknown })}
             </Typography>
           )}
+          {fix?.blocksNextLevel && nextLevelTitle && (
+            <Chip
+              size="small"
+              color="primary"
+              variant="outlined"
+              label={t('fixFirst.blocksLevel', { level: nextLevelTitle })}
+            />
+          )}
+          {fix && fix.gain > 0 && (
+            <Chip
+              size="small"
+              variant="outlined"
+              label={t('fixFirst.gain', { points: String(fix.gain) })}
+            />
+          )}
           <Chip size="small" label={t(`severity.${control.severity}`)} />
         </Box>
       </AccordionSummary>
       <AccordionDetails className={classes.details} id={`${id}-content`}>
         <div className={classes.section}>
-          <Typography variant="subtitle2">{t('controls.reason')}</Typography>
+          <Typography variant="subtitle2" component="p">{t('controls.reason')}</Typography>
           <Typography variant="body2">{result.reason}</Typography>
           {control.description && (
             <Typography variant="body2" color="textSecondary">
@@ -135,7 +173,7 @@ function ControlItem(props: { result: ControlResultWithControl }) {
         </div>
         {result.evidence.length > 0 && (
           <div className={classes.section}>
-            <Typography variant="subtitle2">
+            <Typography variant="subtitle2" component="p">
               {t('controls.evidence')}
             </Typography>
             <ul className={classes.evidence}>
@@ -169,7 +207,7 @@ function ControlItem(props: { result: ControlResultWithControl }) {
         )}
         {control.remediation && (
           <div className={classes.section}>
-            <Typography variant="subtitle2">
+            <Typography variant="subtitle2" component="p">
               {t('controls.remediation')}
             </Typography>
             <Typography variant="body2">{control.remediation.text}</Typography>
@@ -178,6 +216,14 @@ function ControlItem(props: { result: ControlResultWithControl }) {
                 {t('controls.learnMore')}
               </Link>
             )}
+          </div>
+        )}
+        {check && (
+          <div className={classes.section}>
+            <Typography variant="subtitle2" component="p">
+              {t('fixFirst.checkLocally')}
+            </Typography>
+            <code className={classes.code}>{check}</code>
           </div>
         )}
         {frameworkRefs.length > 0 && (
@@ -192,24 +238,55 @@ function ControlItem(props: { result: ControlResultWithControl }) {
   );
 }
 
+/** Moves focus among the list's headers with the arrow, Home and End keys. */
+function onListKeyDown(e: KeyboardEvent<HTMLElement>) {
+  if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(e.key)) return;
+  const items = Array.from(
+    e.currentTarget.querySelectorAll<HTMLElement>('[data-control-nav]'),
+  );
+  const current = items.findIndex(el => el === document.activeElement);
+  if (current < 0) return;
+  e.preventDefault();
+  let next = current;
+  if (e.key === 'ArrowDown') next = Math.min(items.length - 1, current + 1);
+  if (e.key === 'ArrowUp') next = Math.max(0, current - 1);
+  if (e.key === 'Home') next = 0;
+  if (e.key === 'End') next = items.length - 1;
+  items[next].focus();
+}
+
 /**
- * The controls of an entity grouped by category, each expandable to its
- * reason, evidence and remediation, with a "failing only" filter.
+ * The controls of an entity: what to fix first (failing and warning
+ * controls, those the next level needs first, then by score gain), unknown
+ * controls grouped by cause with the fix, then the rest by category. Each
+ * control expands to its reason, evidence, remediation and how to check it
+ * locally. The arrow keys move between controls.
  *
  * @public
  */
-export function ControlList(props: { results: ControlResultWithControl[] }) {
-  const { results } = props;
+export function ControlList(props: {
+  results: ControlResultWithControl[];
+  /** The entity's summary: the next level and the known weight for fix-first order. */
+  summary?: Pick<EntityComplianceSummary, 'knownWeight' | 'nextLevel'>;
+}) {
+  const { results, summary } = props;
   const classes = useStyles();
   const { t } = useTranslationRef(complianceTranslationRef);
   const [failingOnly, setFailingOnly] = useState(false);
 
+  const fixes = useMemo(() => {
+    const items = fixFirst(results, summary);
+    return failingOnly ? items.filter(i => i.result.status === 'fail') : items;
+  }, [results, summary, failingOnly]);
+  const unknownGroups = useMemo(() => groupUnknowns(results), [results]);
+
   const groups = useMemo(() => {
-    const visible = failingOnly
-      ? results.filter(r => r.status === 'fail')
-      : results;
+    if (failingOnly) return [];
+    const rest = results.filter(
+      r => !['fail', 'warn', 'unknown'].includes(r.status),
+    );
     const byCategory = new Map<string, ControlResultWithControl[]>();
-    for (const r of visible) {
+    for (const r of rest) {
       const cat = r.control.category || 'other';
       byCategory.set(cat, [...(byCategory.get(cat) ?? []), r]);
     }
@@ -236,7 +313,13 @@ export function ControlList(props: { results: ControlResultWithControl[] }) {
   }, [results]);
 
   return (
-    <section aria-labelledby="compliance-controls-heading">
+    // The arrow keys move between the headers of the controls below.
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
+    <section
+      aria-labelledby="compliance-controls-heading"
+      aria-describedby="compliance-controls-keys"
+      onKeyDown={onListKeyDown}
+    >
       <div className={classes.toolbar}>
         <div>
           <Typography
@@ -254,6 +337,9 @@ export function ControlList(props: { results: ControlResultWithControl[] }) {
               unknown: String(counts.unknown),
             })}
           </Typography>
+          <span id="compliance-controls-keys" className={classes.hidden}>
+            {t('controls.keyboardHint')}
+          </span>
         </div>
         <FormControlLabel
           control={
@@ -269,14 +355,56 @@ export function ControlList(props: { results: ControlResultWithControl[] }) {
       {results.length === 0 && (
         <Typography color="textSecondary">{t('controls.empty')}</Typography>
       )}
-      {results.length > 0 && groups.length === 0 && (
-        <Typography color="textSecondary">
-          {t('controls.noneFailing')}
+      {results.length > 0 && (
+        <section aria-labelledby="compliance-fix-first-heading">
+          <Typography
+            variant="h6"
+            component="h3"
+            id="compliance-fix-first-heading"
+            className={classes.sectionTitle}
+          >
+            {t('fixFirst.title')}
+          </Typography>
+          {fixes.length === 0 ? (
+            <Typography color="textSecondary">
+              {failingOnly ? t('controls.noneFailing') : t('fixFirst.none')}
+            </Typography>
+          ) : (
+            <>
+              <Typography variant="body2" color="textSecondary" gutterBottom>
+                {t('fixFirst.description')}
+              </Typography>
+              <div data-testid="compliance-fix-first">
+                {fixes.map(f => (
+                  <ControlItem
+                    key={f.result.controlId}
+                    result={f.result}
+                    fix={f}
+                    nextLevelTitle={summary?.nextLevel?.title}
+                  />
+                ))}
+              </div>
+            </>
+          )}
+        </section>
+      )}
+      {!failingOnly && <UnknownGroups groups={unknownGroups} />}
+      {groups.length > 0 && (
+        <Typography
+          variant="h6"
+          component="h3"
+          className={classes.sectionTitle}
+        >
+          {t('controls.passing')}
         </Typography>
       )}
       {groups.map(g => (
         <div key={g.category}>
-          <Typography variant="h6" component="h3" className={classes.category}>
+          <Typography
+            variant="subtitle1"
+            component="h4"
+            className={classes.category}
+          >
             {g.category}
           </Typography>
           {g.items.map(r => (

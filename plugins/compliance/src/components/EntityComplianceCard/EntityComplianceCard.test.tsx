@@ -1,4 +1,5 @@
 import { screen } from '@testing-library/react';
+import { axe } from 'jest-axe';
 import {
   registerMswTestHooks,
   renderInTestApp,
@@ -54,10 +55,12 @@ describe('EntityComplianceCard', () => {
             makeResult('low-one', 'fail', {
               title: 'Low severity failure',
               severity: 'low',
+              weight: 2.5,
             }),
             makeResult('mid-one', 'fail', {
               title: 'Medium severity failure',
               severity: 'medium',
+              weight: 5,
             }),
           ],
         }),
@@ -78,6 +81,38 @@ describe('EntityComplianceCard', () => {
       'href',
       '/catalog/default/component/payments-api/compliance',
     );
+  });
+
+  it('says "not enough evidence" and why below the minimum coverage, without axe violations', async () => {
+    server.use(
+      http.get(entityPath, () =>
+        HttpResponse.json(makeSummary({ score: 100, coverage: 0.18 })),
+      ),
+      http.get(`${entityPath}/results`, () =>
+        HttpResponse.json({
+          items: [
+            makeResult('ok', 'pass'),
+            ...Array.from({ length: 31 }, (_, i) =>
+              makeResult(`gh-${i}`, 'unknown', {
+                unknownReason: 'no_credentials',
+              }),
+            ),
+          ],
+        }),
+      ),
+    );
+    const { container } = await renderCard();
+    expect(await screen.findByTestId('compliance-headline')).toHaveTextContent(
+      'Not enough evidence',
+    );
+    expect(
+      screen.getByText('31 controls need GitHub access'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('meter', { name: 'Score' })).toHaveAttribute(
+      'aria-valuetext',
+      'Not enough evidence: Score 100 on 18% coverage',
+    );
+    expect(await axe(container)).toHaveNoViolations();
   });
 
   it('says when nothing fails', async () => {

@@ -14,7 +14,9 @@ import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
-import { SEVERITY_WEIGHTS } from 'backstage-plugin-compliance-common';
+import { fixFirst, groupUnknowns, hasEnoughEvidence } from '../../lib/explain';
+import { useMinCoverage } from '../EntityComplianceContent/EntityComplianceContent';
+import { useWhyText } from '../ControlList/UnknownGroups';
 import { complianceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';
 import { hasStatus } from '../../lib/errors';
@@ -31,6 +33,11 @@ export interface EntityComplianceCardProps {
   tabPath?: string;
   /** How many failing controls to list. Defaults to 3. */
   maxFailing?: number;
+  /**
+   * Coverage (0..1) below which the card says "not enough evidence".
+   * Defaults to `compliance.ui.minCoverage` from the app config, else 0.5.
+   */
+  minCoverage?: number;
 }
 
 /**
@@ -41,6 +48,8 @@ export interface EntityComplianceCardProps {
  */
 export function EntityComplianceCard(props: EntityComplianceCardProps) {
   const { tabPath = 'compliance', maxFailing = 3 } = props;
+  const minCoverage = useMinCoverage(props.minCoverage);
+  const whyText = useWhyText();
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const api = useApi(complianceApiRef);
@@ -52,14 +61,12 @@ export function EntityComplianceCard(props: EntityComplianceCardProps) {
       api.getSummary(entityRef),
       api.getResults(entityRef),
     ]);
-    const failing = results.items
-      .filter(r => r.status === 'fail')
-      .sort(
-        (a, b) =>
-          (SEVERITY_WEIGHTS[b.control.severity] ?? 0) -
-          (SEVERITY_WEIGHTS[a.control.severity] ?? 0),
-      );
-    return { summary, failing };
+    const failing = fixFirst(results.items, summary)
+      .filter(f => f.result.status === 'fail')
+      .map(f => f.result);
+    const topUnknown =
+      summary.coverage < 1 ? groupUnknowns(results.items)[0] : undefined;
+    return { summary, failing, topUnknown };
   }, [api, entityRef]);
 
   let link: string | undefined;
@@ -83,12 +90,27 @@ export function EntityComplianceCard(props: EntityComplianceCardProps) {
   } else if (error) {
     body = <ResponseErrorPanel error={error} />;
   } else if (value) {
-    const { summary, failing } = value;
+    const { summary, failing, topUnknown } = value;
+    const enough = hasEnoughEvidence(summary, minCoverage);
     body = (
       <Box data-testid="compliance-card">
         <Box display="flex" alignItems="center" style={{ gap: 16 }}>
-          <ScoreGauge score={summary.score} size={80} />
+          <ScoreGauge
+            score={summary.score}
+            size={80}
+            coverage={summary.coverage}
+            minCoverage={minCoverage}
+          />
           <Box>
+            {!enough && summary.score !== null && (
+              <Typography
+                variant="subtitle1"
+                component="p"
+                data-testid="compliance-headline"
+              >
+                {t('common.notEnoughEvidence')}
+              </Typography>
+            )}
             <Chip
               size="small"
               color={summary.level ? 'primary' : 'default'}
@@ -97,6 +119,11 @@ export function EntityComplianceCard(props: EntityComplianceCardProps) {
             <Typography variant="body2">
               {t('common.coverage')}: {formatPercent(summary.coverage)}
             </Typography>
+            {topUnknown && (
+              <Typography variant="body2" color="textSecondary">
+                {whyText(topUnknown)}
+              </Typography>
+            )}
             <Typography variant="caption" color="textSecondary">
               {summary.evaluatedAt
                 ? t('common.evaluated', {

@@ -1,5 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { axe } from 'jest-axe';
 import {
   mockApis,
   registerMswTestHooks,
@@ -65,7 +66,15 @@ describe('EntityComplianceContent', () => {
   it('shows progress while loading', async () => {
     useHandlers([http.get(entityPath, () => new Promise(() => {}))]);
     await renderTab();
-    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        document.querySelector('[aria-label="Loading compliance data"]'),
+      ).toBeInTheDocument(),
+    );
+    // The trend loads in parallel, before the results arrive.
+    expect(
+      await screen.findByRole('button', { name: '1 year' }),
+    ).toBeInTheDocument();
   });
 
   it('shows the score, level, coverage, frameworks and controls', async () => {
@@ -77,9 +86,9 @@ describe('EntityComplianceContent', () => {
     expect(screen.getByTestId('compliance-coverage')).toHaveTextContent(
       'Coverage: 80%',
     );
-    expect(
-      screen.getByText('Next level Silver: 1 control(s) left'),
-    ).toBeInTheDocument();
+    expect(screen.getByTestId('compliance-next-level')).toHaveTextContent(
+      'Next level: Silver — needs 1 control(s) to pass: Branch protection enabled',
+    );
     expect(
       screen.getAllByTestId('compliance-framework').map(e => e.textContent),
     ).toEqual([
@@ -87,14 +96,51 @@ describe('EntityComplianceContent', () => {
       expect.stringContaining('ISO 27001'),
       expect.stringContaining('OpenSSF Scorecard'),
     ]);
-    expect(screen.getAllByTestId('compliance-control')).toHaveLength(5);
+    expect(screen.getAllByTestId('compliance-control')).toHaveLength(4);
     expect(
       screen.getByRole('heading', { name: 'security' }),
     ).toBeInTheDocument();
-    expect(
-      screen.getByText('Unknown: no GitHub credentials configured'),
-    ).toBeInTheDocument();
+    expect(screen.getByTestId('compliance-why')).toHaveTextContent(
+      '1 controls need GitHub access · How to fix',
+    );
+    expect(screen.queryByTestId('compliance-headline')).not.toBeInTheDocument();
     expect(screen.queryByText('Stale')).not.toBeInTheDocument();
+  });
+
+  it('says "not enough evidence" below the minimum coverage, score greyed', async () => {
+    useHandlers([
+      http.get(entityPath, () =>
+        HttpResponse.json(
+          makeSummary({
+            score: 100,
+            coverage: 0.18,
+            level: { id: 'gold', title: 'Gold' },
+          }),
+        ),
+      ),
+    ]);
+    const { container } = await renderTab();
+    const meter = await screen.findByRole('meter', { name: 'Score' });
+    expect(meter).toHaveAttribute(
+      'aria-valuetext',
+      'Not enough evidence: Score 100 on 18% coverage',
+    );
+    expect(screen.getByTestId('compliance-headline')).toHaveTextContent(
+      'Not enough evidence',
+    );
+    expect(screen.getByTestId('compliance-headline')).toHaveTextContent(
+      'Only 18% of the weighted controls are known (at least 50% needed for a reliable score)',
+    );
+    await screen.findByTestId('compliance-trend');
+    expect(await axe(container)).toHaveNoViolations();
+  });
+
+  it('has no axe violations', async () => {
+    useHandlers();
+    const { container } = await renderTab(AuthorizeResult.ALLOW);
+    await screen.findByRole('meter', { name: 'Score' });
+    await screen.findByTestId('compliance-trend');
+    expect(await axe(container)).toHaveNoViolations();
   });
 
   it('expands a control to its evidence and remediation', async () => {

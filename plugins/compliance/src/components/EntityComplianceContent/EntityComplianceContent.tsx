@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import {
   EmptyState,
@@ -10,7 +11,11 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  alertApiRef,
+  configApiRef,
+  useApi,
+} from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -27,6 +32,38 @@ import { ControlList } from '../ControlList';
 import { ScoreTrend } from '../ScoreTrend';
 import { CiSignals } from '../CiSignals';
 import { AiInsight } from '../AiInsight';
+import { SystemRollup } from '../SystemRollup';
+import { DEFAULT_MIN_COVERAGE } from '../../lib/explain';
+
+/**
+ * The title of a side card as a heading one level below the tab's sections,
+ * so the cards' own headings (empty states are h5) keep a valid order.
+ */
+function SectionTitle(props: { children: string }) {
+  return (
+    <Typography variant="h5" component="h4" style={{ margin: 0 }}>
+      {props.children}
+    </Typography>
+  );
+}
+
+/** Starts loading the chart library while the data loads. */
+function prefetchCharts() {
+  import('../Charts/Charts').catch(() => {});
+}
+
+/**
+ * The coverage below which the headline says "not enough evidence": the
+ * prop, else `compliance.ui.minCoverage` from the app config, else 0.5.
+ */
+export function useMinCoverage(prop?: number): number {
+  const config = useApi(configApiRef);
+  if (prop !== undefined) return prop;
+  const fromConfig = config.getOptionalNumber('compliance.ui.minCoverage');
+  return fromConfig !== undefined && fromConfig >= 0 && fromConfig <= 1
+    ? fromConfig
+    : DEFAULT_MIN_COVERAGE;
+}
 
 /**
  * Props of {@link EntityComplianceContent}.
@@ -38,6 +75,11 @@ export interface EntityComplianceContentProps {
   staleAfterHours?: number;
   /** The initial range of the score trend, in days. Defaults to 90. */
   trendDays?: number;
+  /**
+   * Coverage (0..1) below which the headline says "not enough evidence".
+   * Defaults to `compliance.ui.minCoverage` from the app config, else 0.5.
+   */
+  minCoverage?: number;
 }
 
 /**
@@ -48,7 +90,10 @@ export interface EntityComplianceContentProps {
  */
 export function EntityComplianceContent(props: EntityComplianceContentProps) {
   const { staleAfterHours = 24, trendDays = 90 } = props;
+  const minCoverage = useMinCoverage(props.minCoverage);
   const { entity } = useEntity();
+  const isSystem = entity.kind.toLocaleLowerCase('en-US') === 'system';
+  useEffect(prefetchCharts, []);
   const entityRef = stringifyEntityRef(entity);
   const api = useApi(complianceApiRef);
   const alertApi = useApi(alertApiRef);
@@ -114,9 +159,6 @@ export function EntityComplianceContent(props: EntityComplianceContentProps) {
     </Button>
   ) : undefined;
 
-  if (loading && !value) {
-    return <Progress aria-label={t('common.loading')} />;
-  }
   if (error && hasStatus(error, 404)) {
     return (
       <EmptyState
@@ -130,7 +172,7 @@ export function EntityComplianceContent(props: EntityComplianceContentProps) {
   if (error) {
     return <ResponseErrorPanel error={error} />;
   }
-  if (!value) {
+  if (!value && !loading) {
     return (
       <EmptyState
         missing="data"
@@ -141,20 +183,36 @@ export function EntityComplianceContent(props: EntityComplianceContentProps) {
     );
   }
 
-  const summary = refreshed ?? value.summary;
+  // One tree while loading and loaded, so the trend (mounted at once, its
+  // data loading in parallel with the results) is never remounted; the
+  // controls render as soon as the results arrive, before the chart.
+  const summary = value ? refreshed ?? value.summary : undefined;
   return (
     <Grid container spacing={3} data-testid="compliance-tab">
       <Grid item xs={12}>
-        <ComplianceSummaryHeader
-          summary={summary}
-          staleAfterHours={staleAfterHours}
-          action={refreshButton}
-        />
+        {value && summary ? (
+          <ComplianceSummaryHeader
+            summary={summary}
+            staleAfterHours={staleAfterHours}
+            action={refreshButton}
+            results={value.results}
+            minCoverage={minCoverage}
+          />
+        ) : (
+          <Progress aria-label={t('common.loading')} />
+        )}
       </Grid>
+      {isSystem && (
+        <Grid item xs={12}>
+          <SystemRollup systemRef={entityRef} />
+        </Grid>
+      )}
       <Grid item xs={12} lg={7}>
-        <InfoCard>
-          <ControlList results={value.results} />
-        </InfoCard>
+        {value && summary && (
+          <InfoCard>
+            <ControlList results={value.results} summary={summary} />
+          </InfoCard>
+        )}
       </Grid>
       <Grid item xs={12} lg={5}>
         <Grid container spacing={3}>
@@ -166,12 +224,14 @@ export function EntityComplianceContent(props: EntityComplianceContentProps) {
             />
           </Grid>
           <Grid item xs={12}>
-            <InfoCard title={t('ci.title')}>
+            <InfoCard title={<SectionTitle>{t('ci.title')}</SectionTitle>}>
               <CiSignals entityRef={entityRef} />
             </InfoCard>
           </Grid>
           <Grid item xs={12}>
-            <InfoCard title={t('insight.title')}>
+            <InfoCard
+              title={<SectionTitle>{t('insight.title')}</SectionTitle>}
+            >
               <AiInsight />
             </InfoCard>
           </Grid>

@@ -17,6 +17,7 @@ const useStyles = makeStyles(theme => ({
     display: 'flex',
     flexDirection: 'column',
     alignItems: 'center',
+    textAlign: 'center',
     color: theme.palette.text.primary,
   },
 }));
@@ -33,10 +34,23 @@ function scoreColor(score: number | null, palette: Theme['palette']) {
  * A circular gauge of a 0..100 score, drawn in SVG (no chart library), with
  * an accessible meter role.
  *
+ * @remarks
+ * With `coverage` below `minCoverage` the gauge says "Not enough evidence":
+ * the ring and the score are greyed and the score is secondary.
+ *
  * @public
  */
-export function ScoreGauge(props: { score: number | null; size?: number }) {
-  const { score, size = 120 } = props;
+export function ScoreGauge(props: {
+  score: number | null;
+  size?: number;
+  /** Known weight / applicable weight, 0..1. */
+  coverage?: number;
+  /** Coverage below which the score is not presented as a headline. */
+  minCoverage?: number;
+}) {
+  const { score, size = 120, coverage, minCoverage = 0.5 } = props;
+  const lowEvidence =
+    score !== null && coverage !== undefined && coverage < minCoverage;
   const classes = useStyles();
   const theme = useTheme<Theme>();
   const { t } = useTranslationRef(complianceTranslationRef);
@@ -45,6 +59,12 @@ export function ScoreGauge(props: { score: number | null; size?: number }) {
   const circumference = 2 * Math.PI * radius;
   const value = score === null ? 0 : Math.max(0, Math.min(100, score));
   const text = formatScore(score);
+  const valueText = lowEvidence
+    ? `${t('common.notEnoughEvidence')}: ${t('common.scoreOnLowCoverage', {
+        score: text ?? '',
+        percent: String(Math.round((coverage ?? 0) * 100)),
+      })}`
+    : text ?? t('common.noScore');
   return (
     <Box
       className={classes.root}
@@ -52,7 +72,7 @@ export function ScoreGauge(props: { score: number | null; size?: number }) {
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={score === null ? undefined : Math.round(value)}
-      aria-valuetext={text ?? t('common.noScore')}
+      aria-valuetext={valueText}
       aria-label={t('common.score')}
       data-testid="compliance-score"
     >
@@ -70,24 +90,55 @@ export function ScoreGauge(props: { score: number | null; size?: number }) {
           cy={size / 2}
           r={radius}
           fill="none"
-          stroke={scoreColor(score, theme.palette)}
+          stroke={
+            lowEvidence
+              ? theme.palette.text.disabled
+              : scoreColor(score, theme.palette)
+          }
           strokeWidth={stroke}
           strokeLinecap="round"
           strokeDasharray={`${(value / 100) * circumference} ${circumference}`}
           transform={`rotate(-90 ${size / 2} ${size / 2})`}
         />
       </svg>
-      <Box className={classes.label}>
-        <Typography
-          component="span"
-          variant={size >= 100 ? 'h4' : 'h6'}
-          style={{ lineHeight: 1 }}
-        >
-          {text ?? t('common.noScore')}
-        </Typography>
-        <Typography component="span" variant="caption" color="textSecondary">
-          {t('common.score')}
-        </Typography>
+      <Box className={classes.label} style={{ maxWidth: size * 0.72 }}>
+        {lowEvidence ? (
+          <>
+            <Typography
+              component="span"
+              variant={size >= 100 ? 'h6' : 'body1'}
+              color="textSecondary"
+              style={{ lineHeight: 1 }}
+            >
+              {text}
+            </Typography>
+            <Typography
+              component="span"
+              variant="caption"
+              color="textSecondary"
+              data-testid="compliance-low-evidence"
+            >
+              {t('common.notEnoughEvidence')}
+            </Typography>
+          </>
+        ) : (
+          <>
+            <Typography
+              component="span"
+              variant={size >= 100 ? 'h4' : 'h6'}
+              style={{ lineHeight: 1 }}
+            >
+              {text ?? t('common.noScore')}
+            </Typography>
+            <Typography
+              component="span"
+              variant="caption"
+              color="textSecondary"
+            >
+              {t('common.score')}
+            </Typography>
+          </>
+        )}
       </Box>
     </Box>
   );

@@ -1,0 +1,1 @@
+export { SystemRollup } from './SystemRollup';
