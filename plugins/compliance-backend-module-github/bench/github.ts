@@ -102,6 +102,73 @@ for (let i = 0; i < REPOS; i++) {
   repos.set(repo.name, repo);
 }
 
+/**
+ * The default branch's last 30 commits with their statuses and check runs:
+ * Actions jobs (counted as workflow runs), a Codecov check run, and for a
+ * third of the repositories a Jenkins commit status (their only CI when
+ * they have no workflow runs).
+ */
+function historyOf(repo: FakeRepo) {
+  const r = rand(repo.name.length * 7919 + repo.runs.length);
+  const jenkins = r() < 0.33;
+  const commits = repo.runs.length
+    ? repo.runs.slice(0, 30).map(run => ({
+        oid: String(run.head_sha),
+        at: String(run.created_at),
+      }))
+    : Array.from({ length: jenkins ? 30 : 1 }, (_, d) => ({
+        oid: createHash('sha1').update(`${repo.name}-${d}`).digest('hex'),
+        at: new Date(NOW.getTime() - d * 86400000).toISOString(),
+      }));
+  return commits.map(c => {
+    const nodes: Array<Record<string, unknown>> = [];
+    if (jenkins) {
+      nodes.push({
+        __typename: 'StatusContext',
+        context: 'continuous-integration/jenkins/branch',
+        state: r() < 0.9 ? 'SUCCESS' : 'FAILURE',
+        createdAt: c.at,
+        targetUrl: `https://jenkins.bench/job/${repo.name}/1/`,
+        description: 'Build finished',
+      });
+    }
+    if (repo.ci) {
+      nodes.push(
+        {
+          __typename: 'CheckRun',
+          databaseId: Math.floor(r() * 1e9),
+          name: 'build',
+          status: 'COMPLETED',
+          conclusion: 'SUCCESS',
+          startedAt: c.at,
+          completedAt: c.at,
+          detailsUrl: 'https://github.bench/job',
+          title: '',
+          checkSuite: { app: { slug: 'github-actions' } },
+        },
+        {
+          __typename: 'CheckRun',
+          databaseId: Math.floor(r() * 1e9),
+          name: 'codecov/patch',
+          status: 'COMPLETED',
+          conclusion: r() < 0.85 ? 'SUCCESS' : 'FAILURE',
+          startedAt: c.at,
+          completedAt: c.at,
+          detailsUrl: 'https://codecov.bench/x',
+          title: 'Coverage',
+          checkSuite: { app: { slug: 'codecov' } },
+        },
+      );
+    }
+    return {
+      oid: c.oid,
+      committedDate: c.at,
+      signature: { isValid: true },
+      statusCheckRollup: { contexts: { nodes } },
+    };
+  });
+}
+
 function graphqlNode(repo: FakeRepo) {
   const head = repo.runs[0];
   return {
@@ -150,7 +217,7 @@ function graphqlNode(repo: FakeRepo) {
         committedDate: head ? head.created_at : NOW.toISOString(),
         statusCheckRollup: repo.ci ? { state: 'SUCCESS' } : null,
         checkSuites: { totalCount: repo.ci ? 2 : 0 },
-        history: { nodes: [{ signature: { isValid: true } }] },
+        history: { nodes: historyOf(repo) },
       },
     },
   };
@@ -159,8 +226,9 @@ function graphqlNode(repo: FakeRepo) {
 // GraphQL cost, following GitHub's published formula: sum the requests each
 // connection needs assuming every first/last is reached, divide by 100.
 // Per repository in our query: vulnerabilityAlerts 1, pullRequests 1 +
-// 30 × reviews, rules 1 + 20 × bypassActors, checkSuites 1, history 1.
-const REQUESTS_PER_REPO = 1 + (1 + 30) + (1 + 20) + 1 + 1;
+// 30 × reviews, rules 1 + 20 × bypassActors, checkSuites 1, history 1 +
+// 30 × statusCheckRollup contexts.
+const REQUESTS_PER_REPO = 1 + (1 + 30) + (1 + 20) + 1 + (1 + 30);
 
 // ---------------------------------------------------------------- fake server
 const counters = {

@@ -66,19 +66,46 @@ describe('GithubCollector', () => {
     expect(v(F.reviewedRatio)).toBe(0.667);
     expect(v(F.ciPresent)).toBe(true);
     expect(v(F.ciHeadState)).toBe('SUCCESS');
-    expect(v(F.ciRuns)).toBe(8);
-    expect(v(F.ciPassRate)).toBe(0.75);
-    expect(v(F.ciFlakyRate)).toBe(0.125);
+    // 8 workflow runs, 3 Jenkins statuses, 3 check runs of other apps
+    // (Actions check runs are the workflow runs' jobs: not counted twice).
+    expect(v(F.ciRuns)).toBe(14);
+    expect(v(F.ciPassRate)).toBe(0.7143);
+    // The re-run of CI, and Jenkins passing on the commit its status failed.
+    expect(v(F.ciFlakyRate)).toBe(0.1429);
+    expect(v(F.ciP95DurationSeconds)).toBe(420);
+    // Only CI has 5 runs: the worst check is CI.
+    expect(v(F.ciChecksMaxFlakyRate)).toBe(0.1667);
+    expect(v(F.ciChecksMaxP95DurationSeconds)).toBe(320);
+    expect(v(F.ciChecksMinPassRate)).toBe(0.8333);
     expect(v(F.ciSummary)).toMatchObject({
       headState: 'SUCCESS',
       windowDays: 30,
-      runs: 8,
+      runs: 14,
       p50DurationSeconds: 290,
-      p95DurationSeconds: 320,
+      p95DurationSeconds: 420,
+      sources: ['workflow_run', 'check_run', 'status'],
       topFailingChecks: [
         { name: 'CI', count: 1 },
+        { name: 'ci/jenkins: build', count: 1 },
+        { name: 'codecov/patch', count: 1 },
         { name: 'Lint', count: 1 },
       ],
+    });
+    const checks = (v(F.ciSummary) as { checks: any[] }).checks;
+    expect(checks.find(c => c.name === 'ci/jenkins: build')).toMatchObject({
+      sources: ['check_run', 'status'],
+      status: 'insufficient_data',
+      runs: 4,
+      flaky: 1,
+      lastFailure: {
+        url: 'https://jenkins.acme.example/job/payments/812/',
+        summary: 'Tests failed: 3 of 412 (PaymentsIT)',
+        source: 'status',
+      },
+    });
+    expect(checks.find(c => c.name === 'CI')?.lastFailure).toMatchObject({
+      url: 'https://github.com/acme/payments/actions/runs/102',
+      source: 'workflow_run',
     });
     expect((v(F.ciSummary) as { daily: unknown[] }).daily).toHaveLength(30);
     expect(facts.get(F.protected)?.evidence?.url).toBe(

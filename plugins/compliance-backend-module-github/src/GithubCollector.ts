@@ -13,6 +13,7 @@ import {
 } from 'backstage-plugin-compliance-node';
 import { runsStateKey } from './ci/runsState';
 import { collectCiFacts } from './ci/workflowRunSync';
+import { checksStateKey } from './ci/checkObservations';
 import {
   GithubClient,
   GithubClients,
@@ -274,7 +275,10 @@ export class GithubCollector implements ComplianceCollector {
   ) {
     const ready = chunk.filter((item): item is ReadRepo => !!item.graphql);
     const runStates = await ctx.state.getMany(
-      ready.map(item => runsStateKey(item.key)),
+      ready.flatMap(item => [
+        runsStateKey(item.key),
+        checksStateKey(item.key),
+      ]),
     );
     const cache = await EtagCache.load({
       state: ctx.state,
@@ -303,7 +307,7 @@ export class GithubCollector implements ComplianceCollector {
             staleAlertDays: this.#config.thresholds.staleAlertDays,
           });
           await collectCiFacts(
-            { ref, key, sink, node: graphql.node },
+            { ref, key, sink, node: graphql.node, errors: graphql.errors },
             {
               octokit: client.octokit,
               logger: this.#logger,

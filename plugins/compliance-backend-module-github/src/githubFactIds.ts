@@ -45,6 +45,10 @@ export const GITHUB_FACTS = {
   ciPassRate: 'github.ci.passRate',
   ciFlakyRate: 'github.ci.flakyRate',
   ciP50DurationSeconds: 'github.ci.p50DurationSeconds',
+  ciP95DurationSeconds: 'github.ci.p95DurationSeconds',
+  ciChecksMaxFlakyRate: 'github.ci.checks.maxFlakyRate',
+  ciChecksMaxP95DurationSeconds: 'github.ci.checks.maxP95DurationSeconds',
+  ciChecksMinPassRate: 'github.ci.checks.minPassRate',
   ciSummary: CI_SUMMARY_FACT_ID,
 } as const;
 
@@ -252,6 +256,26 @@ export const GITHUB_FACT_DESCRIPTORS: FactDescriptor[] = [
     GITHUB_FACTS.ciP50DurationSeconds,
     'number',
     'Median workflow run duration in seconds',
+  ),
+  f(
+    GITHUB_FACTS.ciP95DurationSeconds,
+    'number',
+    '95th percentile duration in seconds over every counted run (workflow runs, check runs, statuses with a duration)',
+  ),
+  f(
+    GITHUB_FACTS.ciChecksMaxFlakyRate,
+    'number',
+    'Highest flaky rate of one check (failure and success on the same commit) among checks with enough runs',
+  ),
+  f(
+    GITHUB_FACTS.ciChecksMaxP95DurationSeconds,
+    'number',
+    'Highest p95 duration in seconds of one check among checks with enough runs',
+  ),
+  f(
+    GITHUB_FACTS.ciChecksMinPassRate,
+    'number',
+    'Lowest pass rate of one check among checks with enough runs',
   ),
   f(
     GITHUB_FACTS.ciSummary,

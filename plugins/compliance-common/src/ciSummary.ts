@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  CI_SOURCES,
+  ciCheckStatsSchema,
+  CiStatistics,
+  MAX_CI_CHECK_NAME,
+  MAX_CI_CHECKS,
+} from './ciChecks';
 
 /**
  * The fact id of the CI summary: written by the GitHub CI collector, read by
@@ -73,6 +80,12 @@ export const ciSummarySchema = z.object({
     .max(20),
   /** One point per day of the window, oldest first. */
   daily: z.array(ciDailyPointSchema).max(366),
+  /** Every check (workflow, check run, status context, pushed check) with its statistics. */
+  checks: z.array(ciCheckStatsSchema).max(MAX_CI_CHECKS).optional(),
+  /** Where the counted runs came from. */
+  sources: z.array(z.enum(CI_SOURCES)).max(CI_SOURCES.length).optional(),
+  /** Runs a check needs before its statistics count. */
+  minRuns: z.number().int().min(1).optional(),
 });
 
 /**
@@ -98,4 +111,34 @@ export type CiDailyPoint = z.infer<typeof ciDailyPointSchema>;
 export function parseCiSummary(value: unknown): CiSummary | undefined {
   const parsed = ciSummarySchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Builds a CI summary from {@link computeCiStatistics} output and the head
+ * of the default branch, validated against the contract (throws when it
+ * does not satisfy it).
+ *
+ * @public
+ */
+export function buildCiSummaryFromStatistics(
+  head: {
+    defaultBranch: string;
+    headSha: string | null;
+    headState: CiSummary['headState'];
+  },
+  statistics: CiStatistics,
+  minRuns: number,
+): CiSummary {
+  const { overall } = statistics;
+  return ciSummarySchema.parse({
+    ...head,
+    ...overall,
+    topFailingChecks: overall.topFailingChecks.slice(0, 20).map(check => ({
+      name: check.name.slice(0, MAX_CI_CHECK_NAME),
+      count: check.count,
+    })),
+    checks: statistics.checks,
+    sources: statistics.sources,
+    minRuns,
+  });
 }

@@ -8,6 +8,7 @@ export * from './apiTypes';
 export * from './constants';
 export * from './defaults';
 export * from './ciSummary';
+export * from './ciChecks';
 export * from './permissions';
 export * from './schemas';
 export * from './client';

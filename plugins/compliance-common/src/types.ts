@@ -70,7 +70,8 @@ export type UnknownReason =
   | 'feature_unavailable'
   | 'rate_limited'
   | 'error'
-  | 'not_collected';
+  | 'not_collected'
+  | 'insufficient_data';
 
 /**
  * Where a fact came from.

@@ -111,6 +111,7 @@ export const complianceTranslationRef = createTranslationRef({
       rate_limited: 'rate limited, will retry on the next run',
       error: 'the collector failed to read this data',
       not_collected: 'not collected yet',
+      insufficient_data: 'too few runs in the window to judge',
     },
     frameworks: {
       title: 'Frameworks',

@@ -1,23 +1,30 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
-import { JsonValue } from 'backstage-plugin-compliance-common';
+import {
+  buildCiSummaryFromStatistics,
+  CiObservation,
+  computeCiStatistics,
+  DEFAULT_CI_MIN_RUNS,
+  JsonValue,
+} from 'backstage-plugin-compliance-common';
 import { DateTime } from 'luxon';
 import { GithubOctokit } from '../client/GithubClients';
 import { RepositoryNode } from '../client/repositoryQuery';
 import { GITHUB_FACTS as F } from '../githubFactIds';
 import {
-  computeCiStats,
   isFailedConclusion,
   mergeRuns,
   nextWatermark,
   RestWorkflowRun,
+  runObservation,
   runsNeedingAttemptLookup,
   StoredRun,
   toStoredRun,
 } from '../lib/ciStats';
-import { buildCiSummary, CiHeadState, toCiHeadState } from '../lib/ciSummary';
+import { CiHeadState, toCiHeadState } from '../lib/ciSummary';
 import {
   classifyRequestError,
+  GraphqlErrorEntry,
   GithubAnswer,
   MalformedAnswerError,
   unknownOf,
@@ -26,6 +33,14 @@ import { FactSink, sha256Of } from '../lib/factSink';
 import { isRecord } from '../lib/json';
 import { GithubRepositoryRef, repositoryUrl } from '../lib/repository';
 import { readRunsState, RunsState, runsStateKey } from './runsState';
+import {
+  checksForbidden,
+  checksStateKey,
+  checksStateValue,
+  mergeObservations,
+  observationsFromHistory,
+  readChecksState,
+} from './checkObservations';
 
 /** Workflow runs are refetched at least this often even when HEAD did not change. */
 const RUNS_MAX_AGE_MS = 24 * 3_600_000;
@@ -35,6 +50,10 @@ const MAX_RUN_PAGES = 10;
 const MAX_ATTEMPT_LOOKUPS = 1;
 const HEAD_SOURCE = 'GraphQL statusCheckRollup';
 const RUNS_SOURCE = 'GET /repos/{owner}/{repo}/actions/runs';
+const CHECKS_SOURCE =
+  'GraphQL statusCheckRollup of the default branch history (statuses and check runs)';
+/** The permission a GitHub App needs to read check runs. */
+const CHECKS_PERMISSION = 'Checks: read (checks:read)';
 const ATTEMPT_ROUTE =
   'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}';
 
@@ -44,7 +63,18 @@ const RUN_FACT_IDS = [
   F.ciPassRate,
   F.ciFlakyRate,
   F.ciP50DurationSeconds,
+  F.ciP95DurationSeconds,
+  F.ciChecksMaxFlakyRate,
+  F.ciChecksMaxP95DurationSeconds,
+  F.ciChecksMinPassRate,
   F.ciSummary,
+];
+
+/** The per-check facts (worst check among those with enough runs). */
+const CHECK_FACT_IDS = [
+  F.ciChecksMaxFlakyRate,
+  F.ciChecksMaxP95DurationSeconds,
+  F.ciChecksMinPassRate,
 ];
 
 /** One repository's part of a CI sync. */
@@ -54,6 +84,8 @@ export interface CiSyncTarget {
   key: string;
   node: RepositoryNode;
   sink: FactSink;
+  /** GraphQL field errors of this repository. */
+  errors?: GraphqlErrorEntry[];
 }
 
 /** What a CI sync reads and writes besides GitHub. */
@@ -62,7 +94,9 @@ export interface CiSyncOptions {
   logger: LoggerService;
   now: Date;
   windowDays: number;
-  /** Runs states loaded for the batch, by state key. */
+  /** Runs needed before a check's statistics count; defaults to 5. */
+  minRuns?: number;
+  /** Runs and checks states loaded for the batch, by state key. */
   runStates: ReadonlyMap<string, JsonValue>;
   /** State entries to write at the end of the batch. */
   writes: Array<{ key: string; value: JsonValue }>;
@@ -230,27 +264,95 @@ async function syncRuns(
   }
 }
 
-/** Run facts and the `github.ci.summary` contract value from synced runs. */
+/**
+ * Brings the kept status and check-run observations up to date with the
+ * commits of the GraphQL history (no extra request) and returns them.
+ */
+function syncChecks(
+  target: CiSyncTarget,
+  options: CiSyncOptions,
+): CiObservation[] {
+  const key = checksStateKey(target.key);
+  const previous = readChecksState(options.runStates.get(key));
+  const windowStart = DateTime.fromJSDate(options.now, { zone: 'utc' })
+    .startOf('day')
+    .minus({ days: options.windowDays - 1 })
+    .toJSDate();
+  const history =
+    target.node.defaultBranchRef?.target?.history?.nodes ?? [];
+  const merged = mergeObservations(
+    previous,
+    observationsFromHistory(history),
+    windowStart,
+  );
+  const value = checksStateValue(merged);
+  if (JSON.stringify(value) !== JSON.stringify(checksStateValue(previous))) {
+    options.writes.push({ key, value });
+  }
+  return merged;
+}
+
+/** Run and check facts and the `github.ci.summary` contract value. */
 function runFacts(
-  sink: FactSink,
+  target: CiSyncTarget,
   head: { branch: string; sha: string | null; state: CiHeadState },
   present: boolean,
   runs: StoredRun[],
   options: CiSyncOptions & { runsUrl: string },
 ) {
+  const { sink } = target;
   const evidence = { source: RUNS_SOURCE, url: options.runsUrl };
-  const stats = computeCiStats(runs, options);
+  const minRuns = options.minRuns ?? DEFAULT_CI_MIN_RUNS;
+  const forbidden = checksForbidden(target.errors ?? []);
+  const observations = [
+    ...runs.map(run => runObservation(run, repositoryUrl(target.ref))),
+    ...syncChecks(target, options),
+  ];
+  const statistics = computeCiStatistics(observations, { ...options, minRuns });
+  const stats = statistics.overall;
+  const checkEvidence = {
+    source: `${RUNS_SOURCE}; ${CHECKS_SOURCE}`,
+    url: options.runsUrl,
+  };
   sink.set(F.ciPresent, present || stats.runs > 0, evidence);
   sink.set(F.ciRuns, stats.runs, evidence);
   sink.set(F.ciPassRate, stats.passRate, evidence);
   sink.set(F.ciFlakyRate, stats.flakyRate, evidence);
   sink.set(F.ciP50DurationSeconds, stats.p50DurationSeconds, evidence);
-  try {
-    const summary = buildCiSummary(
-      { defaultBranch: head.branch, headSha: head.sha, headState: head.state },
-      stats,
+  sink.set(F.ciP95DurationSeconds, stats.p95DurationSeconds, evidence);
+  if (forbidden) {
+    // Without checks:read the check runs are hidden: a worst-check figure
+    // without them could pass what would fail.
+    sink.unknownAll(
+      CHECK_FACT_IDS,
+      'insufficient_permission',
+      `GitHub hides the check runs of ${target.ref.owner}/${target.ref.repo}: the GitHub App needs ${CHECKS_PERMISSION}`,
     );
-    sink.set(F.ciSummary, summary, { ...evidence, sha256: sha256Of(summary) });
+  } else if (!statistics.checks.some(c => c.status === 'ok')) {
+    sink.unknownAll(
+      CHECK_FACT_IDS,
+      'insufficient_data',
+      `No check has ${minRuns} or more completed runs in the last ${options.windowDays} days`,
+    );
+  } else {
+    sink.set(F.ciChecksMaxFlakyRate, statistics.worst.flakyRate, checkEvidence);
+    sink.set(
+      F.ciChecksMaxP95DurationSeconds,
+      statistics.worst.p95DurationSeconds,
+      checkEvidence,
+    );
+    sink.set(F.ciChecksMinPassRate, statistics.worst.passRate, checkEvidence);
+  }
+  try {
+    const summary = buildCiSummaryFromStatistics(
+      { defaultBranch: head.branch, headSha: head.sha, headState: head.state },
+      statistics,
+      minRuns,
+    );
+    sink.set(F.ciSummary, summary, {
+      ...checkEvidence,
+      sha256: sha256Of(summary),
+    });
   } catch (error) {
     sink.unknown(
       F.ciSummary,
@@ -320,8 +422,12 @@ export async function collectCiFacts(
       synced.attemptError,
       'An earlier workflow run attempt could not be read',
     );
-    sink.unknownAll([F.ciFlakyRate, F.ciSummary], reason, message);
+    sink.unknownAll(
+      [F.ciFlakyRate, F.ciChecksMaxFlakyRate, F.ciSummary],
+      reason,
+      message,
+    );
   }
   const present = head.state !== 'NONE' || suites > 0;
-  runFacts(sink, head, present, synced.runs, { ...options, runsUrl });
+  runFacts(target, head, present, synced.runs, { ...options, runsUrl });
 }

@@ -63,7 +63,25 @@ fragment ComplianceRepo on Repository {
         committedDate
         statusCheckRollup { state }
         checkSuites(first: 1) { totalCount }
-        history(first: 30) { nodes { signature { isValid } } }
+        history(first: 30) {
+          nodes {
+            oid
+            committedDate
+            signature { isValid }
+            statusCheckRollup {
+              contexts(first: 30) {
+                nodes {
+                  __typename
+                  ... on StatusContext { context state createdAt targetUrl description }
+                  ... on CheckRun {
+                    databaseId name status conclusion startedAt completedAt detailsUrl title
+                    checkSuite { app { slug } }
+                  }
+                }
+              }
+            }
+          }
+        }
       }
     }
   }
@@ -150,9 +168,42 @@ export interface RepositoryNode {
       statusCheckRollup?: Maybe<{ state: string }>;
       checkSuites?: Maybe<{ totalCount: number }>;
       history?: Maybe<{
-        nodes: Array<{ signature: Maybe<{ isValid: boolean }> }>;
+        nodes: Array<HistoryCommitNode>;
       }>;
     }>;
+  }>;
+}
+
+/** A status context or check run of a commit's `statusCheckRollup`. */
+export type RollupContextNode =
+  | {
+      __typename: 'StatusContext';
+      context?: Maybe<string>;
+      state?: Maybe<string>;
+      createdAt?: Maybe<string>;
+      targetUrl?: Maybe<string>;
+      description?: Maybe<string>;
+    }
+  | {
+      __typename: 'CheckRun';
+      databaseId?: Maybe<number>;
+      name?: Maybe<string>;
+      status?: Maybe<string>;
+      conclusion?: Maybe<string>;
+      startedAt?: Maybe<string>;
+      completedAt?: Maybe<string>;
+      detailsUrl?: Maybe<string>;
+      title?: Maybe<string>;
+      checkSuite?: Maybe<{ app?: Maybe<{ slug?: Maybe<string> }> }>;
+    };
+
+/** One commit of the default branch's history. */
+export interface HistoryCommitNode {
+  oid?: string;
+  committedDate?: string;
+  signature: Maybe<{ isValid: boolean }>;
+  statusCheckRollup?: Maybe<{
+    contexts?: Maybe<{ nodes?: Maybe<Array<Maybe<RollupContextNode>>> }>;
   }>;
 }
 

@@ -3,7 +3,7 @@ import { GithubComplianceThresholds } from '../config';
 import { GITHUB_FACTS as F } from '../githubFactIds';
 import { APPLIES_TO, atLeast, atMost, DOCS, is } from './conditions';
 
-/** CI health (GH-CI-01 … GH-CI-05) and change review (GH-CR-01). */
+/** CI health (GH-CI-01 … GH-CI-07) and change review (GH-CR-01). */
 export function ciAndReviewControls(
   thresholds: GithubComplianceThresholds,
 ): ControlDefinition[] {
@@ -110,6 +110,48 @@ export function ciAndReviewControls(
       },
       remediation: {
         text: 'Cache dependencies, split slow jobs and run them in parallel.',
+        url: `${DOCS}/actions/writing-workflows/choosing-what-your-workflow-does/caching-dependencies-to-speed-up-workflows`,
+      },
+    },
+    {
+      id: 'GH-CI-06',
+      title: `No check flakier than ${pct(thresholds.flakyRate)}`,
+      description: `Highest flaky rate of any one check (workflow, check run, commit status or pushed run) with enough runs: a failure and a success on the same commit. Warn up to ${pct(
+        thresholds.flakyRateWarn,
+      )}; unknown while no check has enough runs.`,
+      category: 'ci',
+      severity: 'low',
+      applicability: APPLIES_TO,
+      rule: {
+        pass: atMost(F.ciChecksMaxFlakyRate, thresholds.flakyRate),
+        warn: atMost(F.ciChecksMaxFlakyRate, thresholds.flakyRateWarn),
+      },
+      frameworks: { soc2: ['CC8.1'], iso27001: ['A.8.29'] },
+      remediation: {
+        text: 'Open the CI section of the Compliance tab, find the flakiest check and make its tests deterministic.',
+        url: `${DOCS}/actions/managing-workflow-runs-and-deployments/managing-workflow-runs/re-running-workflows-and-jobs`,
+      },
+    },
+    {
+      id: 'GH-CI-07',
+      title: 'Slowest check p95 under 30 minutes',
+      description:
+        '95th percentile duration of the slowest check with enough runs: pass up to 30 minutes, warn up to 60. Unknown while no check has enough runs.',
+      category: 'ci',
+      severity: 'info',
+      applicability: APPLIES_TO,
+      rule: {
+        // Commit statuses carry no duration: nothing to judge.
+        notApplicable: {
+          fact: F.ciChecksMaxP95DurationSeconds,
+          operator: 'notExists',
+        },
+        pass: atMost(F.ciChecksMaxP95DurationSeconds, 1800),
+        warn: atMost(F.ciChecksMaxP95DurationSeconds, 3600),
+      },
+      frameworks: { iso27001: ['A.8.29'] },
+      remediation: {
+        text: 'Split the slowest check, cache its dependencies and run its parts in parallel.',
         url: `${DOCS}/actions/writing-workflows/choosing-what-your-workflow-does/caching-dependencies-to-speed-up-workflows`,
       },
     },

@@ -22,7 +22,7 @@ describe('createGithubControls', () => {
     expect(ids.filter(i => i.startsWith('GH-SCM-'))).toHaveLength(7);
     expect(ids.filter(i => i.startsWith('GH-BP-'))).toHaveLength(9);
     expect(ids.filter(i => i.startsWith('GH-SEC-'))).toHaveLength(9);
-    expect(ids.filter(i => i.startsWith('GH-CI-'))).toHaveLength(5);
+    expect(ids.filter(i => i.startsWith('GH-CI-'))).toHaveLength(7);
     expect(ids).toContain('GH-CR-01');
   });
 

@@ -1,5 +1,10 @@
 import { RestEndpointMethodTypes } from '@octokit/rest';
-import { CiSummary } from 'backstage-plugin-compliance-common';
+import {
+  CiObservation,
+  ciPercentile,
+  computeCiStatistics,
+  CiSummary,
+} from 'backstage-plugin-compliance-common';
 import { DateTime } from 'luxon';
 
 /**
@@ -25,11 +30,9 @@ export type StoredRun = {
  */
 export type CiWindowStats = Omit<
   CiSummary,
-  'defaultBranch' | 'headSha' | 'headState'
+  'defaultBranch' | 'headSha' | 'headState' | 'checks' | 'sources' | 'minRuns'
 >;
 
-/** Most failing checks kept in the summary. */
-const TOP_FAILING_CHECKS = 5;
 const PASSED = new Set(['success']);
 const FAILED = new Set(['failure', 'timed_out', 'startup_failure']);
 
@@ -153,105 +156,55 @@ export function nextWatermark(runs: StoredRun[], windowStart: Date): string {
 
 /** Nearest-rank percentile of sorted numbers. */
 export function percentile(sorted: number[], p: number): number | null {
-  if (!sorted.length) return null;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+  return ciPercentile(sorted, p);
 }
 
-function round(value: number, digits = 4) {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
+/**
+ * A stored workflow run as a CI observation. A successful re-run whose
+ * earlier attempt has not been looked up yet is assumed to follow a failure.
+ */
+export function runObservation(
+  run: StoredRun,
+  repositoryUrl?: string,
+): CiObservation {
+  let outcome: CiObservation['outcome'] = 'other';
+  if (run.status !== 'completed') outcome = 'pending';
+  else if (PASSED.has(run.conclusion ?? '')) outcome = 'success';
+  else if (FAILED.has(run.conclusion ?? '')) outcome = 'failure';
+  return {
+    source: 'workflow_run',
+    id: String(run.id),
+    name: run.name,
+    sha: run.sha,
+    outcome,
+    at: run.createdAt,
+    durationSeconds: run.durationSeconds,
+    url: repositoryUrl ? `${repositoryUrl}/actions/runs/${run.id}` : null,
+    summary:
+      outcome === 'failure'
+        ? `Workflow run ${run.id} ended ${run.conclusion} (attempt ${run.attempt})`
+        : null,
+    rerunAfterFailure:
+      run.rerunAfterFailure ||
+      (run.rerunAfterFailure === undefined && run.attempt > 1),
+  };
 }
 
 /**
  * Computes pass rate, flaky rate, durations, top failing checks and the
- * daily series over the window. Cancelled, skipped, neutral and
- * action-required runs are left out; a flaky run is a successful run whose
- * earlier attempt failed (assumed for a re-run whose earlier attempt has not
- * been looked up yet), or that follows a failed run of the same workflow on
- * the same commit.
+ * daily series of workflow runs over the window (the shared
+ * `computeCiStatistics` of `-common` over {@link runObservation}s).
+ * Cancelled, skipped, neutral and action-required runs are left out; a
+ * flaky run is a successful run whose earlier attempt failed (assumed for a
+ * re-run whose earlier attempt has not been looked up yet), or that follows
+ * a failed run of the same workflow on the same commit.
  */
 export function computeCiStats(
   runs: StoredRun[],
   options: { now: Date; windowDays: number },
 ): CiWindowStats {
-  const end = DateTime.fromJSDate(options.now, { zone: 'utc' });
-  const startDay = end.startOf('day').minus({ days: options.windowDays - 1 });
-  const counted = runs
-    .filter(
-      r =>
-        r.status === 'completed' &&
-        (PASSED.has(r.conclusion ?? '') || FAILED.has(r.conclusion ?? '')) &&
-        DateTime.fromISO(r.createdAt, { zone: 'utc' }) >= startDay,
-    )
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-
-  const failedBefore = new Set<string>();
-  const flakyIds = new Set<number>();
-  for (const run of counted) {
-    const key = `${run.name}\u0000${run.sha}`;
-    if (isFailedConclusion(run.conclusion)) {
-      failedBefore.add(key);
-    } else if (
-      run.rerunAfterFailure ||
-      // Not yet looked up: a successful re-run is assumed to follow a failure.
-      (run.rerunAfterFailure === undefined && run.attempt > 1) ||
-      failedBefore.has(key)
-    ) {
-      flakyIds.add(run.id);
-    }
-  }
-
-  const passed = counted.filter(r => PASSED.has(r.conclusion ?? ''));
-  const failed = counted.filter(r => FAILED.has(r.conclusion ?? ''));
-  const durations = counted
-    .map(r => r.durationSeconds)
-    .filter((d): d is number => d !== null)
-    .sort((a, b) => a - b);
-
-  const failingByName = new Map<string, number>();
-  for (const run of failed) {
-    failingByName.set(run.name, (failingByName.get(run.name) ?? 0) + 1);
-  }
-  const topFailingChecks = [...failingByName.entries()]
-    .map(([name, count]) => ({ name, count }))
-    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
-    .slice(0, TOP_FAILING_CHECKS);
-
-  const daily: CiWindowStats['daily'] = [];
-  const perDay = new Map<string, StoredRun[]>();
-  for (const run of counted) {
-    const day = DateTime.fromISO(run.createdAt, { zone: 'utc' }).toISODate()!;
-    perDay.set(day, [...(perDay.get(day) ?? []), run]);
-  }
-  for (let i = 0; i < options.windowDays; i++) {
-    const day = startDay.plus({ days: i }).toISODate()!;
-    const list = perDay.get(day) ?? [];
-    const dayDurations = list
-      .map(r => r.durationSeconds)
-      .filter((d): d is number => d !== null)
-      .sort((a, b) => a - b);
-    daily.push({
-      day,
-      runs: list.length,
-      passed: list.filter(r => PASSED.has(r.conclusion ?? '')).length,
-      failed: list.filter(r => FAILED.has(r.conclusion ?? '')).length,
-      flaky: list.filter(r => flakyIds.has(r.id)).length,
-      p50DurationSeconds: percentile(dayDurations, 50),
-    });
-  }
-
-  return {
-    windowDays: options.windowDays,
-    runs: counted.length,
-    passed: passed.length,
-    failed: failed.length,
-    flaky: flakyIds.size,
-    passRate: counted.length ? round(passed.length / counted.length) : null,
-    flakyRate: counted.length ? round(flakyIds.size / counted.length) : null,
-    p50DurationSeconds: percentile(durations, 50),
-    p95DurationSeconds: percentile(durations, 95),
-    topFailingChecks,
-    daily,
-  };
+  return computeCiStatistics(
+    runs.map(run => runObservation(run)),
+    options,
+  ).overall;
 }

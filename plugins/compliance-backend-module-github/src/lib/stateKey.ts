@@ -4,7 +4,7 @@ import { createHash } from 'crypto';
 export const MAX_STATE_KEY_LENGTH = 255;
 
 /** What a state entry of the GitHub collector holds. */
-export type StateKind = 'etag' | 'runs';
+export type StateKind = 'etag' | 'runs' | 'checks';
 
 /**
  * The one key function of the collector's state: `<kind>:<parts…>`, or

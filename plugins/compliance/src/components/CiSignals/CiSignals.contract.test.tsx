@@ -47,7 +47,7 @@ describe('CiSignals with the collector-written CI summary', () => {
     });
 
     expect(await screen.findByTestId('ci-latest')).toHaveTextContent('success');
-    expect(screen.getByTestId('ci-pass-rate')).toHaveTextContent('75%');
+    expect(screen.getByTestId('ci-pass-rate')).toHaveTextContent('71%');
 
     const days = collected.daily.filter(d => d.p50DurationSeconds !== null);
     expect(days.length).toBeGreaterThanOrEqual(2);

@@ -89,6 +89,7 @@ export function useUnknownReasonText() {
       case 'rate_limited':
       case 'error':
       case 'not_collected':
+      case 'insufficient_data':
         return t(`unknownReason.${reason}`);
       case undefined:
         return undefined;
