@@ -197,10 +197,10 @@ describe('deriveGithubBaseline', () => {
     });
     // Gold needs every GitHub control; CI and a public license are not
     // settings.
-    expect(gold.controls).toHaveLength(31);
+    expect(gold.controls).toHaveLength(33);
     expect(
       gold.controls.filter(c => !c.covered).map(c => c.controlId),
-    ).toEqual(['GH-CI-01', 'GH-CI-02']);
+    ).toEqual(['GH-CI-01', 'GH-CI-02', 'GH-CI-06', 'GH-CI-07']);
     expect(gold.controls.find(c => c.controlId === 'GH-CI-01')?.reason).toMatch(
       /workflow runs/,
     );
@@ -285,6 +285,8 @@ describe('deriveGithubBaseline', () => {
       'GH-BP-09',
       'GH-CI-01',
       'GH-CI-02',
+      'GH-CI-06',
+      'GH-CI-07',
     ]);
     expect(open[0].reason).toMatch(/overridden.*requiredApprovals/);
     expectHonest(gold, controls);
