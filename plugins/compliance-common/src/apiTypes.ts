@@ -196,4 +196,6 @@ export interface EvaluationPreview extends ScoreBreakdown {
   categories: Record<string, ScoreBreakdown>;
   frameworks: Record<string, ScoreBreakdown>;
   results: ControlResultWithControl[];
+  /** The fact ids that were predicted by the request, not observed. */
+  predictedFacts?: string[];
 }

@@ -305,4 +305,24 @@ export const evaluateRequestSchema = z.object({
         .optional(),
     })
     .passthrough(),
+  /**
+   * Facts predicted by what a template will apply (for example a GitHub
+   * baseline), evaluated as known and marked as predicted in the evidence.
+   * Only collector facts: `entity.*` pseudo-facts come from the entity.
+   */
+  predictedFacts: z
+    .array(
+      z.object({
+        factId: z
+          .string()
+          .max(255)
+          .regex(
+            /^(?!entity\.)[a-zA-Z][\w.-]*$/,
+            'factId must be a collector fact id such as github.defaultBranch.requiredApprovals',
+          ),
+        value: jsonValueSchema,
+      }),
+    )
+    .max(200)
+    .optional(),
 });

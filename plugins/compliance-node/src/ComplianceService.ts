@@ -10,6 +10,7 @@ import {
   ControlsResponse,
   EntityComplianceSummary,
   EvaluationPreview,
+  JsonValue,
 } from 'backstage-plugin-compliance-common';
 import type { Entity } from '@backstage/catalog-model';
 
@@ -44,7 +45,14 @@ export interface ComplianceService {
    */
   evaluateEntity(
     entity: Entity,
-    options: { credentials: BackstageCredentials },
+    options: {
+      credentials: BackstageCredentials;
+      /**
+       * Facts predicted by what the caller will apply (for example a GitHub
+       * baseline); evaluated as known and marked as predicted.
+       */
+      predictedFacts?: Array<{ factId: string; value: JsonValue }>;
+    },
   ): Promise<EvaluationPreview>;
 }
 
@@ -84,11 +92,12 @@ export const complianceServiceRef = createServiceRef<ComplianceService>({
           async getControls({ credentials }) {
             return client.getControls({ token: await tokenFor(credentials) });
           },
-          async evaluateEntity(entity, { credentials }) {
+          async evaluateEntity(entity, { credentials, predictedFacts }) {
             return client.evaluate(
               entity as unknown as Record<string, unknown>,
               {
                 token: await tokenFor(credentials),
+                ...(predictedFacts ? { predictedFacts } : {}),
               },
             );
           },

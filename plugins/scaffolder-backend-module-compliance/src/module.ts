@@ -28,7 +28,7 @@ export const scaffolderModuleCompliance = createBackendModule({
       },
       async init({ scaffolder, compliance, config }) {
         scaffolder.addActions(
-          createComplianceCheckAction({ compliance }),
+          createComplianceCheckAction({ compliance, config }),
           createComplianceRefreshAction({ compliance }),
           createApplyGithubBaselineAction({ compliance, config }),
         );

@@ -18,6 +18,7 @@ import type {
   EntityHistory,
   EvaluationPreview,
   Fact,
+  JsonValue,
   OverviewQuery,
   OverviewResponse,
 } from 'backstage-plugin-compliance-common';
@@ -29,6 +30,7 @@ import type {
 } from '../database/ComplianceStore';
 import type { ControlCatalogue } from '../controls/ControlCatalogue';
 import { evaluateEntity } from '../lib/evaluateEntity';
+import { predictedEvaluationFacts } from '../lib/predictedFacts';
 import { canonicalEntityRef } from '../lib/refs';
 import { normalizeRef, toSnapshot } from '../lib/snapshot';
 import type { CollectionRunner } from './CollectionRunner';
@@ -232,6 +234,7 @@ export class ReportService {
   async preview(
     entity: Entity,
     credentials: BackstageCredentials,
+    predictedFacts: Array<{ factId: string; value: JsonValue }> = [],
   ): Promise<EvaluationPreview> {
     const snapshot = toSnapshot(entity);
     const now = new Date();
@@ -244,14 +247,19 @@ export class ReportService {
     );
     const evaluation = evaluateEntity({
       entity: snapshot,
-      facts: observed.map(f => ({
-        factId: f.factId,
-        known: !f.unknownReason,
-        value: f.value ?? null,
-        ...(f.unknownReason ? { unknownReason: f.unknownReason } : {}),
-        ...(f.evidence ? { evidence: f.evidence } : {}),
-        observedAt: now.toISOString(),
-      })),
+      facts: [
+        ...observed.map(f => ({
+          factId: f.factId,
+          known: !f.unknownReason,
+          value: f.value ?? null,
+          ...(f.unknownReason ? { unknownReason: f.unknownReason } : {}),
+          ...(f.evidence ? { evidence: f.evidence } : {}),
+          observedAt: now.toISOString(),
+        })),
+        // What a template will apply (say a GitHub baseline): known, and
+        // marked as predicted. Observed facts win.
+        ...predictedEvaluationFacts(observed, predictedFacts),
+      ],
       previous: [],
       waivers: [],
       catalogue: this.#catalogue,
@@ -270,6 +278,9 @@ export class ReportService {
         const control = this.#catalogue.get(r.controlId);
         return control ? [{ ...r, control }] : [];
       }),
+      ...(predictedFacts.length > 0
+        ? { predictedFacts: predictedFacts.map(f => f.factId) }
+        : {}),
     };
   }
 

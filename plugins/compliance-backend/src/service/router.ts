@@ -136,12 +136,14 @@ export async function createRouter(
 
   router.post('/evaluate', async (req, res) => {
     const credentials = await authorized(req, complianceReportReadPermission);
-    const { entity } = parseOrThrow(
+    const { entity, predictedFacts } = parseOrThrow(
       evaluateRequestSchema,
       req.body,
       'request body',
     );
-    res.json(await reports.preview(entity as Entity, credentials));
+    res.json(
+      await reports.preview(entity as Entity, credentials, predictedFacts),
+    );
   });
 
   router.get('/controls', async (req, res) => {

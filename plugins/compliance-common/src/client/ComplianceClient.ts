@@ -9,6 +9,7 @@ import type {
   EvaluationPreview,
   OverviewResponse,
   Fact,
+  JsonValue,
 } from '../types';
 import type { OverviewQueryInput } from '../schemas';
 
@@ -61,7 +62,10 @@ export interface ComplianceApi {
   /** Evaluates a proposed entity (for example a template's output) without storing anything. */
   evaluate(
     entity: Record<string, unknown>,
-    options?: ComplianceRequestOptions,
+    options?: ComplianceRequestOptions & {
+      /** Facts predicted by what a template will apply, marked as predicted. */
+      predictedFacts?: Array<{ factId: string; value: JsonValue }>;
+    },
   ): Promise<EvaluationPreview>;
 }
 
@@ -163,11 +167,19 @@ export class ComplianceClient implements ComplianceApi {
 
   evaluate(
     entity: Record<string, unknown>,
-    options?: ComplianceRequestOptions,
+    options?: ComplianceRequestOptions & {
+      predictedFacts?: Array<{ factId: string; value: JsonValue }>;
+    },
   ) {
+    const predictedFacts = options?.predictedFacts;
     return this.#request<EvaluationPreview>(
       '/evaluate',
-      { method: 'POST', body: JSON.stringify({ entity }) },
+      {
+        method: 'POST',
+        body: JSON.stringify(
+          predictedFacts ? { entity, predictedFacts } : { entity },
+        ),
+      },
       options,
     );
   }

@@ -1,4 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
+import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
   createTemplateAction,
@@ -9,6 +10,7 @@ import type { ComplianceService } from 'backstage-plugin-compliance-node';
 import type { z } from 'zod/v3';
 import { examples } from './createComplianceCheckAction.examples';
 import { applyGate, describeFailure } from './gate';
+import { planFor } from './baseline/predictedPlan';
 import { scoreOutputShape } from './scoreOutput';
 
 const DEFAULT_FAIL_ON_STATUS = ['fail'];
@@ -62,6 +64,30 @@ export const complianceCheckActionSchema = {
         .describe(
           'Fail the template when the gate fails. When false, only log a warning. Default: true',
         ),
+      baseline: zImpl
+        .object({
+          level: zImpl
+            .string()
+            .max(100)
+            .optional()
+            .describe(
+              'The level whose GitHub baseline the template applies (compliance:github:apply-baseline). Default: minimumLevel',
+            ),
+          visibility: zImpl
+            .enum(['public', 'private', 'internal'])
+            .optional()
+            .describe('The visibility publish:github creates the repository with'),
+          existingRepository: zImpl
+            .boolean()
+            .optional()
+            .describe(
+              'True when the baseline is applied to an existing repository: only the settings are predicted, not what a new repository is known to have (no alerts, no history). Default: false',
+            ),
+        })
+        .optional()
+        .describe(
+          'Evaluate the entity plus the GitHub settings the template will apply: their facts are predicted (and marked so), so a template can require a level that needs GitHub controls before the repository exists',
+        ),
     });
   },
   output: (zImpl: typeof z) =>
@@ -78,6 +104,28 @@ export const complianceCheckActionSchema = {
           }),
         )
         .describe('The controls that stop the gate'),
+      plan: zImpl
+        .object({
+          level: zImpl.string(),
+          predictedFacts: zImpl
+            .array(zImpl.string())
+            .describe('Fact ids predicted from the baseline, not observed'),
+          coveredControls: zImpl
+            .array(zImpl.string())
+            .describe('Required GitHub controls the baseline makes pass'),
+          uncoveredControls: zImpl
+            .array(
+              zImpl.object({ controlId: zImpl.string(), reason: zImpl.string() }),
+            )
+            .describe('Required GitHub controls the baseline cannot make pass'),
+          unknownUntilCollection: zImpl
+            .array(zImpl.string())
+            .describe(
+              'Controls that stay unknown until the first collection of the new repository',
+            ),
+        })
+        .optional()
+        .describe('What the baseline covers, when the input names one'),
     }),
 };
 
@@ -108,6 +156,8 @@ export type ComplianceCheckActionOutput = z.infer<
  */
 export function createComplianceCheckAction(options: {
   compliance: ComplianceService;
+  /** Root config, for `compliance.github.baseline` overrides. */
+  config?: Config;
 }): TemplateAction<
   ComplianceCheckActionInput,
   ComplianceCheckActionOutput,
@@ -124,12 +174,25 @@ export function createComplianceCheckAction(options: {
     async handler(ctx) {
       const entity = ctx.input.entity as unknown as Entity;
       const credentials = await ctx.getInitiatorCredentials();
-      const [preview, catalogue] = await Promise.all([
-        compliance.evaluateEntity(entity, { credentials }),
-        ctx.input.minimumLevel
-          ? compliance.getControls({ credentials })
-          : undefined,
-      ]);
+      const wantsPlan = ctx.input.baseline !== undefined;
+      const catalogue =
+        ctx.input.minimumLevel || wantsPlan
+          ? await compliance.getControls({ credentials })
+          : undefined;
+      const plan =
+        wantsPlan && catalogue
+          ? planFor(
+              catalogue,
+              ctx.input.baseline?.level ?? ctx.input.minimumLevel,
+              ctx.input.baseline?.visibility,
+              options.config,
+              !ctx.input.baseline?.existingRepository,
+            )
+          : undefined;
+      const preview = await compliance.evaluateEntity(entity, {
+        credentials,
+        ...(plan ? { predictedFacts: plan.predictedFacts } : {}),
+      });
 
       const outcome = applyGate(preview, {
         minimumLevel: ctx.input.minimumLevel,
@@ -141,6 +204,29 @@ export function createComplianceCheckAction(options: {
       ctx.output('score', preview.score);
       ctx.output('coverage', preview.coverage);
       ctx.output('level', preview.level?.id ?? '');
+      if (plan) {
+        const uncovered = new Map(
+          plan.uncovered.map(u => [u.controlId, u.reason]),
+        );
+        for (const b of outcome.blocking) {
+          const why = uncovered.get(b.controlId);
+          if (why) b.reason = `the ${plan.level} baseline cannot satisfy it: ${why}`;
+        }
+        ctx.output('plan', {
+          level: plan.level,
+          predictedFacts: plan.predictedFacts.map(f => f.factId),
+          coveredControls: plan.covered,
+          uncoveredControls: plan.uncovered,
+          unknownUntilCollection: preview.results
+            .filter(r => r.status === 'unknown')
+            .map(r => r.controlId),
+        });
+        ctx.logger.info(
+          `The ${plan.level} baseline covers ${plan.covered.length} of ${
+            plan.covered.length + plan.uncovered.length
+          } required GitHub controls (predicted, not observed)`,
+        );
+      }
       ctx.output('passed', outcome.passed);
       ctx.output(
         'blocking',
