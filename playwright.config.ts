@@ -67,6 +67,12 @@ export default defineConfig({
     : [
         {
           command: 'node scripts/example-app.mjs',
+          // One example component gets GitHub data from a fake GitHub API
+          // that replays the GitHub module's recorded answers.
+          env: { ...process.env, E2E_FAKE_GITHUB: '1' } as Record<
+            string,
+            string
+          >,
           // Raced with the line below: whichever comes first.
           url: FRONTEND,
           wait: { stdout: /Example app is up/ },

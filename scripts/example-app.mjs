@@ -58,11 +58,27 @@ export async function startApp({ cwd, timeoutMs = 300_000 } = {}) {
     log('Reusing the running example app');
     return async () => {};
   }
+  const env = { ...process.env, BROWSER: 'none', FORCE_COLOR: '0' };
+  let fakeGithub;
+  if (process.env.E2E_FAKE_GITHUB === '1') {
+    // GitHub data for one example component, replayed from the GitHub
+    // module's recorded answers (scripts/fake-github.mjs).
+    const { startFakeGithub } = await import('./fake-github.mjs');
+    fakeGithub = await startFakeGithub(7099);
+    env.APP_CONFIG_integrations_github = JSON.stringify([
+      {
+        host: 'github.com',
+        apiBaseUrl: 'http://127.0.0.1:7099',
+        token: 'e2e-fake-token',
+      },
+    ]);
+    log('Fake GitHub API on 127.0.0.1:7099 (replayed fixtures)');
+  }
   log('Starting the example app: yarn start');
   const child = spawn('yarn', ['start'], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BROWSER: 'none', FORCE_COLOR: '0' },
+    env,
   });
   const output = [];
   const keep = chunk => {
@@ -91,6 +107,7 @@ export async function startApp({ cwd, timeoutMs = 300_000 } = {}) {
     signal('SIGTERM');
     for (let i = 0; i < 20 && pids.some(alive); i++) await sleep(500);
     signal('SIGKILL');
+    fakeGithub?.close();
   };
   try {
     await waitFor(

@@ -54,6 +54,13 @@ export const overviewQuerySchema = z.object({
   kind: csv.optional(),
   level: csv.optional(),
   lifecycle: csv.optional(),
+  /** Only entities on which this control fails. */
+  failing: z
+    .string()
+    .min(1)
+    .max(127)
+    .regex(/^[A-Za-z0-9._-]+$/, 'must be a control id')
+    .optional(),
   framework: z
     .string()
     .regex(/^[a-z0-9-_]+$/i)

@@ -198,7 +198,7 @@ export const complianceTranslationRef = createTranslationRef({
       subtitle: 'Compliance across the organization',
       filters: 'Filters',
       owner: 'Owner',
-      ownerHelp: 'e.g. group:default/team-a (includes child groups)',
+      ownerHelp: 'Includes its child groups',
       system: 'System',
       kind: 'Kind',
       levelFilter: 'Level',

@@ -105,6 +105,19 @@ describeOnEachDatabase('DatabaseOverviewStore', setup => {
     expect(nothing.totalCount).toBe(0);
     const search = await overview.getOverview({ ...base, search: 'SVC-1' });
     expect(search.totalCount).toBe(2);
+    // Entities on which one control fails (a top failing control clicked).
+    const failingB = await overview.getOverview({ ...base, failing: 'B' });
+    expect(failingB.items.map(i => i.name)).toEqual(['svc-00', 'svc-01']);
+    expect(failingB.topFailing).toEqual([
+      { controlId: 'A', count: 2 },
+      { controlId: 'B', count: 2 },
+    ]);
+    const failingOdd = await overview.getOverview({
+      ...base,
+      failing: 'A',
+      owners: ['group:default/odd'],
+    });
+    expect(failingOdd.items.map(i => i.name)).toEqual(['svc-01', 'svc-03']);
     expect(page1.distribution.find(d => d.bucket === '90-100')!.count).toBe(1);
     expect(page1.distribution.find(d => d.bucket === 'none')!.count).toBe(1);
     expect(page1.distribution.find(d => d.bucket === '0-9')!.count).toBe(2);

@@ -58,7 +58,8 @@ function isUnfiltered(filter: OverviewFilter): boolean {
     !filter.level?.length &&
     !filter.search &&
     !filter.allowedRefs &&
-    !filter.framework
+    !filter.framework &&
+    !filter.failing
   );
 }
 
@@ -106,6 +107,17 @@ export class DatabaseOverviewStore implements OverviewStore {
       );
     }
     if (filter.lifecycle?.length) q.whereIn('e.lifecycle', filter.lifecycle);
+    if (filter.failing) {
+      // Entities on which one control fails: the results' primary key.
+      const controlId = filter.failing;
+      q.whereExists(
+        db('compliance_results as fr')
+          .select(db.raw('1'))
+          .whereRaw('fr.entity_ref = e.entity_ref')
+          .where('fr.control_id', controlId)
+          .where('fr.status', 'fail'),
+      );
+    }
     if (filter.level?.length) {
       const levels = filter.level.filter(l => l !== 'none');
       const withNone = filter.level.includes('none');

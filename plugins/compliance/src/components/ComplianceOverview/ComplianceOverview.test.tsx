@@ -5,7 +5,29 @@ import {
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import type { Entity } from '@backstage/catalog-model';
+import { pickerOptions } from './OverviewEntityPicker';
+
+const group = (name: string, parent?: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [], ...(parent ? { parent } : {}) },
+});
+const catalogEntities: Entity[] = [
+  group('engineering'),
+  group('team-a', 'engineering'),
+  group('team-b', 'group:default/engineering'),
+  group('sales'),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: { name: 'payments', namespace: 'default', title: 'Payments' },
+    spec: { owner: 'team-a' },
+  },
+];
 import { complianceApiRef } from '../../api';
 import { ComplianceOverview } from './ComplianceOverview';
 import { controls, makeOverview, status } from '../../__testUtils__/fixtures';
@@ -40,10 +62,14 @@ describe('ComplianceOverview', () => {
     );
   });
 
-  function renderOverview() {
+  function renderOverview(initialRouterEntries?: string[]) {
     return renderInTestApp(<ComplianceOverview pageSize={10} />, {
-      apis: [[complianceApiRef, createTestClient()]],
+      apis: [
+        [complianceApiRef, createTestClient()],
+        [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
+      ],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      ...(initialRouterEntries ? { initialRouteEntries: initialRouterEntries } : {}),
     });
   }
 
@@ -116,14 +142,28 @@ describe('ComplianceOverview', () => {
     await userEvent.click(screen.getByRole('button', { name: /next page/i }));
     await waitFor(() => expect(lastQuery().get('page')).toBe('2'));
 
-    await userEvent.type(
-      screen.getByRole('textbox', { name: 'Owner' }),
-      'group:default/team-a',
-    );
+    await userEvent.click(selectButton(/^Owner/));
+    const owners = await screen.findAllByRole('option');
+    expect(owners.map(o => o.textContent)).toEqual([
+      'Any',
+      'engineering',
+      'team-a',
+      'team-b',
+      'sales',
+    ]);
+    await userEvent.click(screen.getByRole('option', { name: 'team-a' }));
     await waitFor(() =>
       expect(lastQuery().get('owner')).toBe('group:default/team-a'),
     );
     expect(lastQuery().get('page')).toBe('1');
+
+    await userEvent.click(selectButton(/^System/));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Payments' }),
+    );
+    await waitFor(() =>
+      expect(lastQuery().get('system')).toBe('system:default/payments'),
+    );
 
     await userEvent.click(selectButton(/^Kind/));
     await userEvent.click(
@@ -154,7 +194,39 @@ describe('ComplianceOverview', () => {
     );
     await waitFor(() => expect(lastQuery().get('owner')).toBeNull());
     expect(lastQuery().get('kind')).toBeNull();
-  }, 30_000);
+  }, 90_000);
+
+  it('filters the table by a top failing control, and back', async () => {
+    await renderOverview();
+    const top = await screen.findAllByTestId('compliance-top-failing');
+    await userEvent.click(top[0]);
+    await waitFor(() => expect(lastQuery().get('failing')).toBeTruthy());
+    expect(top[0]).toHaveAttribute('aria-pressed', 'true');
+    await userEvent.click(top[0]);
+    await waitFor(() => expect(lastQuery().get('failing')).toBeNull());
+  });
+
+  it('reads its filters, sort and page from the URL', async () => {
+    await renderOverview([
+      '/?owner=group:default/team-a&kind=api&failing=GH-BP-01&sort=name&order=desc&page=2',
+    ]);
+    await screen.findAllByTestId('compliance-overview-row');
+    const q = lastQuery();
+    expect(q.get('owner')).toBe('group:default/team-a');
+    expect(q.get('kind')).toBe('api');
+    expect(q.get('failing')).toBe('GH-BP-01');
+    expect(q.get('sort')).toBe('name');
+    expect(q.get('order')).toBe('desc');
+    expect(q.get('page')).toBe('2');
+  });
+
+  it('orders groups below their parents', () => {
+    expect(
+      pickerOptions(catalogEntities.filter(e => e.kind === 'Group')).map(
+        o => `${o.depth}:${o.title}`,
+      ),
+    ).toEqual(['0:engineering', '1:team-a', '1:team-b', '0:sales']);
+  });
 
   it('shows an error', async () => {
     server.use(

@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import Grid from '@material-ui/core/Grid';
@@ -13,7 +14,23 @@ import { CollectorStatusPanel } from '../CollectorStatusPanel';
 import { OverviewAggregates } from './OverviewAggregates';
 import { OverviewFilters } from './OverviewFilters';
 import { OverviewTable } from './OverviewTable';
-import { downloadText, emptyFilters, Filters, toQuery } from './overviewQuery';
+import {
+  downloadText,
+  Filters,
+  filtersFromParams,
+  paramsOf,
+  toQuery,
+} from './overviewQuery';
+
+const SORTS: OverviewSortField[] = [
+  'score',
+  'coverage',
+  'name',
+  'owner',
+  'level',
+  'evaluatedAt',
+  'failing',
+];
 
 /**
  * Props of `ComplianceOverview`.
@@ -36,12 +53,32 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
   const api = useApi(complianceApiRef);
   const alertApi = useApi(alertApiRef);
 
-  const [filters, setFilters] = useState<Filters>(emptyFilters);
-  const [debounced, setDebounced] = useState<Filters>(emptyFilters);
+  // The URL holds the filters, sort and page, so a link shares the view.
+  const [params, setParams] = useSearchParams();
+  const [initial] = useState(() => {
+    const sortParam = params.get('sort') as OverviewSortField;
+    return {
+      filters: filtersFromParams(params),
+      sort: SORTS.includes(sortParam) ? sortParam : 'score',
+      order: (params.get('order') === 'desc' ? 'desc' : 'asc') as
+        | 'asc'
+        | 'desc',
+      page: Math.max(0, Math.min(99_999, Number(params.get('page')) - 1 || 0)),
+    };
+  });
+  const [filters, setFilters] = useState<Filters>(initial.filters);
+  const [debounced, setDebounced] = useState<Filters>(initial.filters);
   useDebounce(() => setDebounced(filters), 300, [filters]);
-  const [sort, setSort] = useState<OverviewSortField>('score');
-  const [order, setOrder] = useState<'asc' | 'desc'>('asc');
-  const [page, setPage] = useState(0);
+  const [sort, setSort] = useState<OverviewSortField>(initial.sort);
+  const [order, setOrder] = useState<'asc' | 'desc'>(initial.order);
+  const [page, setPage] = useState(initial.page);
+  useEffect(() => {
+    const next = paramsOf(debounced, { sort, order, page });
+    if (next.toString() !== params.toString()) {
+      setParams(next, { replace: true });
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [debounced, sort, order, page]);
   const [pageSize, setPageSize] = useState(props.pageSize ?? 25);
   const [exporting, setExporting] = useState(false);
 
@@ -59,7 +96,14 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
   };
 
   const onClear = () => {
-    setFilters(emptyFilters);
+    setFilters(filtersFromParams(new URLSearchParams()));
+    setPage(0);
+  };
+
+  const onFailingChange = (controlId: string | undefined) => {
+    const next = { ...filters, failing: controlId ?? '' };
+    setFilters(next);
+    setDebounced(next);
     setPage(0);
   };
 
@@ -113,6 +157,7 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
           filters={filters}
           levels={levels}
           frameworks={frameworks}
+          kinds={catalogue.value?.kinds}
           onFilterChange={onFilterChange}
           onClear={onClear}
           onExport={onExport}
@@ -137,7 +182,12 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
         />
       </Grid>
       <Grid item xs={12} lg={4}>
-        <OverviewAggregates value={value} levels={levels} />
+        <OverviewAggregates
+          value={value}
+          levels={levels}
+          failing={debounced.failing || undefined}
+          onFailingChange={onFailingChange}
+        />
       </Grid>
       <Grid item xs={12}>
         <CollectorStatusPanel />

@@ -17,6 +17,10 @@ export interface OverviewAggregatesProps {
   value?: OverviewResponse;
   /** Levels of the catalogue, to title the level counts. */
   levels: Array<{ id: string; title: string }>;
+  /** The control the table is filtered by (entities on which it fails). */
+  failing?: string;
+  /** Filters the table by a failing control; `undefined` clears it. */
+  onFailingChange?: (controlId: string | undefined) => void;
 }
 
 /**
@@ -24,7 +28,7 @@ export interface OverviewAggregatesProps {
  * the counts per level, and the controls failing most.
  */
 export function OverviewAggregates(props: OverviewAggregatesProps) {
-  const { value, levels } = props;
+  const { value, levels, failing, onFailingChange } = props;
   const { t } = useTranslationRef(complianceTranslationRef);
 
   return (
@@ -66,9 +70,20 @@ export function OverviewAggregates(props: OverviewAggregatesProps) {
       <Grid item xs={12}>
         <InfoCard title={t('overview.topFailing')}>
           {value && value.topFailingControls.length > 0 ? (
-            <List dense>
+            <List dense component="div">
               {value.topFailingControls.map(c => (
-                <ListItem key={c.controlId} disableGutters>
+                <ListItem
+                  key={c.controlId}
+                  button
+                  selected={failing === c.controlId}
+                  aria-pressed={failing === c.controlId}
+                  data-testid="compliance-top-failing"
+                  onClick={() =>
+                    onFailingChange?.(
+                      failing === c.controlId ? undefined : c.controlId,
+                    )
+                  }
+                >
                   <ListItemText
                     primary={c.title}
                     secondary={t('overview.topFailingEntities', {

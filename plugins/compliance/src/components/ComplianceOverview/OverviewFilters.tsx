@@ -9,6 +9,19 @@ import { InfoCard } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { complianceTranslationRef } from '../../translation';
 import { Filters, KINDS } from './overviewQuery';
+import { OverviewEntityPicker } from './OverviewEntityPicker';
+
+const KIND_TITLES: Record<string, string> = {
+  component: 'Component',
+  api: 'API',
+  resource: 'Resource',
+  system: 'System',
+  domain: 'Domain',
+  group: 'Group',
+  user: 'User',
+  template: 'Template',
+  location: 'Location',
+};
 
 /** An option of a select filter. */
 interface Option {
@@ -22,6 +35,8 @@ export interface OverviewFiltersProps {
   /** Levels of the catalogue, lowest first. */
   levels: Option[];
   frameworks: Option[];
+  /** Kinds the backend evaluates (`GET /controls`); the defaults until known. */
+  kinds?: string[];
   onFilterChange: (key: keyof Filters, value: string) => void;
   onClear: () => void;
   onExport: () => void;
@@ -30,7 +45,14 @@ export interface OverviewFiltersProps {
 
 /** The overview's filter bar, with the clear and CSV export buttons. */
 export function OverviewFilters(props: OverviewFiltersProps) {
-  const { filters, levels, frameworks, onFilterChange, exporting } = props;
+  const {
+    filters,
+    levels,
+    frameworks,
+    onFilterChange,
+    exporting,
+    kinds = [],
+  } = props;
   const { t } = useTranslationRef(complianceTranslationRef);
 
   const setFilter =
@@ -72,35 +94,31 @@ export function OverviewFilters(props: OverviewFiltersProps) {
           />
         </Grid>
         <Grid item xs={12} sm={6} md={4}>
-          <TextField
-            fullWidth
-            size="small"
-            variant="outlined"
+          <OverviewEntityPicker
+            kind="group"
             id="compliance-filter-owner"
             label={t('overview.owner')}
             helperText={t('overview.ownerHelp')}
             value={filters.owner}
-            onChange={setFilter('owner')}
+            onChange={v => onFilterChange('owner', v)}
           />
         </Grid>
         <Grid item xs={12} sm={6} md={4}>
-          <TextField
-            fullWidth
-            size="small"
-            variant="outlined"
+          <OverviewEntityPicker
+            kind="system"
             id="compliance-filter-system"
             label={t('overview.system')}
             value={filters.system}
-            onChange={setFilter('system')}
+            onChange={v => onFilterChange('system', v)}
           />
         </Grid>
         <Grid item xs={12} sm={4} md={4}>
           {select(
             'kind',
             t('overview.kind'),
-            KINDS.map(k => ({
+            (kinds.length ? kinds : KINDS).map(k => ({
               id: k.toLocaleLowerCase('en-US'),
-              title: k,
+              title: KIND_TITLES[k.toLocaleLowerCase('en-US')] ?? k,
             })),
           )}
         </Grid>

@@ -123,10 +123,13 @@ export function OverviewTable(props: OverviewTableProps) {
                       key={item.entityRef}
                       data-testid="compliance-overview-row"
                     >
-                      <TableCell>
+                      <TableCell style={{ whiteSpace: 'nowrap' }}>
                         {link ? <Link to={link}>{name}</Link> : name}
                       </TableCell>
-                      <TableCell title={item.owner}>
+                      <TableCell
+                        title={item.owner}
+                        style={{ whiteSpace: 'nowrap' }}
+                      >
                         {item.owner ? shortRef(item.owner) : '–'}
                       </TableCell>
                       <TableCell align="right">

@@ -11,6 +11,8 @@ export interface Filters {
   level: string;
   framework: string;
   search: string;
+  /** A control id: entities on which it fails. */
+  failing: string;
 }
 
 /** No filter set. */
@@ -21,7 +23,34 @@ export const emptyFilters: Filters = {
   level: '',
   framework: '',
   search: '',
+  failing: '',
 };
+
+/** The filter keys kept in the page's URL, so a link shares the view. */
+export const FILTER_KEYS = Object.keys(emptyFilters) as Array<keyof Filters>;
+
+/** The filters held in a URL's search parameters. */
+export function filtersFromParams(params: URLSearchParams): Filters {
+  const f = { ...emptyFilters };
+  for (const key of FILTER_KEYS) {
+    const v = params.get(key);
+    if (v) f[key] = v.slice(0, 500);
+  }
+  return f;
+}
+
+/** Search parameters of the filters and table state, empty ones left out. */
+export function paramsOf(
+  filters: Filters,
+  table: { sort: string; order: string; page: number },
+): URLSearchParams {
+  const p = new URLSearchParams();
+  for (const key of FILTER_KEYS) if (filters[key]) p.set(key, filters[key]);
+  if (table.sort !== 'score') p.set('sort', table.sort);
+  if (table.order !== 'asc') p.set('order', table.order);
+  if (table.page > 0) p.set('page', String(table.page + 1));
+  return p;
+}
 
 /** The overview query of the filters: trimmed, empty ones left out. */
 export function toQuery(filters: Filters): OverviewQueryInput {
@@ -32,6 +61,7 @@ export function toQuery(filters: Filters): OverviewQueryInput {
   if (filters.level) q.level = filters.level;
   if (filters.framework) q.framework = filters.framework;
   if (filters.search.trim()) q.search = filters.search.trim();
+  if (filters.failing) q.failing = filters.failing;
   return q;
 }
 
