@@ -75,7 +75,36 @@ export async function startApp({ cwd, timeoutMs = 300_000 } = {}) {
     log('Fake GitHub API on 127.0.0.1:7099 (replayed fixtures)');
   }
   log('Starting the example app: yarn start');
-  const child = spawn('yarn', ['start'], {
+  const stop = await startServer({
+    cwd,
+    command: 'yarn',
+    args: ['start'],
+    env,
+    what: 'the backend and frontend',
+    urls: [backendHealth, FRONTEND],
+    timeoutMs,
+    onStop: () => fakeGithub?.close(),
+  });
+  log('Example app is up');
+  return stop;
+}
+
+/**
+ * Starts a command and waits until every url answers (below 500). Returns
+ * a stop function that signals the command's whole process tree by pid
+ * (the Backstage CLI starts the backend in its own process group).
+ */
+export async function startServer({
+  cwd,
+  command,
+  args,
+  env,
+  what,
+  urls,
+  timeoutMs = 300_000,
+  onStop,
+}) {
+  const child = spawn(command, args, {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
@@ -107,15 +136,18 @@ export async function startApp({ cwd, timeoutMs = 300_000 } = {}) {
     signal('SIGTERM');
     for (let i = 0; i < 20 && pids.some(alive); i++) await sleep(500);
     signal('SIGKILL');
-    fakeGithub?.close();
+    onStop?.();
   };
   try {
     await waitFor(
-      'the backend and frontend',
+      what,
       async () => {
         if (exited)
-          throw new Error(`yarn start exited early:\n${output.join('')}`);
-        return (await isUp(backendHealth)) && (await isUp(FRONTEND));
+          throw new Error(
+            `${command} ${args.join(' ')} exited early:\n${output.join('')}`,
+          );
+        for (const url of urls) if (!(await isUp(url))) return false;
+        return true;
       },
       timeoutMs,
     );
@@ -124,7 +156,6 @@ export async function startApp({ cwd, timeoutMs = 300_000 } = {}) {
     await stop();
     throw e;
   }
-  log('Example app is up');
   return stop;
 }
 
@@ -176,8 +207,8 @@ export async function launchBrowser() {
 }
 
 /** Opens the app and signs in as guest ("Enter"). */
-export async function signInAsGuest(page) {
-  await page.goto(FRONTEND, { waitUntil: 'domcontentloaded' });
+export async function signInAsGuest(page, base = FRONTEND) {
+  await page.goto(base, { waitUntil: 'domcontentloaded' });
   const enter = page.getByRole('button', { name: 'Enter' });
   await enter.waitFor({ timeout: 120_000 });
   await enter.click();
