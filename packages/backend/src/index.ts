@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { exampleCiHistoryModule } from './modules/exampleCiHistory';
 
 const backend = createBackend();
 
@@ -73,5 +74,8 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // compliance suite: the engine and the GitHub collectors
 backend.add(import('backstage-plugin-compliance-backend'));
 backend.add(import('backstage-plugin-compliance-backend-module-github'));
+// Example data only: a realistic CI history of the example components,
+// pushed through POST /api/compliance/ci/runs (shows CI without a token).
+backend.add(exampleCiHistoryModule);
 
 backend.start();

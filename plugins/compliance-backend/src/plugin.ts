@@ -31,6 +31,9 @@ import { EvaluationRunner } from './service/EvaluationRunner';
 import { ReportService } from './service/ReportService';
 import { StatusService } from './service/StatusService';
 import { createRouter } from './service/router';
+import { createCiRouter } from './service/ciRouter';
+import { CiPushService } from './service/CiPushService';
+import { PUSHED_CI_WINDOW_DAYS } from './lib/pushedCiFacts';
 import {
   assertCollectorId,
   collectTaskId,
@@ -296,6 +299,21 @@ export const compliancePlugin = createBackendPlugin({
           evaluation,
         });
 
+        // Before the main router: its own body limit for pushed runs.
+        httpRouter.use(
+          await createCiRouter({
+            httpAuth,
+            permissions,
+            pushes: new CiPushService({
+              ciRuns: stores.ciRuns,
+              facts: stores.facts,
+              catalog,
+              auth,
+              logger,
+              windowDays: PUSHED_CI_WINDOW_DAYS,
+            }),
+          }),
+        );
         httpRouter.use(await createRouter({ httpAuth, permissions, reports }));
         const waiverService = new WaiverService({
           ...stores,

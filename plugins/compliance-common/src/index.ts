@@ -9,6 +9,7 @@ export * from './constants';
 export * from './defaults';
 export * from './ciSummary';
 export * from './ciChecks';
+export * from './ciPush';
 export * from './permissions';
 export * from './schemas';
 export * from './client';

@@ -78,6 +78,20 @@ export const complianceExportPermission: BasicPermission = createPermission({
 });
 
 /**
+ * Push CI runs and check results for an entity (`POST /ci/runs`). Meant
+ * for CI systems calling with a Backstage external access token; users are
+ * refused whatever the policy says.
+ *
+ * @public
+ */
+export const complianceCiRunsPushPermission: BasicPermission = createPermission(
+  {
+    name: 'compliance.ci.push',
+    attributes: { action: 'create' },
+  },
+);
+
+/**
  * All permissions of the compliance suite.
  *
  * @public
@@ -88,4 +102,5 @@ export const compliancePermissions: Permission[] = [
   complianceWaiverRequestPermission,
   complianceWaiverApprovePermission,
   complianceExportPermission,
+  complianceCiRunsPushPermission,
 ];

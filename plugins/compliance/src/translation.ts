@@ -163,7 +163,7 @@ export const complianceTranslationRef = createTranslationRef({
       title: 'CI signals',
       empty: 'No CI data yet',
       emptyDescription:
-        'CI signals appear once the GitHub CI collector has read workflow runs for this entity.',
+        'CI signals appear once the GitHub CI collector has read workflow runs, checks or statuses for this entity, or a CI system pushed runs to /api/compliance/ci/runs.',
       latestStatus: 'Latest default-branch state',
       passRate: 'Pass rate',
       flakyRate: 'Flaky rate',
@@ -173,6 +173,12 @@ export const complianceTranslationRef = createTranslationRef({
       topFailing: 'Most failing checks',
       noFailing: 'No failing checks',
       durationChart: 'Median run duration per day',
+      outcomeChart: 'Passed, failed and flaky runs per day',
+      checks: 'Checks',
+      check: 'Check',
+      checkRuns: 'Runs',
+      lastFailure: 'Last failure',
+      insufficientData: 'too few runs to judge',
     },
     insight: {
       title: 'AI insight',

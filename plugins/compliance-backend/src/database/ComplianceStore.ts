@@ -1,3 +1,4 @@
+import type { CiRunStore } from './DatabaseCiRunStore';
 import type {
   CollectorStatus,
   ControlResult,
@@ -274,4 +275,6 @@ export interface ComplianceStores {
   runs: RunStore;
   overview: OverviewStore;
   waiverRecords: WaiverStore;
+  /** CI runs pushed through the API. */
+  ciRuns: CiRunStore;
 }

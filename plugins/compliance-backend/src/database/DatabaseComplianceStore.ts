@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import type { ComplianceStores } from './ComplianceStore';
+import { DatabaseCiRunStore } from './DatabaseCiRunStore';
 import { DatabaseEntityStore } from './DatabaseEntityStore';
 import { DatabaseEvaluationStore } from './DatabaseEvaluationStore';
 import { DatabaseFactStore } from './DatabaseFactStore';
@@ -39,6 +40,7 @@ export const DatabaseComplianceStore = {
       runs: new DatabaseRunStore(client),
       overview: new DatabaseOverviewStore(client, dialect),
       waiverRecords: new DatabaseWaiverStore(client),
+      ciRuns: new DatabaseCiRunStore(client),
     };
   },
 };

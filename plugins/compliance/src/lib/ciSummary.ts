@@ -1,4 +1,5 @@
 import {
+  CI_PUSHED_FACTS,
   CI_SUMMARY_FACT_ID,
   CiSummary,
   Fact,
@@ -26,10 +27,22 @@ export interface CiDurationPoint {
 export function readCiSummary(
   facts: Fact[] | undefined,
 ): CiSignalsData | undefined {
-  const fact = facts?.find(f => f.factId === CI_SUMMARY_FACT_ID);
-  const summary = fact ? parseCiSummary(fact.value) : undefined;
-  if (!fact || !summary) return undefined;
-  return { summary, observedAt: fact.observedAt, url: fact.evidence?.url };
+  // Collected from GitHub first, else pushed by any CI.
+  for (const id of [CI_SUMMARY_FACT_ID, CI_PUSHED_FACTS.summary]) {
+    const fact = facts?.find(f => f.factId === id);
+    const summary = fact ? parseCiSummary(fact.value) : undefined;
+    if (fact && summary) {
+      return { summary, observedAt: fact.observedAt, url: fact.evidence?.url };
+    }
+  }
+  return undefined;
+}
+
+/** The days of the window with runs: passed, failed and flaky. */
+export function ciOutcomeSeries(summary: CiSummary) {
+  return summary.daily.flatMap(({ day, passed, failed, flaky }) =>
+    passed + failed > 0 ? [{ day, passed, failed, flaky }] : [],
+  );
 }
 
 /** The days of the window with a median run duration, oldest first. */

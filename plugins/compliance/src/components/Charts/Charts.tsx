@@ -112,6 +112,56 @@ export function DurationChart(props: {
   );
 }
 
+/** CI runs per day: passed, failed and flaky (stacked). */
+export function OutcomeChart(props: {
+  series: Array<{ day: string; passed: number; failed: number; flaky: number }>;
+  height?: number;
+}) {
+  const colors = useChartColors();
+  const theme = useTheme();
+  return (
+    <ResponsiveContainer width="100%" height={props.height ?? 180}>
+      <BarChart
+        data={props.series}
+        margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+      >
+        <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
+        <XAxis
+          dataKey="day"
+          tick={{ fill: colors.text, fontSize: 12 }}
+          minTickGap={24}
+        />
+        <YAxis
+          allowDecimals={false}
+          tick={{ fill: colors.text, fontSize: 12 }}
+          width={32}
+        />
+        <Tooltip contentStyle={colors.tooltip} />
+        <Bar
+          dataKey="passed"
+          name="Passed"
+          stackId="runs"
+          fill={theme.palette.success?.main ?? colors.line}
+          isAnimationActive={false}
+        />
+        <Bar
+          dataKey="failed"
+          name="Failed"
+          stackId="runs"
+          fill={theme.palette.error.main}
+          isAnimationActive={false}
+        />
+        <Bar
+          dataKey="flaky"
+          name="Flaky (passed after a failure)"
+          fill={theme.palette.warning?.main ?? colors.secondary}
+          isAnimationActive={false}
+        />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
 /** Entities per score bucket. */
 export function DistributionChart(props: {
   distribution: Array<{ bucket: string; count: number }>;

@@ -9,6 +9,9 @@ const LazyTrendChart = lazy(() =>
 const LazyDurationChart = lazy(() =>
   import('./Charts').then(m => ({ default: m.DurationChart })),
 );
+const LazyOutcomeChart = lazy(() =>
+  import('./Charts').then(m => ({ default: m.OutcomeChart })),
+);
 const LazyDistributionChart = lazy(() =>
   import('./Charts').then(m => ({ default: m.DistributionChart })),
 );
@@ -51,6 +54,18 @@ export function CiDurationChart(
   return (
     <ChartFigure label={label} height={rest.height ?? 180}>
       <LazyDurationChart {...rest} />
+    </ChartFigure>
+  );
+}
+
+/** CI passed/failed/flaky runs per day, loaded lazily. */
+export function CiOutcomeChart(
+  props: ComponentProps<typeof LazyOutcomeChart> & { label: string },
+) {
+  const { label, ...rest } = props;
+  return (
+    <ChartFigure label={label} height={rest.height ?? 180}>
+      <LazyOutcomeChart {...rest} />
     </ChartFigure>
   );
 }

@@ -1,5 +1,6 @@
 export {
   ScoreTrendChart,
   CiDurationChart,
+  CiOutcomeChart,
   ScoreDistributionChart,
 } from './LazyCharts';

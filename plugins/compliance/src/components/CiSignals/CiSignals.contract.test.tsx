@@ -60,4 +60,54 @@ describe('CiSignals with the collector-written CI summary', () => {
       ),
     );
   });
+
+  it('lists every check with its statistics and the last failure link, and draws the outcomes', async () => {
+    await renderInTestApp(<CiSignals entityRef={entityRef} />, {
+      apis: [
+        [
+          complianceApiRef,
+          { getFacts: async () => ({ items: [collectedFact] }) },
+        ],
+      ],
+    });
+    const rows = await screen.findAllByTestId('ci-check-row');
+    expect(rows).toHaveLength(collected.checks.length);
+    const jenkins = rows.find(r =>
+      r.textContent?.includes('ci/jenkins: build'),
+    )!;
+    expect(jenkins).toHaveTextContent('check_run, status');
+    expect(jenkins).toHaveTextContent('Tests failed: 3 of 412 (PaymentsIT)');
+    expect(
+      jenkins.querySelector(
+        'a[href="https://jenkins.acme.example/job/payments/812/"]',
+      ),
+    ).not.toBeNull();
+    expect(
+      screen.getByRole('img', {
+        name: 'Passed, failed and flaky runs per day',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows runs pushed by any CI when GitHub has none', async () => {
+    const pushed: Fact = {
+      ...collectedFact,
+      factId: 'ci.pushed.summary',
+      collectorId: 'ci.pushed',
+      value: { ...collected, sources: ['push'], passRate: 0.5 },
+    };
+    await renderInTestApp(<CiSignals entityRef={entityRef} />, {
+      apis: [
+        [
+          complianceApiRef,
+          {
+            getFacts: async (_ref: string, q?: { prefix?: string }) => ({
+              items: q?.prefix === 'ci.pushed' ? [pushed] : [],
+            }),
+          },
+        ],
+      ],
+    });
+    expect(await screen.findByTestId('ci-pass-rate')).toHaveTextContent('50%');
+  });
 });

@@ -15,9 +15,11 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { complianceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';
-import { CiDurationChart } from '../Charts';
+import { CiDurationChart, CiOutcomeChart } from '../Charts';
+import { CiChecksTable } from './CiChecksTable';
 import {
   ciDurationSeries,
+  ciOutcomeSeries,
   formatCiHeadState,
   readCiSummary,
 } from '../../lib/ciSummary';
@@ -51,10 +53,13 @@ export function CiSignals(props: {
   const { entityRef, variant = 'full' } = props;
   const api = useApi(complianceApiRef);
   const { t } = useTranslationRef(complianceTranslationRef);
-  const { value, loading, error } = useAsync(
-    () => api.getFacts(entityRef, { prefix: 'github.ci' }),
-    [api, entityRef],
-  );
+  const { value, loading, error } = useAsync(async () => {
+    const [github, pushed] = await Promise.all([
+      api.getFacts(entityRef, { prefix: 'github.ci' }),
+      api.getFacts(entityRef, { prefix: 'ci.pushed' }),
+    ]);
+    return { items: [...github.items, ...pushed.items] };
+  }, [api, entityRef]);
 
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
@@ -76,6 +81,7 @@ export function CiSignals(props: {
       ? summary.topFailingChecks
       : summary.topFailingChecks.slice(0, 3);
   const series = variant === 'full' ? ciDurationSeries(summary) : [];
+  const outcomes = variant === 'full' ? ciOutcomeSeries(summary) : [];
   return (
     <Box data-testid="compliance-ci">
       <Grid container spacing={2}>
@@ -118,6 +124,22 @@ export function CiSignals(props: {
           />
         </Grid>
       </Grid>
+      {variant === 'full' && summary.checks && summary.checks.length > 0 && (
+        <Box mt={2}>
+          <Typography variant="subtitle2" component="h3">
+            {t('ci.checks')}
+          </Typography>
+          <CiChecksTable checks={summary.checks} />
+        </Box>
+      )}
+      {outcomes.length > 0 && (
+        <Box mt={2}>
+          <Typography variant="subtitle2" component="h3">
+            {t('ci.outcomeChart')}
+          </Typography>
+          <CiOutcomeChart series={outcomes} label={t('ci.outcomeChart')} />
+        </Box>
+      )}
       {series.length > 0 && (
         <Box mt={2}>
           <Typography variant="subtitle2" component="h3">
