@@ -12,6 +12,7 @@ describe('DatabaseComplianceStore.create', () => {
       database: mockServices.database({ knex, migrations: { skip: false } }),
     });
     expect(Object.keys(stores).sort()).toEqual([
+      'ciRuns',
       'entities',
       'evaluations',
       'facts',
@@ -20,6 +21,7 @@ describe('DatabaseComplianceStore.create', () => {
       'waiverRecords',
     ]);
     expect(await knex.schema.hasTable('compliance_entities')).toBe(true);
+    expect(await knex.schema.hasTable('compliance_ci_runs')).toBe(true);
     expect(await stores.entities.countEntities()).toBe(0);
   });
 
