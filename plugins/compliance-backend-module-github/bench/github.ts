@@ -194,8 +194,14 @@ function graphqlNode(repo: FakeRepo) {
     pullRequests: {
       nodes: [
         {
+          number: 1,
+          url: `https://${HOST}/${OWNER}/${repo.name}/pull/1`,
+          mergedAt: NOW.toISOString(),
           author: { __typename: 'User', login: 'a' },
           reviews: { nodes: [{ author: { login: 'b' } }] },
+          commits: {
+            nodes: [{ commit: { statusCheckRollup: { state: 'SUCCESS' } } }],
+          },
         },
       ],
     },
@@ -226,9 +232,9 @@ function graphqlNode(repo: FakeRepo) {
 // GraphQL cost, following GitHub's published formula: sum the requests each
 // connection needs assuming every first/last is reached, divide by 100.
 // Per repository in our query: vulnerabilityAlerts 1, pullRequests 1 +
-// 30 × reviews, rules 1 + 20 × bypassActors, checkSuites 1, history 1 +
-// 30 × statusCheckRollup contexts.
-const REQUESTS_PER_REPO = 1 + (1 + 30) + (1 + 20) + 1 + (1 + 30);
+// 30 × (reviews + last commit), rules 1 + 20 × bypassActors, checkSuites 1,
+// history 1 + 30 × statusCheckRollup contexts.
+const REQUESTS_PER_REPO = 1 + (1 + 30 + 30) + (1 + 20) + 1 + (1 + 30);
 
 // ---------------------------------------------------------------- fake server
 const counters = {

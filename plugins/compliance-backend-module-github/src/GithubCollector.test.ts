@@ -64,6 +64,26 @@ describe('GithubCollector', () => {
     expect(v(F.workflowCanApprovePullRequests)).toBe(false);
     expect(v(F.mergedPullRequests)).toBe(3);
     expect(v(F.reviewedRatio)).toBe(0.667);
+    // Change management: #41 merged with failing checks, #42 with none and
+    // only its author's approval (the bot's pull request is left out).
+    expect(v(F.changesChecksNotGreenRatio)).toBe(0.667);
+    expect(v(F.changesUnapprovedRatio)).toBe(0.333);
+    expect(v(F.changesOffenders)).toEqual([
+      {
+        number: 41,
+        url: 'https://github.com/acme/payments/pull/41',
+        mergedAt: '2025-06-11T15:00:00Z',
+        author: 'bob',
+        missing: ['checks failing at merge'],
+      },
+      {
+        number: 42,
+        url: 'https://github.com/acme/payments/pull/42',
+        mergedAt: '2025-06-12T15:00:00Z',
+        author: 'carol',
+        missing: ['no checks reported at merge', 'independent approval'],
+      },
+    ]);
     expect(v(F.ciPresent)).toBe(true);
     expect(v(F.ciHeadState)).toBe('SUCCESS');
     // 8 workflow runs, 3 Jenkins statuses, 3 check runs of other apps

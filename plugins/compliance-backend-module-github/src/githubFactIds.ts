@@ -39,6 +39,9 @@ export const GITHUB_FACTS = {
   workflowCanApprovePullRequests: 'github.actions.canApprovePullRequests',
   mergedPullRequests: 'github.pullRequests.merged',
   reviewedRatio: 'github.pullRequests.reviewedRatio',
+  changesChecksNotGreenRatio: 'github.changes.checksNotGreenAtMergeRatio',
+  changesUnapprovedRatio: 'github.changes.unapprovedRatio',
+  changesOffenders: 'github.changes.offendingPullRequests',
   ciPresent: 'github.ci.present',
   ciHeadState: 'github.ci.headState',
   ciRuns: 'github.ci.runs',
@@ -256,6 +259,21 @@ export const GITHUB_FACT_DESCRIPTORS: FactDescriptor[] = [
     GITHUB_FACTS.ciP50DurationSeconds,
     'number',
     'Median workflow run duration in seconds',
+  ),
+  f(
+    GITHUB_FACTS.changesChecksNotGreenRatio,
+    'number',
+    'Share of the last 30 merged pull requests (bots excluded) whose head checks were failing or missing at merge (0..1)',
+  ),
+  f(
+    GITHUB_FACTS.changesUnapprovedRatio,
+    'number',
+    'Share of the last 30 merged pull requests (bots excluded) merged without an approval from someone other than the author (0..1)',
+  ),
+  f(
+    GITHUB_FACTS.changesOffenders,
+    'array',
+    'Merged pull requests with failing or missing checks or without independent approval: number, link, merged at, what was missing',
   ),
   f(
     GITHUB_FACTS.ciP95DurationSeconds,

@@ -65,7 +65,7 @@ describe('complianceModuleGithub', () => {
     expect(ids).toContain('GH-BP-01');
     expect(ids).toContain('GH-CI-03');
     expect(ids).toContain('GH-SCM-02');
-    expect(ids).toHaveLength(33);
+    expect(ids).toHaveLength(35);
   });
 
   it('filters to components', async () => {

@@ -197,7 +197,7 @@ describe('deriveGithubBaseline', () => {
     });
     // Gold needs every GitHub control; CI and a public license are not
     // settings.
-    expect(gold.controls).toHaveLength(33);
+    expect(gold.controls).toHaveLength(35);
     expect(
       gold.controls.filter(c => !c.covered).map(c => c.controlId),
     ).toEqual(['GH-CI-01', 'GH-CI-02', 'GH-CI-06', 'GH-CI-07']);

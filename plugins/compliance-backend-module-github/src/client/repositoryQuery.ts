@@ -31,8 +31,12 @@ fragment ComplianceRepo on Repository {
   renovatercJson: object(expression: "HEAD:.renovaterc.json") { id }
   pullRequests(states: MERGED, first: 30, orderBy: { field: UPDATED_AT, direction: DESC }) {
     nodes {
+      number
+      url
+      mergedAt
       author { __typename login }
       reviews(states: APPROVED, first: 10) { nodes { author { login } } }
+      commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }
     }
   }
   defaultBranchRef {
@@ -145,8 +149,16 @@ export interface RepositoryNode {
   renovatercJson?: Maybe<{ id: string }>;
   pullRequests?: Maybe<{
     nodes: Array<{
+      number?: number;
+      url?: string;
+      mergedAt?: Maybe<string>;
       author: Maybe<{ __typename?: string; login: string }>;
       reviews: Maybe<{ nodes: Array<{ author: Maybe<{ login: string }> }> }>;
+      commits?: Maybe<{
+        nodes: Array<
+          Maybe<{ commit: { statusCheckRollup: Maybe<{ state: string }> } }>
+        >;
+      }>;
     }>;
   }>;
   defaultBranchRef?: Maybe<{

@@ -178,5 +178,49 @@ export function ciAndReviewControls(
         url: `${DOCS}/pull-requests/collaborating-with-pull-requests/reviewing-changes-in-pull-requests/about-pull-request-reviews`,
       },
     },
+    {
+      id: 'GH-CR-02',
+      title: 'Changes merged with green checks',
+      description:
+        'Of the last 30 merged pull requests (bots excluded), at most 5% were merged while their checks were failing or missing (warn up to 15%). The offending pull requests are in the evidence.',
+      category: 'change-review',
+      severity: 'high',
+      applicability: APPLIES_TO,
+      rule: {
+        notApplicable: is(F.mergedPullRequests, 0),
+        pass: atMost(F.changesChecksNotGreenRatio, 0.05),
+        warn: atMost(F.changesChecksNotGreenRatio, 0.15),
+      },
+      frameworks: {
+        soc2: ['CC8.1'],
+        iso27001: ['A.8.32'],
+      },
+      remediation: {
+        text: 'Require status checks to pass before merging (branch protection or a ruleset), and do not bypass them.',
+        url: `${DOCS}/repositories/configuring-branches-and-merges-in-your-repository/managing-protected-branches/about-protected-branches#require-status-checks-before-merging`,
+      },
+    },
+    {
+      id: 'GH-CR-03',
+      title: 'Changes merged with an independent approval',
+      description:
+        'Of the last 30 merged pull requests (bots excluded), at most 5% were merged without an approval from someone other than the author (warn up to 20%). The offending pull requests are in the evidence.',
+      category: 'change-review',
+      severity: 'high',
+      applicability: APPLIES_TO,
+      rule: {
+        notApplicable: is(F.mergedPullRequests, 0),
+        pass: atMost(F.changesUnapprovedRatio, 0.05),
+        warn: atMost(F.changesUnapprovedRatio, 0.2),
+      },
+      frameworks: {
+        soc2: ['CC8.1'],
+        iso27001: ['A.8.32'],
+      },
+      remediation: {
+        text: 'Require at least one approving review from someone other than the author before merging.',
+        url: `${DOCS}/pull-requests/collaborating-with-pull-requests/reviewing-changes-in-pull-requests/about-pull-request-reviews`,
+      },
+    },
   ];
 }

@@ -221,6 +221,9 @@ function pullRequestFacts(w: GraphqlFactWriter, input: RepositoryFactsInput) {
   if (error) {
     w.unknown(F.mergedPullRequests, error);
     w.unknown(F.reviewedRatio, error);
+    w.unknown(F.changesChecksNotGreenRatio, error);
+    w.unknown(F.changesUnapprovedRatio, error);
+    w.unknown(F.changesOffenders, error);
     return;
   }
   const prs = (input.node.pullRequests?.nodes ?? []).filter(
@@ -241,6 +244,75 @@ function pullRequestFacts(w: GraphqlFactWriter, input: RepositoryFactsInput) {
     prs.length ? ratio(reviewed, prs.length) : null,
     evidence,
   );
+  const changes = changeManagement(prs);
+  w.sink.set(
+    F.changesChecksNotGreenRatio,
+    prs.length ? ratio(changes.checksNotGreen, prs.length) : null,
+    evidence,
+  );
+  w.sink.set(
+    F.changesUnapprovedRatio,
+    prs.length ? ratio(changes.unapproved, prs.length) : null,
+    evidence,
+  );
+  w.sink.set(F.changesOffenders, changes.offenders, evidence);
+}
+
+type MergedPullRequest = NonNullable<
+  RepositoryFactsInput['node']['pullRequests']
+>['nodes'][number];
+
+/**
+ * Change management over merged pull requests (SOC 2 CC8.1, ISO 27001
+ * A.8.32): which were merged with their head checks failing or missing
+ * (no check reported, still pending, or a required check never reported)
+ * and which without an approval from someone other than the author. Pure.
+ */
+export function changeManagement(prs: MergedPullRequest[]) {
+  let checksNotGreen = 0;
+  let unapproved = 0;
+  const offenders: Array<{
+    number: number | null;
+    url: string | null;
+    mergedAt: string | null;
+    author: string | null;
+    missing: string[];
+  }> = [];
+  for (const pr of prs) {
+    const missing: string[] = [];
+    const state =
+      pr.commits?.nodes?.[0]?.commit?.statusCheckRollup?.state ?? null;
+    if (state === 'FAILURE' || state === 'ERROR') {
+      missing.push('checks failing at merge');
+    } else if (state !== 'SUCCESS') {
+      missing.push(
+        state === null
+          ? 'no checks reported at merge'
+          : `checks ${state.toLowerCase()} at merge`,
+      );
+    }
+    if (missing.length) checksNotGreen++;
+    const approved = (pr.reviews?.nodes ?? []).some(
+      r => r.author && r.author.login !== pr.author?.login,
+    );
+    if (!approved) {
+      unapproved++;
+      missing.push('independent approval');
+    }
+    if (missing.length && offenders.length < 30) {
+      offenders.push({
+        number: typeof pr.number === 'number' ? pr.number : null,
+        url:
+          typeof pr.url === 'string' && /^https:\/\//.test(pr.url)
+            ? pr.url.slice(0, 500)
+            : null,
+        mergedAt: typeof pr.mergedAt === 'string' ? pr.mergedAt : null,
+        author: pr.author?.login?.slice(0, 100) ?? null,
+        missing,
+      });
+    }
+  }
+  return { checksNotGreen, unapproved, offenders };
 }
 
 /**
