@@ -148,5 +148,14 @@ export interface Config {
       /** Refreshes running at once per backend replica. Default: 2. */
       maxConcurrent?: number;
     };
+    /** How reads are authorized against the catalog. */
+    authorization?: {
+      /**
+       * How long a user's catalog read decisions (the permission policy's
+       * answer and, under a conditional policy, which entities the catalog
+       * lets them read) are reused before asking again. Default: 10 seconds.
+       */
+      cacheTtl?: HumanDuration | string;
+    };
   };
 }

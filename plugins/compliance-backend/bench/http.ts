@@ -59,7 +59,6 @@ const SYNTHETIC_CONTROLS = 30;
 // Child: the backend
 
 async function serve() {
-
   const dbConfig = JSON.parse(process.env.BENCH_DB!);
   const knex = knexFactory(dbConfig);
   const entities = generateCatalog(N);
@@ -75,8 +74,10 @@ async function serve() {
       if (p === 'getEntityByRef') {
         return async (ref: any) =>
           byRef.get(
-            (typeof ref === 'string' ? ref : stringifyEntityRef(ref))
-              .toLocaleLowerCase('en-US'),
+            (typeof ref === 'string'
+              ? ref
+              : stringifyEntityRef(ref)
+            ).toLocaleLowerCase('en-US'),
           );
       }
       if (p === 'getEntitiesByRefs') {
@@ -311,6 +312,11 @@ interface RouteFigures {
   statuses: Record<string, number>;
 }
 
+const auth = (headers: Record<string, string>) => ({
+  authorization: 'Bearer mock-user-token',
+  ...headers,
+});
+
 async function drive(
   pid: number,
   base: string,
@@ -335,11 +341,15 @@ async function drive(
       while (issued < requests) {
         issued++;
         const s = performance.now();
-        const res = await fetch(base + paths(), { headers: auth(headers) });
-        const body = await res.arrayBuffer();
+        try {
+          const res = await fetch(base + paths(), { headers: auth(headers) });
+          const body = await res.arrayBuffer();
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          bytes = Math.max(bytes, body.byteLength);
+        } catch {
+          statuses.error = (statuses.error ?? 0) + 1;
+        }
         times.push(performance.now() - s);
-        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        bytes = Math.max(bytes, body.byteLength);
       }
     }),
   );
@@ -360,11 +370,6 @@ async function drive(
     statuses,
   };
 }
-
-const auth = (headers: Record<string, string>) => ({
-  authorization: 'Bearer mock-user-token',
-  ...headers,
-});
 
 async function runOn(label: string, db: object) {
   const child: ChildProcess = spawn(
@@ -399,9 +404,10 @@ async function runOn(label: string, db: object) {
   const base = `http://127.0.0.1:${ready.port}/api/compliance`;
   let k = 0;
   const entity = () =>
-    `/entities/component/default/svc-${String(
-      (k++ * 7919) % N,
-    ).padStart(6, '0')}`;
+    `/entities/component/default/svc-${String((k++ * 7919) % N).padStart(
+      6,
+      '0',
+    )}`;
   const routes: Array<[string, () => string]> = [
     ['summary', entity],
     ['results', () => `${entity()}/results`],
@@ -434,11 +440,11 @@ async function runOn(label: string, db: object) {
       console.log(
         `${route.padEnd(24)} ${String(c).padStart(2)} ${String(f.p50).padStart(
           8,
-        )} ${String(f.p95).padStart(7)} ${String(f.p99).padStart(
-          7,
-        )} ${String(f.rps).padStart(7)} ${String(f.cpuMsPerRequest).padStart(
-          11,
-        )} ${String(f.bytes).padStart(8)}  ${JSON.stringify(f.statuses)}`,
+        )} ${String(f.p95).padStart(7)} ${String(f.p99).padStart(7)} ${String(
+          f.rps,
+        ).padStart(7)} ${String(f.cpuMsPerRequest).padStart(11)} ${String(
+          f.bytes,
+        ).padStart(8)}  ${JSON.stringify(f.statuses)}`,
       );
     }
   }

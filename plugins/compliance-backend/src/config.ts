@@ -59,6 +59,10 @@ export interface ComplianceConfig {
     cooldownMs: number;
     maxConcurrent: number;
   };
+  authorization: {
+    /** How long per-user catalog read decisions are reused. */
+    cacheTtlMs: number;
+  };
 }
 
 /** The catalog's rule for namespaces and names. */
@@ -287,6 +291,14 @@ export function readComplianceConfig(root: Config): ComplianceConfig {
         'compliance.refresh.cooldown',
       ),
       maxConcurrent: positiveInt(c, 'refresh.maxConcurrent', 2, { max: 100 }),
+    },
+    authorization: {
+      cacheTtlMs: durationMs(
+        c?.getOptionalConfig('authorization'),
+        'cacheTtl',
+        10_000,
+        'compliance.authorization.cacheTtl',
+      ),
     },
   };
 }

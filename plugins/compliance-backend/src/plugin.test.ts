@@ -81,6 +81,25 @@ const entities: Entity[] = [
 ];
 
 const OUTSIDER = 'user:default/outsider';
+
+/** A policy that lets the catalog decide which entities a user may read. */
+function conditionalPermissions() {
+  return mockServices.permissions.mock({
+    authorize: async reqs =>
+      reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
+    authorizeConditional: async reqs =>
+      reqs.map(() => ({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: { claims: [] },
+        },
+      })) as any,
+  });
+}
 /** Makes the fake catalog answer with no entities at all. */
 let catalogEmpty = false;
 afterEach(() => {
@@ -113,7 +132,16 @@ const catalogFactory = createServiceFactory({
             }
           : res;
       },
-      getEntitiesByRefs: inner.getEntitiesByRefs.bind(inner),
+      getEntitiesByRefs: async (req: any, options: any) => {
+        const res = await inner.getEntitiesByRefs(req, options);
+        return hidden(options?.credentials)
+          ? {
+              items: res.items.map(e =>
+                e?.metadata.name === 'secret-project' ? undefined : e,
+              ),
+            }
+          : res;
+      },
     } as any;
   },
 });
@@ -294,23 +322,8 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('gives a user no compliance data for entities the catalog hides from them', async () => {
-      const permissions = mockServices.permissions.mock({
-        authorize: async reqs =>
-          reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
-        authorizeConditional: async reqs =>
-          reqs.map(() => ({
-            result: AuthorizeResult.CONDITIONAL,
-            pluginId: 'catalog',
-            resourceType: 'catalog-entity',
-            conditions: {
-              rule: 'IS_ENTITY_OWNER',
-              resourceType: 'catalog-entity',
-              params: { claims: [] },
-            },
-          })) as any,
-      });
       const { backend, cycle } = await start({
-        permissions: permissions.factory,
+        permissions: conditionalPermissions().factory,
       });
       await cycle();
       const direct = await request(backend.server)
@@ -478,7 +491,10 @@ describe.each(databases.eachSupportedId())(
         deps: {},
         factory: () => registry,
       });
-      const { backend, cycle } = await start({ extraFeatures: [actions] });
+      const { backend, cycle } = await start({
+        extraFeatures: [actions],
+        permissions: conditionalPermissions().factory,
+      });
       await cycle();
       // The mock registry names actions after its own plugin id, 'test'.
       const { output } = await registry.invoke({

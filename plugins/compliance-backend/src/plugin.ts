@@ -47,6 +47,8 @@ import { readGovernanceConfig } from './governanceConfig';
 import { CatalogScope } from './service/CatalogScope';
 import { createGovernanceRouter } from './service/governanceRouter';
 import { WaiverService } from './service/WaiverService';
+import { GroupCollector } from './service/GroupCollector';
+import { ReadModel } from './service/ReadModel';
 
 const DEFAULT_COLLECTOR_SCHEDULE = {
   frequency: { minutes: 30 },
@@ -61,6 +63,8 @@ async function scheduleTasks(options: {
   stores: ComplianceStores;
   collection: CollectionRunner;
   evaluation: EvaluationRunner;
+  groups?: GroupCollector;
+  readModel?: ReadModel;
 }) {
   const { scheduler, logger, settings, stores, collection, evaluation } =
     options;
@@ -93,6 +97,11 @@ async function scheduleTasks(options: {
             shard,
             signal: signal as AbortSignal,
           });
+          if (collector.id === 'catalog' && shard.index === 0) {
+            // The group hierarchy, for owner filters, with the catalog.
+            await options.groups?.collect(signal as AbortSignal);
+            await options.readModel?.changed();
+          }
           await triggerEvaluation();
         },
       });
@@ -118,6 +127,7 @@ async function scheduleTasks(options: {
       }
       const written = await stores.evaluations.rollUp(day);
       if (written) logger.info('Rolled up daily history', { day, written });
+      if (removed || written) await options.readModel?.cycleEvaluated();
     },
   });
 
@@ -264,12 +274,14 @@ export const compliancePlugin = createBackendPlugin({
           settings: settings.collectors,
           kinds: catalogue.kinds,
         });
+        const readModel = new ReadModel({ store: stores.readModel, logger });
         const evaluation = new EvaluationRunner({
           ...stores,
           catalogue,
           waivers: settings.waivers,
           waiverRecords: stores.waiverRecords,
           logger,
+          listener: readModel,
         });
         const status = new StatusService({
           ...stores,
@@ -287,6 +299,8 @@ export const compliancePlugin = createBackendPlugin({
           evaluation,
           status,
           refresh: settings.refresh,
+          readModel,
+          authorizationCacheMs: settings.authorization.cacheTtlMs,
         });
 
         permissionsRegistry.addPermissions(compliancePermissions);
@@ -297,6 +311,13 @@ export const compliancePlugin = createBackendPlugin({
           stores,
           collection,
           evaluation,
+          groups: new GroupCollector({
+            catalog,
+            auth,
+            groups: stores.groups,
+            logger,
+          }),
+          readModel,
         });
 
         // Before the main router: its own body limit for pushed runs.

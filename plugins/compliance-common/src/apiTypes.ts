@@ -150,7 +150,13 @@ export type OverviewSortField =
  * @public
  */
 export interface OverviewResponse {
+  /**
+   * The rows of the page. Slim unless the query asked for `categories`:
+   * `categories` and `frameworks` are then empty.
+   */
   items: EntityComplianceSummary[];
+  /** The `cursor` of the next page (keyset pagination); absent on the last page. */
+  nextCursor?: string;
   totalCount: number;
   page: number;
   pageSize: number;

@@ -80,6 +80,24 @@ export const overviewQuerySchema = z.object({
   order: z.enum(['asc', 'desc']).default('asc'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  /**
+   * Keyset pagination: the `nextCursor` of the previous answer (same sort,
+   * order and framework). When given, `page` is ignored; deep pages cost
+   * the same as the first.
+   */
+  cursor: z
+    .string()
+    .max(2000)
+    .regex(/^[A-Za-z0-9_-]+$/, 'cursor must be a nextCursor of an answer')
+    .optional(),
+  /**
+   * `true` adds each row's `categories` and `frameworks` breakdowns; rows
+   * are slim (both empty) by default.
+   */
+  categories: z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+    .transform(v => v === true || v === 'true' || v === '1')
+    .optional(),
 });
 
 /**

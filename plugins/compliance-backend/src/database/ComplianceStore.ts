@@ -198,10 +198,27 @@ export interface RunStore {
   deleteBefore(cutoff: Date): Promise<number>;
 }
 
+/** The aggregates of an overview answer. */
+export interface OverviewFigures {
+  totalCount: number;
+  distribution: Array<{ bucket: string; count: number }>;
+  topFailing: Array<{ controlId: string; count: number }>;
+  levels: Record<string, number>;
+}
+
 /** The overview read model: filtered, sorted pages and aggregates. */
 export interface OverviewStore {
-  getOverview(filter: OverviewFilter): Promise<{
+  /**
+   * A page of the filter and its aggregates; `precomputed` aggregates (of
+   * the same filter, from the last evaluation cycle) spare their queries.
+   */
+  getOverview(
+    filter: OverviewFilter,
+    precomputed?: OverviewFigures,
+  ): Promise<{
     items: OverviewRow[];
+    /** The cursor of the next page, when there is one. */
+    nextCursor?: string;
     totalCount: number;
     distribution: Array<{ bucket: string; count: number }>;
     topFailing: Array<{ controlId: string; count: number }>;
@@ -264,6 +281,51 @@ export interface WaiverStore {
   expireDue(now: Date): Promise<string[]>;
 }
 
+/** One parent → child link between catalog groups (canonical refs). */
+export interface GroupEdge {
+  parent: string;
+  child: string;
+}
+
+/** The catalog's group hierarchy, collected by the scheduler. */
+export interface GroupStore {
+  /** Replaces every stored link with these. */
+  replaceGroupEdges(edges: GroupEdge[]): Promise<void>;
+  getGroupEdges(): Promise<GroupEdge[]>;
+}
+
+/** Counts of one set of entities, summable across sets. */
+export interface OverviewAggregate {
+  totalCount: number;
+  /** Entities per score bucket id. */
+  distribution: Record<string, number>;
+  /** Entities per level id (`none` for no level). */
+  levels: Record<string, number>;
+  /** Failing results per control id. */
+  failing: Record<string, number>;
+}
+
+/** The aggregates of the common overview filters, per evaluation cycle. */
+export interface OverviewAggregates {
+  all: OverviewAggregate;
+  /** Per owner ref (`''` for none). */
+  owner: Record<string, OverviewAggregate>;
+  /** Per system ref (`''` for none). */
+  system: Record<string, OverviewAggregate>;
+}
+
+/** The evaluation version and the precomputed overview aggregates. */
+export interface ReadModelStore {
+  /** Grows whenever what the read routes answer may have changed. */
+  getVersion(): Promise<number>;
+  bumpVersion(): Promise<number>;
+  /** Computes and stores the aggregates, and bumps the version. */
+  refreshAggregates(now: Date): Promise<number>;
+  getAggregates(): Promise<
+    { version: number; aggregates: OverviewAggregates } | undefined
+  >;
+}
+
 /**
  * All persistence of the compliance backend: one store per aggregate, on one
  * database and one set of migrations.
@@ -277,4 +339,6 @@ export interface ComplianceStores {
   waiverRecords: WaiverStore;
   /** CI runs pushed through the API. */
   ciRuns: CiRunStore;
+  groups: GroupStore;
+  readModel: ReadModelStore;
 }

@@ -16,7 +16,9 @@ describe('DatabaseComplianceStore.create', () => {
       'entities',
       'evaluations',
       'facts',
+      'groups',
       'overview',
+      'readModel',
       'runs',
       'waiverRecords',
     ]);

@@ -10,6 +10,10 @@ import { DatabaseFactStore } from './DatabaseFactStore';
 import { DatabaseOverviewStore } from './DatabaseOverviewStore';
 import { DatabaseRunStore } from './DatabaseRunStore';
 import { DatabaseWaiverStore } from './DatabaseWaiverStore';
+import {
+  DatabaseGroupStore,
+  DatabaseReadModelStore,
+} from './DatabaseReadModelStore';
 import { dialectOf } from './util';
 
 const migrationsDir = resolvePackagePath(
@@ -41,6 +45,8 @@ export const DatabaseComplianceStore = {
       overview: new DatabaseOverviewStore(client, dialect),
       waiverRecords: new DatabaseWaiverStore(client),
       ciRuns: new DatabaseCiRunStore(client),
+      groups: new DatabaseGroupStore(client),
+      readModel: new DatabaseReadModelStore(client),
     };
   },
 };

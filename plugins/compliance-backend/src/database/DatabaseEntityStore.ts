@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { EntitySnapshot } from '../lib/evaluate';
 import { hashOf } from '../lib/hash';
+import { searchTermsOf } from '../lib/searchTerms';
 import type { EntityStore } from './ComplianceStore';
 import {
   Dialect,
@@ -18,6 +19,7 @@ const ENTITY_DATA_TABLES = [
   'compliance_facts',
   'compliance_results',
   'compliance_framework_scores',
+  'compliance_search_terms',
 ];
 
 const MERGED_COLUMNS = [
@@ -73,6 +75,27 @@ function entityRow(
     facts_changed_at: now,
     last_seen_at: now,
   };
+}
+
+/** Replaces the search terms of the given entity rows (in their transaction). */
+async function writeSearchTerms(
+  tx: Knex.Transaction,
+  rows: Array<Record<string, unknown>>,
+): Promise<void> {
+  const refs = rows.map(r => r.entity_ref as string);
+  await tx('compliance_search_terms').whereIn('entity_ref', refs).delete();
+  const terms = rows.flatMap(r =>
+    searchTermsOf(String(r.name), r.title as string | null).map(term => ({
+      term,
+      entity_ref: r.entity_ref as string,
+    })),
+  );
+  for (const part of chunks(terms, 200)) {
+    await tx('compliance_search_terms')
+      .insert(part)
+      .onConflict(['term', 'entity_ref'])
+      .ignore();
+  }
 }
 
 function byCodeUnits(a: string, b: string): number {
@@ -154,6 +177,7 @@ export class DatabaseEntityStore implements EntityStore {
           rows.map(r => r.entity_ref as string),
         )
         .increment('dirty_version', 1);
+      await writeSearchTerms(tx, rows);
     });
   }
 

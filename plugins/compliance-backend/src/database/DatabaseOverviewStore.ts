@@ -1,12 +1,15 @@
 import type { Knex } from 'knex';
 import { SCORE_BUCKETS } from 'backstage-plugin-compliance-common';
 import type {
+  OverviewFigures,
   OverviewFilter,
   OverviewRow,
   OverviewStore,
 } from './ComplianceStore';
 import { EntityRow, summaryFromRow } from './rows';
-import { Dialect, countOf, likeContains, likeSql } from './util';
+import { Dialect, countOf } from './util';
+import { normalizeSearchText, prefixRange } from '../lib/searchTerms';
+import { decodeCursor, encodeCursor, keysetSql } from './overviewCursor';
 
 type Count = { n: number | string };
 
@@ -48,6 +51,30 @@ const SORT_COLUMNS: Record<
   evaluatedAt: () => 'e.evaluated_at',
   failing: () => 'e.fail_count',
 };
+
+/** The columns of `compliance_entities` an overview row is built from. */
+const ROW_COLUMNS = [
+  'entity_ref',
+  'kind',
+  'namespace',
+  'name',
+  'title',
+  'owner',
+  'system',
+  'lifecycle',
+  'type',
+  'score',
+  'coverage',
+  'level',
+  'pass_count',
+  'warn_count',
+  'fail_count',
+  'unknown_count',
+  'na_count',
+  'waived_count',
+  'summary_json',
+  'evaluated_at',
+];
 
 function isUnfiltered(filter: OverviewFilter): boolean {
   return (
@@ -127,13 +154,14 @@ export class DatabaseOverviewStore implements OverviewStore {
       });
     }
     if (filter.search) {
-      const term = likeContains(filter.search.toLocaleLowerCase('en-US'));
-      const dialect = this.dialect;
-      q.where(w =>
-        w
-          .whereRaw(likeSql('lower(e.name)', dialect), [term])
-          .orWhereRaw(likeSql('lower(e.title)', dialect), [term]),
-      );
+      // A word of the name or title starts with the search text: an index
+      // range over the search terms (see lib/searchTerms.ts).
+      const { low, high } = prefixRange(normalizeSearchText(filter.search));
+      const terms = db('compliance_search_terms as t')
+        .select('t.entity_ref')
+        .where('t.term', '>=', low);
+      if (high !== undefined) terms.where('t.term', '<', high);
+      q.whereIn('e.entity_ref', terms);
     }
     if (filter.allowedRefs) {
       const [sql, bindings] = inRefSet(
@@ -180,32 +208,88 @@ export class DatabaseOverviewStore implements OverviewStore {
       .limit(10) as unknown as Promise<Array<Count & { control_id: string }>>;
   }
 
-  async getOverview(filter: OverviewFilter) {
+  /** The rows of a page (one more was read to know whether more follow). */
+  #page(
+    rows: Array<
+      EntityRow & {
+        f_score?: number | null;
+        f_coverage?: number;
+        sort_value: unknown;
+      }
+    >,
+    filter: OverviewFilter,
+  ): { items: OverviewRow[]; nextCursor?: string } {
+    const more = rows.length > filter.pageSize;
+    const page = more ? rows.slice(0, filter.pageSize) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r): OverviewRow => {
+        const s = summaryFromRow(r);
+        if (filter.framework) {
+          s.score =
+            r.f_score === null || r.f_score === undefined
+              ? null
+              : Number(r.f_score);
+          s.coverage = Number(r.f_coverage ?? 0);
+        }
+        if (!filter.categories) {
+          s.categories = {};
+          s.frameworks = {};
+        }
+        return s;
+      }),
+      ...(more && last
+        ? { nextCursor: encodeCursor(filter, last.sort_value, last.entity_ref) }
+        : {}),
+    };
+  }
+
+  async getOverview(filter: OverviewFilter, precomputed?: OverviewFigures) {
     const db = this.db;
     const columns = filter.framework
       ? { score: 'f.score', coverage: 'f.coverage' }
       : { score: 'e.score', coverage: 'e.coverage' };
     const sortCol = SORT_COLUMNS[filter.sort](columns);
 
+    // The columns of a row: never the entity snapshot; the categories and
+    // frameworks (summary_json) only when asked for.
     const pageQuery = this.#entities(filter)
-      .select('e.*')
+      .select(ROW_COLUMNS.map(c => `e.${c}`))
+      .select({ sort_value: db.raw(sortCol) })
       .orderByRaw(`case when ${sortCol} is null then 1 else 0 end`)
       .orderBy(sortCol, filter.order)
       .orderBy('e.entity_ref', 'asc')
-      .limit(filter.pageSize)
-      .offset((filter.page - 1) * filter.pageSize);
+      .limit(filter.pageSize + 1);
+    if (filter.cursor) {
+      const cursor = decodeCursor(filter.cursor, filter);
+      const [sql, bindings] = keysetSql(sortCol, filter.order, cursor);
+      pageQuery.whereRaw(sql, bindings);
+    } else {
+      pageQuery.offset((filter.page - 1) * filter.pageSize);
+    }
     if (filter.framework) {
       pageQuery.select({ f_score: 'f.score', f_coverage: 'f.coverage' });
     }
     const bucket = scoreBucketSql(columns.score);
+    type PageRow = EntityRow & {
+      f_score?: number | null;
+      f_coverage?: number;
+      sort_value: unknown;
+    };
+
+    if (precomputed) {
+      const page = (await pageQuery) as PageRow[];
+      return {
+        ...this.#page(page, filter),
+        ...precomputed,
+      };
+    }
 
     // Independent queries, run concurrently (PostgreSQL uses several
     // connections; SQLite runs them one after another).
     const [countRow, rows, dist, levelRows, topFailing] = await Promise.all([
       this.#entities(filter).count({ n: '*' }).first(),
-      pageQuery as Promise<
-        Array<EntityRow & { f_score?: number | null; f_coverage?: number }>
-      >,
+      pageQuery as Promise<PageRow[]>,
       this.#entities(filter)
         .select(db.raw(`${bucket.sql} as bucket`, bucket.bindings))
         .count({ n: '*' })
@@ -223,17 +307,7 @@ export class DatabaseOverviewStore implements OverviewStore {
     const distMap = new Map(dist.map(d => [d.bucket, Number(d.n)]));
 
     return {
-      items: rows.map((r): OverviewRow => {
-        const s = summaryFromRow(r);
-        if (filter.framework) {
-          s.score =
-            r.f_score === null || r.f_score === undefined
-              ? null
-              : Number(r.f_score);
-          s.coverage = Number(r.f_coverage ?? 0);
-        }
-        return s;
-      }),
+      ...this.#page(rows, filter),
       totalCount: countOf(countRow as Count | undefined),
       distribution: SCORE_BUCKETS.map(b => ({
         bucket: b.id,

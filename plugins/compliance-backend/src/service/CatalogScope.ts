@@ -10,16 +10,9 @@ import { descendantGroups } from '../lib/groups';
 import { canonicalEntityRef } from '../lib/refs';
 import { normalizeRef } from '../lib/snapshot';
 import { TtlCache } from './TtlCache';
-
-/** Who is asking, as a cache key. */
-function callerKey(credentials: BackstageCredentials): string {
-  const p = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return `${p.type}:${p.userEntityRef ?? p.subject ?? 'unknown'}`;
-}
+import { ReadAccess, callerKey } from './ReadAccess';
+import type { GroupStore } from '../database/ComplianceStore';
+import { descendantsFromEdges } from '../lib/groups';
 
 /**
  * What part of the catalog a caller may see, for the overview: the readable
@@ -30,31 +23,48 @@ export class CatalogScope {
   readonly #catalog: CatalogService;
   readonly #permissions: PermissionsService;
   readonly #kinds: string[];
-  readonly #readableCache = new TtlCache<string[]>({
-    ttlMs: 30_000,
-    maxEntries: 500,
-  });
+  readonly #access?: ReadAccess;
+  readonly #groups?: GroupStore;
+  readonly #readableCache: TtlCache<string[]>;
+  readonly #edgesCache: TtlCache<Array<{ parent: string; child: string }>>;
 
   constructor(options: {
     catalog: CatalogService;
     permissions: PermissionsService;
     kinds: string[];
+    /** Decides reads (cached); without it the policy is asked each time. */
+    access?: ReadAccess;
+    /** The group hierarchy the engine keeps; without it the catalog is paged. */
+    groups?: GroupStore;
+    /** How long readable refs and the group hierarchy are reused. Default 30 s. */
+    ttlMs?: number;
   }) {
     this.#catalog = options.catalog;
     this.#permissions = options.permissions;
     this.#kinds = options.kinds;
+    this.#access = options.access;
+    this.#groups = options.groups;
+    const ttlMs = options.ttlMs ?? 30_000;
+    this.#readableCache = new TtlCache({ ttlMs, maxEntries: 500 });
+    this.#edgesCache = new TtlCache({ ttlMs, maxEntries: 1 });
   }
 
   /** Refs the caller may read; undefined when the policy allows every entity. */
   async readableRefs(
     credentials: BackstageCredentials,
   ): Promise<string[] | undefined> {
-    const [decision] = await this.#permissions.authorizeConditional(
-      [{ permission: catalogEntityReadPermission }],
-      { credentials },
-    );
-    if (decision.result === AuthorizeResult.ALLOW) return undefined;
-    if (decision.result === AuthorizeResult.DENY) return [];
+    if (this.#access) {
+      const decision = await this.#access.decision(credentials);
+      if (decision === 'allow') return undefined;
+      if (decision === 'deny') return [];
+    } else {
+      const [decision] = await this.#permissions.authorizeConditional(
+        [{ permission: catalogEntityReadPermission }],
+        { credentials },
+      );
+      if (decision.result === AuthorizeResult.ALLOW) return undefined;
+      if (decision.result === AuthorizeResult.DENY) return [];
+    }
     // Conditional: list what the catalog lets this caller read, briefly
     // cached per caller so paging the overview does not page the catalog.
     return this.#readableCache.get(callerKey(credentials), () =>
@@ -83,6 +93,14 @@ export class CatalogScope {
     const requested = owners.map(o =>
       canonicalEntityRef(o, { defaultKind: 'group', what: 'owner' }),
     );
+    if (this.#groups) {
+      // A local lookup in the hierarchy the scheduler collects.
+      const groups = this.#groups;
+      const edges = await this.#edgesCache.get('edges', () =>
+        groups.getGroupEdges(),
+      );
+      return descendantsFromEdges(requested, edges);
+    }
     const groups: Entity[] = [];
     await this.#pageCatalog(
       { kind: 'group' },

@@ -45,6 +45,14 @@ export function toEvaluationFact(f: StoredFact): EvaluationFact {
   };
 }
 
+/** What the evaluation runner tells after it saved. */
+export interface EvaluationListener {
+  /** A whole cycle over the dirty entities finished. */
+  cycleEvaluated(): Promise<void>;
+  /** Some entities were evaluated on demand. */
+  changed(): Promise<void>;
+}
+
 /**
  * Evaluates entities whose facts, snapshot or controls changed, in batches,
  * and writes only what changed.
@@ -59,6 +67,7 @@ export class EvaluationRunner {
   readonly #waiverRecords?: WaiverStore;
   readonly #logger: LoggerService;
   readonly #clock: () => Date;
+  readonly #readModel?: EvaluationListener;
 
   constructor(options: {
     entities: EntityStore;
@@ -72,7 +81,10 @@ export class EvaluationRunner {
     logger: LoggerService;
     /** The time evaluations are made at (waiver expiry); tests set it. */
     clock?: () => Date;
+    /** Told when a cycle or an on-demand evaluation saved (HTTP caching, aggregates). */
+    listener?: EvaluationListener;
   }) {
+    this.#readModel = options.listener;
     this.#entities = options.entities;
     this.#facts = options.facts;
     this.#evaluations = options.evaluations;
@@ -196,6 +208,9 @@ export class EvaluationRunner {
         return stats;
       }
       await this.#finish(runId, 'succeeded', stats);
+      // Only when something was dirty: otherwise nothing reads see changed.
+      if (stats.entitiesEvaluated > 0)
+        await this.#tell(l => l.cycleEvaluated());
       if (stats.entitiesEvaluated > 0) {
         this.#logger.info('Evaluated entities', { ...stats });
       }
@@ -222,6 +237,19 @@ export class EvaluationRunner {
     this.#logger.info('Waivers expired; re-evaluating their entities', {
       entities: refs.length,
     });
+  }
+
+  /** Tells the read model; its failure never fails an evaluation. */
+  async #tell(call: (listener: EvaluationListener) => Promise<void>) {
+    if (!this.#readModel) return;
+    try {
+      await call(this.#readModel);
+    } catch (error) {
+      assertError(error);
+      this.#logger.warn('Could not refresh the overview read model', {
+        reason: error.message,
+      });
+    }
   }
 
   async #finish(
@@ -253,6 +281,7 @@ export class EvaluationRunner {
       now,
     );
     await this.#flagForReview(review, now);
+    await this.#tell(l => l.changed());
     return {
       entitiesEvaluated: refs.length,
       entitiesChanged: writes.length,

@@ -37,6 +37,9 @@ import type { CollectionRunner } from './CollectionRunner';
 import type { EvaluationRunner } from './EvaluationRunner';
 import { RefreshGuard } from './RefreshGuard';
 import { CatalogScope } from './CatalogScope';
+import { ReadAccess, callerKey } from './ReadAccess';
+import { ReadModel, etagOf } from './ReadModel';
+import type { GroupStore, ReadModelStore } from '../database/ComplianceStore';
 
 import type { StatusService } from './StatusService';
 
@@ -61,6 +64,8 @@ export class ReportService {
   readonly #status: StatusService;
   readonly #refreshGuard: RefreshGuard;
   readonly #scope: CatalogScope;
+  readonly #access: ReadAccess;
+  readonly #readModel?: ReadModel;
 
   constructor(options: {
     catalog: CatalogService;
@@ -75,6 +80,12 @@ export class ReportService {
     evaluation: EvaluationRunner;
     status: StatusService;
     refresh?: { cooldownMs: number; maxConcurrent: number };
+    /** The group hierarchy the engine keeps (owner filters); else the catalog is paged. */
+    groups?: GroupStore;
+    /** The evaluation version and overview aggregates (ETags, common filters). */
+    readModel?: ReadModelStore | ReadModel;
+    /** How long per-caller read decisions are reused. Default 10 seconds. */
+    authorizationCacheMs?: number;
   }) {
     this.#catalog = options.catalog;
     this.#logger = options.logger;
@@ -85,11 +96,23 @@ export class ReportService {
     this.#collection = options.collection;
     this.#evaluation = options.evaluation;
     this.#status = options.status;
+    this.#access = new ReadAccess({
+      catalog: options.catalog,
+      permissions: options.permissions,
+      ttlMs: options.authorizationCacheMs,
+    });
     this.#scope = new CatalogScope({
       catalog: options.catalog,
       permissions: options.permissions,
       kinds: options.catalogue.kinds,
+      access: this.#access,
+      groups: options.groups,
+      ttlMs: options.authorizationCacheMs,
     });
+    this.#readModel =
+      options.readModel instanceof ReadModel || !options.readModel
+        ? options.readModel
+        : new ReadModel({ store: options.readModel, logger: options.logger });
     this.#refreshGuard = new RefreshGuard(
       options.refresh ?? { cooldownMs: 60_000, maxConcurrent: 2 },
     );
@@ -110,6 +133,84 @@ export class ReportService {
       );
     }
     return { ref: normalizeRef(stringifyEntityRef(entity)), entity };
+  }
+
+  /**
+   * The canonical ref of an entity the caller may read: decided by the
+   * permission policy alone when it is unconditional, otherwise by a
+   * batched, cached refs-only catalog request. NotFoundError otherwise.
+   */
+  async #readableRef(
+    name: EntityName,
+    credentials: BackstageCredentials,
+  ): Promise<string> {
+    const ref = canonicalEntityRef(name, { defaultKind: 'component' });
+    if ([...ref].some(c => c.charCodeAt(0) < 32 || c === '\u007f')) {
+      // No catalog entity has one; never sent to the database (PostgreSQL
+      // refuses NUL in text).
+      throw new NotFoundError(
+        'Entity was not found in the catalog: its reference holds control characters',
+      );
+    }
+    const decision = await this.#access.decision(credentials);
+    const readable =
+      decision === 'allow'
+        ? (await this.#evaluations.getInputsHashes([ref])).has(ref)
+        : decision === 'conditional' &&
+          (await this.#access.canRead(ref, credentials));
+    if (!readable) {
+      throw new NotFoundError(`Entity ${ref} was not found in the catalog`);
+    }
+    return ref;
+  }
+
+  /**
+   * The ETag of a read of an entity (`summary`, `results`, `history`),
+   * derived from the evaluation version; NotFoundError when the caller may
+   * not read the entity. Undefined without a read model.
+   */
+  async entityTag(
+    route: 'summary' | 'results' | 'history',
+    name: EntityName,
+    credentials: BackstageCredentials,
+    extra: unknown[] = [],
+  ): Promise<string | undefined> {
+    const ref = await this.#readableRef(name, credentials);
+    if (!this.#readModel) return undefined;
+    const [version, collectedAt] = await Promise.all([
+      this.#readModel.version(),
+      route === 'summary' ? this.#status.collectedAt() : undefined,
+    ]);
+    const day = route === 'history' ? DateTime.utc().toISODate() : undefined;
+    return etagOf([
+      route,
+      ref,
+      version,
+      this.#catalogue.hash,
+      collectedAt,
+      day,
+      ...extra,
+    ]);
+  }
+
+  /** The ETag of an overview answer for this caller; undefined without a read model. */
+  async overviewTag(
+    query: OverviewQuery,
+    credentials: BackstageCredentials,
+  ): Promise<string | undefined> {
+    if (!this.#readModel) return undefined;
+    const [version, decision] = await Promise.all([
+      this.#readModel.version(),
+      this.#access.decision(credentials),
+    ]);
+    // Under a conditional policy the answer depends on who asks.
+    const who = decision === 'conditional' ? callerKey(credentials) : decision;
+    return etagOf(['overview', version, this.#catalogue.hash, who, query]);
+  }
+
+  /** After a refresh or a roll-up: reads may answer differently now. */
+  async readsChanged(): Promise<void> {
+    await this.#readModel?.changed();
   }
 
   async #withDetails<T extends EntityComplianceSummary>(
@@ -142,7 +243,7 @@ export class ReportService {
     name: EntityName,
     credentials: BackstageCredentials,
   ): Promise<EntityComplianceSummary> {
-    const { ref } = await this.#readable(name, credentials);
+    const ref = await this.#readableRef(name, credentials);
     return this.#summaryOf(ref);
   }
 
@@ -151,7 +252,7 @@ export class ReportService {
     name: EntityName,
     credentials: BackstageCredentials,
   ): Promise<{ entityRef: string; items: ControlResultWithControl[] }> {
-    const { ref } = await this.#readable(name, credentials);
+    const ref = await this.#readableRef(name, credentials);
     return { entityRef: ref, items: await this.#resultsOf(ref) };
   }
 
@@ -169,7 +270,7 @@ export class ReportService {
     days: number,
     credentials: BackstageCredentials,
   ): Promise<EntityHistory> {
-    const { ref } = await this.#readable(name, credentials);
+    const ref = await this.#readableRef(name, credentials);
     const since = DateTime.utc()
       .minus({ days: days - 1 })
       .toISODate()!;
@@ -185,7 +286,7 @@ export class ReportService {
     prefix: string | undefined,
     credentials: BackstageCredentials,
   ): Promise<{ items: Fact[] }> {
-    const { ref } = await this.#readable(name, credentials);
+    const ref = await this.#readableRef(name, credentials);
     const facts = (await this.#facts.getFacts([ref], prefix)).get(ref) ?? [];
     return { items: facts.map(({ known: _k, stale: _s, ...f }) => f) };
   }
@@ -308,12 +409,12 @@ export class ReportService {
         : Promise.resolve(undefined),
     ]);
     const { owner: _owner, ...rest } = query;
-    const result = await this.#overview.getOverview({
-      ...rest,
-      owners,
-      allowedRefs,
-    });
+    const filter = { ...rest, owners, allowedRefs };
+    // The common filters' aggregates come from the last evaluation cycle.
+    const precomputed = await this.#readModel?.figuresFor(filter);
+    const result = await this.#overview.getOverview(filter, precomputed);
     return {
+      ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
       items: result.items.map(i => ({
         ...i,
         level: i.level
@@ -339,7 +440,7 @@ export class ReportService {
    * heaviest first, with how to fix them: what agents and MCP clients ask.
    */
   async getNotPassing(name: EntityName, credentials: BackstageCredentials) {
-    const { ref } = await this.#readable(name, credentials);
+    const ref = await this.#readableRef(name, credentials);
     const summary = await this.#summaryOf(ref);
     const notPassing = (await this.#resultsOf(ref))
       .filter(r => ['fail', 'warn', 'unknown'].includes(r.status))

@@ -66,6 +66,8 @@ function reportsMock(): jest.Mocked<ReportService> {
       levels: {},
     } satisfies OverviewResponse),
     getNotPassing: jest.fn(),
+    entityTag: jest.fn().mockResolvedValue(undefined),
+    overviewTag: jest.fn().mockResolvedValue(undefined),
   } as unknown as jest.Mocked<ReportService>;
 }
 

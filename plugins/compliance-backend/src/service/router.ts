@@ -23,6 +23,7 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { ReportService } from './ReportService';
+import { notModified } from './httpCaching';
 
 /** Parses input with a zod schema; InputError naming every problem. */
 export function parseOrThrow<T extends z.ZodTypeAny>(
@@ -97,12 +98,18 @@ export async function createRouter(
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
     const credentials = await authorized(req, complianceReportReadPermission);
-    res.json(await reports.getSummary(entityOf(req), credentials));
+    const name = entityOf(req);
+    const tag = await reports.entityTag('summary', name, credentials);
+    if (notModified(req, res, tag)) return;
+    res.json(await reports.getSummary(name, credentials));
   });
 
   router.get('/entities/:kind/:namespace/:name/results', async (req, res) => {
     const credentials = await authorized(req, complianceReportReadPermission);
-    const { items } = await reports.getResults(entityOf(req), credentials);
+    const name = entityOf(req);
+    const tag = await reports.entityTag('results', name, credentials);
+    if (notModified(req, res, tag)) return;
+    const { items } = await reports.getResults(name, credentials);
     res.json({ items });
   });
 
@@ -114,6 +121,8 @@ export async function createRouter(
       req.query,
       'history query',
     );
+    const tag = await reports.entityTag('history', name, credentials, [days]);
+    if (notModified(req, res, tag)) return;
     res.json(await reports.getHistory(name, days, credentials));
   });
 
@@ -163,6 +172,9 @@ export async function createRouter(
       req.query,
       'overview query',
     );
+    if (notModified(req, res, await reports.overviewTag(query, credentials))) {
+      return;
+    }
     res.json(await reports.getOverview(query, credentials));
   });
 

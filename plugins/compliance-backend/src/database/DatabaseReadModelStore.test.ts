@@ -1,0 +1,82 @@
+import { describeOnEachDatabase } from '../__testUtils__/databases';
+import { commonAggregate, figuresOf } from '../lib/overviewAggregates';
+import { counts, result, snapshot } from './__testUtils__/fixtures';
+
+describeOnEachDatabase('DatabaseReadModelStore', setup => {
+  it('precomputes the same aggregates the live overview computes, and bumps the version', async () => {
+    const { stores } = await setup();
+    const now = new Date('2026-12-01T10:00:00Z');
+    const entities = Array.from({ length: 9 }, (_, i) =>
+      snapshot(`svc-${i}`, {
+        owner: `group:default/t${i % 3}`,
+        ...(i % 2 ? { system: 'system:default/s' } : {}),
+      }),
+    );
+    await stores.entities.upsertEntities(entities, now);
+    await stores.evaluations.saveEvaluations(
+      entities.map((e, i) => ({
+        entityRef: e.entityRef,
+        upsertResults: [
+          result(e.entityRef, 'A', i % 2 ? 'fail' : 'pass'),
+          result(e.entityRef, 'B', i % 3 ? 'fail' : 'pass'),
+        ],
+        deleteResults: [],
+        changes: [],
+        score: {
+          entityRef: e.entityRef,
+          score: i === 8 ? null : i * 11,
+          coverage: 1,
+          level: i > 5 ? 'gold' : null,
+          counts: counts({}),
+          summary: {
+            knownWeight: 1,
+            applicableWeight: 1,
+            categories: {},
+            frameworks: {},
+          },
+          inputsHash: 'h',
+        },
+      })),
+      entities.map(e => e.entityRef),
+      undefined,
+      now,
+    );
+    const before = await stores.readModel.getVersion();
+    const after = await stores.readModel.refreshAggregates(now);
+    expect(after).toBeGreaterThan(before);
+    const stored = (await stores.readModel.getAggregates())!;
+    expect(stored.version).toBe(after);
+    const base = {
+      sort: 'score' as const,
+      order: 'asc' as const,
+      page: 1,
+      pageSize: 50,
+    };
+    for (const filter of [
+      base,
+      { ...base, owners: ['group:default/t0', 'group:default/t2'] },
+      { ...base, system: ['system:default/s'] },
+    ]) {
+      const live = await stores.overview.getOverview(filter);
+      const { items: _i, nextCursor: _n, ...liveFigures } = live;
+      expect(figuresOf(commonAggregate(filter, stored.aggregates)!)).toEqual(
+        liveFigures,
+      );
+    }
+    expect(await stores.readModel.bumpVersion()).toBe(after + 1);
+  });
+
+  it('replaces the group hierarchy as a whole', async () => {
+    const { stores } = await setup();
+    await stores.groups.replaceGroupEdges([
+      { parent: 'group:default/a', child: 'group:default/b' },
+      { parent: 'group:default/a', child: 'group:default/b' },
+    ]);
+    await stores.groups.replaceGroupEdges([
+      { parent: 'group:default/x', child: 'group:default/y' },
+    ]);
+    expect(await stores.groups.getGroupEdges()).toEqual([
+      { parent: 'group:default/x', child: 'group:default/y' },
+    ]);
+  });
+});

@@ -1,0 +1,101 @@
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import express from 'express';
+import request from 'supertest';
+import { createRouter } from './router';
+import type { ReportService } from './ReportService';
+
+async function app() {
+  const reports = {
+    getSummary: jest.fn().mockResolvedValue({ entityRef: 'x', score: 80 }),
+    getResults: jest.fn().mockResolvedValue({ entityRef: 'x', items: [] }),
+    getHistory: jest
+      .fn()
+      .mockResolvedValue({ entityRef: 'x', points: [], changes: [] }),
+    getOverview: jest.fn().mockResolvedValue({ items: [], totalCount: 0 }),
+    entityTag: jest.fn().mockResolvedValue('"v1"'),
+    overviewTag: jest.fn().mockResolvedValue('"o1"'),
+  } as unknown as jest.Mocked<ReportService>;
+  const router = await createRouter({
+    httpAuth: mockServices.httpAuth({
+      defaultCredentials: mockCredentials.user(),
+    }),
+    permissions: mockServices.permissions.mock({
+      authorize: async reqs =>
+        reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
+    }),
+    reports,
+  });
+  return { reports, server: express().use(router).use(mockErrorHandler()) };
+}
+
+describe('HTTP caching of reads', () => {
+  it.each([
+    ['/entities/component/default/a', 'getSummary'],
+    ['/entities/component/default/a/results', 'getResults'],
+    ['/entities/component/default/a/history?days=7', 'getHistory'],
+  ] as const)(
+    'answers %s with its ETag, and 304 without reading when If-None-Match holds it',
+    async (path, method) => {
+      const { server, reports } = await app();
+      const first = await request(server).get(path);
+      expect(first.status).toBe(200);
+      expect(first.headers.etag).toBe('"v1"');
+      expect(first.headers['cache-control']).toBe('private, no-cache');
+      expect(reports[method]).toHaveBeenCalledTimes(1);
+
+      const again = await request(server)
+        .get(path)
+        .set('If-None-Match', '"v1"');
+      expect(again.status).toBe(304);
+      expect(again.text).toBe('');
+      expect(reports[method]).toHaveBeenCalledTimes(1);
+
+      const stale = await request(server)
+        .get(path)
+        .set('If-None-Match', '"v0"');
+      expect(stale.status).toBe(200);
+      expect(reports[method]).toHaveBeenCalledTimes(2);
+    },
+  );
+
+  it('passes the history days into the entity tag', async () => {
+    const { server, reports } = await app();
+    await request(server).get('/entities/component/default/a/history?days=7');
+    expect(reports.entityTag).toHaveBeenCalledWith(
+      'history',
+      { kind: 'component', namespace: 'default', name: 'a' },
+      expect.anything(),
+      [7],
+    );
+  });
+
+  it('answers the overview 304 for the tag of the parsed query', async () => {
+    const { server, reports } = await app();
+    const res = await request(server)
+      .get('/overview?sort=name')
+      .set('If-None-Match', '"o1"');
+    expect(res.status).toBe(304);
+    expect(reports.getOverview).not.toHaveBeenCalled();
+    expect(reports.overviewTag).toHaveBeenCalledWith(
+      expect.objectContaining({ sort: 'name', page: 1, pageSize: 50 }),
+      expect.anything(),
+    );
+  });
+
+  it('answers 404, never 304, when the caller may not read the entity', async () => {
+    const { server, reports } = await app();
+    reports.entityTag.mockRejectedValue(new NotFoundError('not in catalog'));
+    const res = await request(server)
+      .get('/entities/component/default/hidden')
+      .set('If-None-Match', '"v1"');
+    expect(res.status).toBe(404);
+    expect(res.headers.etag).not.toBe('"v1"');
+    expect(reports.getSummary).not.toHaveBeenCalled();
+  });
+});
