@@ -6,6 +6,18 @@ import type {
   OverviewFilter,
 } from '../database/ComplianceStore';
 
+/** Keys of a filter that never change its aggregates (paging, sorting, rows). */
+const AGGREGATE_NEUTRAL_KEYS = new Set([
+  'owners',
+  'system',
+  'sort',
+  'order',
+  'page',
+  'pageSize',
+  'cursor',
+  'categories',
+]);
+
 /**
  * The precomputed aggregate of a filter, when it is a common one: nothing,
  * only owners, or only systems, over every entity (no permission subset,
@@ -16,13 +28,13 @@ export function commonAggregate(
   filter: OverviewFilter,
   aggregates: OverviewAggregates,
 ): OverviewAggregate | undefined {
-  const other =
-    filter.allowedRefs ||
-    filter.framework ||
-    filter.search ||
-    filter.kind?.length ||
-    filter.lifecycle?.length ||
-    filter.level?.length;
+  // Any other filter (including ones added later) is computed per request.
+  const other = Object.entries(filter).some(
+    ([key, value]) =>
+      !AGGREGATE_NEUTRAL_KEYS.has(key) &&
+      value !== undefined &&
+      !(Array.isArray(value) && value.length === 0 && key !== 'allowedRefs'),
+  );
   if (other) return undefined;
   const owners = filter.owners;
   const systems = filter.system?.length ? filter.system : undefined;

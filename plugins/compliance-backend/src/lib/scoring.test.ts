@@ -182,10 +182,7 @@ describe('determineLevel', () => {
         { controlId: 'a', status: 'pass' },
         { controlId: 'x', status: 'unknown' },
       ],
-      [
-        { id: 'a', weight: 1 } as any,
-        { id: 'x', weight: 9 } as any,
-      ],
+      [{ id: 'a', weight: 1 } as any, { id: 'x', weight: 9 } as any],
       [{ ...levels[0], minCoverage: 0.5 }],
     );
     expect(summary.total.coverage).toBe(0.1);

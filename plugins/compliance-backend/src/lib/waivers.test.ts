@@ -107,7 +107,10 @@ describe('waiverTransition', () => {
     });
     expect(
       waiverTransition({ status: 'revoked', reviewRequired: false }, 'approve'),
-    ).toMatchObject({ ok: false, reason: 'A revoked waiver cannot be approved' });
+    ).toMatchObject({
+      ok: false,
+      reason: 'A revoked waiver cannot be approved',
+    });
     expect(
       waiverTransition({ status: 'expired', reviewRequired: false }, 'reject'),
     ).toMatchObject({ ok: false });
@@ -158,8 +161,10 @@ describe('waivers in evaluation', () => {
   });
 
   it('stops applying after expiry', () => {
-    expect(run(1, [{ ...waiver, expiresAt: '2026-11-30T00:00:00Z' }]).results[0]
-      .status).toBe('fail');
+    expect(
+      run(1, [{ ...waiver, expiresAt: '2026-11-30T00:00:00Z' }]).results[0]
+        .status,
+    ).toBe('fail');
   });
 });
 
@@ -176,7 +181,10 @@ describe('isWaiverInForce and configWaiverViews', () => {
     };
     expect(isWaiverInForce({ ...base, status: 'approved' }, now)).toBe(true);
     expect(
-      isWaiverInForce({ ...base, status: 'approved', reviewRequired: true }, now),
+      isWaiverInForce(
+        { ...base, status: 'approved', reviewRequired: true },
+        now,
+      ),
     ).toBe(false);
     expect(isWaiverInForce({ ...base, status: 'requested' }, now)).toBe(false);
     expect(

@@ -66,8 +66,16 @@ const TRANSITIONS: Record<
   { from: WaiverStatus[]; to: WaiverStatus; action: WaiverAction }
 > = {
   // An approved waiver flagged for review is re-approved.
-  approve: { from: ['requested', 'approved'], to: 'approved', action: 'approved' },
-  reject: { from: ['requested', 'approved'], to: 'rejected', action: 'rejected' },
+  approve: {
+    from: ['requested', 'approved'],
+    to: 'approved',
+    action: 'approved',
+  },
+  reject: {
+    from: ['requested', 'approved'],
+    to: 'rejected',
+    action: 'rejected',
+  },
   revoke: { from: ['requested', 'approved'], to: 'revoked', action: 'revoked' },
 };
 
@@ -78,7 +86,9 @@ const TRANSITIONS: Record<
 export function waiverTransition(
   waiver: Pick<ComplianceWaiver, 'status' | 'reviewRequired'>,
   step: 'approve' | 'reject' | 'revoke',
-): { ok: true; to: WaiverStatus; action: WaiverAction } | { ok: false; reason: string } {
+):
+  | { ok: true; to: WaiverStatus; action: WaiverAction }
+  | { ok: false; reason: string } {
   const t = TRANSITIONS[step];
   if (!t.from.includes(waiver.status)) {
     return {
