@@ -116,6 +116,74 @@ export interface Config {
         info?: number;
       };
     };
+    /**
+     * AI insights per entity. Without providers every entity shows the
+     * deterministic rules insight; with providers, insights are generated
+     * asynchronously by a job queue in the database, only for entities whose
+     * inputs changed.
+     */
+    insights?: {
+      /** Set to false to turn insights (and their endpoint) off. Default: true. */
+      enabled?: boolean;
+      /**
+       * Model providers in failover order. Types: `openai` (any
+       * OpenAI-compatible endpoint: OpenAI, Azure OpenAI v1, Ollama, vLLM,
+       * LM Studio), `anthropic`, or a type a module adds.
+       */
+      providers?: Array<{
+        /** Unique id, shown as the insight's source. Default: the type. */
+        id?: string;
+        type: string;
+        /** The model (or Azure deployment) to ask. */
+        model: string;
+        /** API base URL, for example `http://localhost:11434/v1` for Ollama. */
+        baseUrl?: string;
+        /**
+         * API key.
+         * @visibility secret
+         */
+        apiKey?: string;
+        /**
+         * Extra request headers (for example Azure's `api-key`, a gateway's auth).
+         * @visibility secret
+         */
+        headers?: { [name: string]: string };
+        /** Request timeout. Default: 60 seconds. */
+        timeout?: HumanDuration | string;
+        /**
+         * OpenAI-compatible only: `json_schema` (strict structured output,
+         * default), `json_object` or `none` for servers without either. The
+         * answer is validated locally in every case.
+         */
+        responseFormat?: 'json_schema' | 'json_object' | 'none';
+        /** USD per million tokens, for the cost estimates of the ledger. Default: 0. */
+        pricing?: {
+          inputPerMillionTokens?: number;
+          outputPerMillionTokens?: number;
+        };
+      }>;
+      /** Schedule of the insights cycle. Default: every 5 minutes. */
+      schedule?: {
+        frequency: HumanDuration | string;
+        timeout?: HumanDuration | string;
+        initialDelay?: HumanDuration | string;
+      };
+      /** Attempts before a job is dead-lettered. Default: 5. */
+      maxAttempts?: number;
+      /** How long a claimed job is leased to a worker. Default: 5 minutes. */
+      lease?: HumanDuration | string;
+      /** How long a provider failing with auth or quota errors is skipped. Default: 15 minutes. */
+      unhealthyFor?: HumanDuration | string;
+      /** Output token limit per request. Default: 1500. */
+      maxOutputTokens?: number;
+      /** Work per insights cycle; leftover jobs wait for the next cycle. */
+      budget?: {
+        /** Jobs per cycle. Default: 50. */
+        jobsPerCycle?: number;
+        /** Tokens (input + output) per cycle. Default: 200000. */
+        tokensPerCycle?: number;
+      };
+    };
     /** Settings of the built-in catalog collector. */
     catalog?: {
       /** Accepted lifecycle values (CAT-02). Default: [experimental, production, deprecated]. */

@@ -6,7 +6,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { assertError } from '@backstage/errors';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  CatalogService,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import {
   ControlDefinition,
   compliancePermissions,
@@ -38,6 +41,7 @@ import {
   assertCollectorId,
   collectTaskId,
   EVALUATE_TASK_ID,
+  INSIGHTS_TASK_ID,
   RETENTION_TASK_ID,
   ROLLUP_TASK_ID,
   shardsOf,
@@ -49,6 +53,13 @@ import { createGovernanceRouter } from './service/governanceRouter';
 import { WaiverService } from './service/WaiverService';
 import { GroupCollector } from './service/GroupCollector';
 import { ReadModel } from './service/ReadModel';
+import { createInsightActions } from './actions/createInsightActions';
+import { readInsightsConfig } from './insights/config';
+import { InsightRunner } from './insights/InsightRunner';
+import {
+  createInsightProviders,
+  InsightService,
+} from './insights/InsightService';
 
 const DEFAULT_COLLECTOR_SCHEDULE = {
   frequency: { minutes: 30 },
@@ -65,6 +76,8 @@ async function scheduleTasks(options: {
   evaluation: EvaluationRunner;
   groups?: GroupCollector;
   readModel?: ReadModel;
+  /** Runs after each evaluation cycle (queues AI insights). */
+  afterEvaluation?: () => Promise<void>;
 }) {
   const { scheduler, logger, settings, stores, collection, evaluation } =
     options;
@@ -113,6 +126,7 @@ async function scheduleTasks(options: {
     ...settings.schedules.evaluate,
     fn: async signal => {
       await evaluation.evaluateDirty(signal as AbortSignal);
+      await options.afterEvaluation?.();
     },
   });
 
@@ -158,6 +172,59 @@ async function scheduleTasks(options: {
       });
     },
   });
+}
+
+/**
+ * Builds the insight providers, runner and service, and schedules the
+ * insights cycle. Returns the service and a trigger for after evaluations.
+ */
+async function setUpInsights(options: {
+  settings: ReturnType<typeof readInsightsConfig>;
+  stores: ComplianceStores;
+  catalogue: ControlCatalogue;
+  catalog: CatalogService;
+  scheduler: SchedulerService;
+  logger: LoggerService;
+  factories: InsightProviderFactory[];
+  extra: InsightProvider[];
+}) {
+  const { settings, stores, catalogue, catalog, scheduler, logger } = options;
+  const providers = createInsightProviders({
+    settings,
+    factories: options.factories,
+    extra: options.extra,
+    logger,
+  });
+  const runner = new InsightRunner({
+    stores,
+    catalogue,
+    providers,
+    settings,
+    logger,
+  });
+  await scheduler.scheduleTask({
+    id: INSIGHTS_TASK_ID,
+    ...settings.schedule,
+    fn: async signal => {
+      await runner.runCycle(signal as AbortSignal);
+    },
+  });
+  logger.info('AI insights ready', {
+    providers: providers.map(p => p.provider.id).join(', ') || 'none (rules)',
+  });
+  return {
+    service: new InsightService({ catalog, runner }),
+    trigger: async () => {
+      if (!runner.providersConfigured) return;
+      try {
+        await scheduler.triggerTask(INSIGHTS_TASK_ID);
+      } catch (error) {
+        // Already running; its next cycle picks the changes up.
+        assertError(error);
+        logger.debug('Insights not triggered', { reason: error.message });
+      }
+    },
+  };
 }
 
 /**
@@ -303,6 +370,20 @@ export const compliancePlugin = createBackendPlugin({
           authorizationCacheMs: settings.authorization.cacheTtlMs,
         });
 
+        const insightSettings = readInsightsConfig(config);
+        const insights = insightSettings.enabled
+          ? await setUpInsights({
+              settings: insightSettings,
+              stores,
+              catalogue,
+              catalog,
+              scheduler,
+              logger,
+              factories: insightProviderFactories,
+              extra: insightProviders,
+            })
+          : undefined;
+
         permissionsRegistry.addPermissions(compliancePermissions);
         await scheduleTasks({
           scheduler,
@@ -318,6 +399,7 @@ export const compliancePlugin = createBackendPlugin({
             logger,
           }),
           readModel,
+          ...(insights ? { afterEvaluation: insights.trigger } : {}),
         });
 
         // Before the main router: its own body limit for pushed runs.
@@ -335,7 +417,14 @@ export const compliancePlugin = createBackendPlugin({
             }),
           }),
         );
-        httpRouter.use(await createRouter({ httpAuth, permissions, reports }));
+        httpRouter.use(
+          await createRouter({
+            httpAuth,
+            permissions,
+            reports,
+            ...(insights ? { insights: insights.service } : {}),
+          }),
+        );
         const waiverService = new WaiverService({
           ...stores,
           catalog,
@@ -360,6 +449,9 @@ export const compliancePlugin = createBackendPlugin({
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         createComplianceActions({ actionsRegistry, reports });
+        if (insights) {
+          createInsightActions({ actionsRegistry, insights: insights.service });
+        }
         logger.info('Compliance engine ready', {
           controls: catalogue.controls.length,
           collectors: allCollectors.map(c => c.id).join(', '),

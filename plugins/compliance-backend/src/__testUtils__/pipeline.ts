@@ -41,6 +41,7 @@ export interface Pipeline {
   stores: ComplianceStores;
   collection: CollectionRunner;
   evaluation: EvaluationRunner;
+  catalogue: ControlCatalogue;
   /** Every collector in order, every shard, then one evaluation cycle. */
   runCycle(): Promise<void>;
 }
@@ -122,6 +123,7 @@ export async function createPipeline(options: {
     stores,
     collection,
     evaluation,
+    catalogue,
     async runCycle() {
       await collection.collect('catalog');
       await collection.collect('scanner');

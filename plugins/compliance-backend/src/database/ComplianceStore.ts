@@ -19,6 +19,7 @@ import type {
   WaiverStatus,
 } from 'backstage-plugin-compliance-common';
 import type { EntitySnapshot } from '../lib/evaluate';
+import type { InsightStore } from './DatabaseInsightStore';
 
 /** A fact to write. `value` is absent for an unknown fact. */
 export interface FactWrite {
@@ -341,4 +342,5 @@ export interface ComplianceStores {
   ciRuns: CiRunStore;
   groups: GroupStore;
   readModel: ReadModelStore;
+  insights: InsightStore;
 }

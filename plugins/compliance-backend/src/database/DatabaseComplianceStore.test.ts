@@ -17,6 +17,7 @@ describe('DatabaseComplianceStore.create', () => {
       'evaluations',
       'facts',
       'groups',
+      'insights',
       'overview',
       'readModel',
       'runs',

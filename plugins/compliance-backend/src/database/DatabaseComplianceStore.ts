@@ -7,6 +7,7 @@ import { DatabaseCiRunStore } from './DatabaseCiRunStore';
 import { DatabaseEntityStore } from './DatabaseEntityStore';
 import { DatabaseEvaluationStore } from './DatabaseEvaluationStore';
 import { DatabaseFactStore } from './DatabaseFactStore';
+import { DatabaseInsightStore } from './DatabaseInsightStore';
 import { DatabaseOverviewStore } from './DatabaseOverviewStore';
 import { DatabaseRunStore } from './DatabaseRunStore';
 import { DatabaseWaiverStore } from './DatabaseWaiverStore';
@@ -47,6 +48,7 @@ export const DatabaseComplianceStore = {
       ciRuns: new DatabaseCiRunStore(client),
       groups: new DatabaseGroupStore(client),
       readModel: new DatabaseReadModelStore(client),
+      insights: new DatabaseInsightStore(client),
     };
   },
 };

@@ -142,6 +142,7 @@ export function classifyProviderError(
   if (status === 413 || (status === 400 && contextTooLong)) {
     return make('context_too_long');
   }
+  if (/credit balance|billing/.test(body)) return make('quota');
   if (status === 429) {
     if (
       e.code === 'insufficient_quota' ||

@@ -3,7 +3,11 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   AuthorizeResult,
@@ -24,6 +28,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { ReportService } from './ReportService';
 import { notModified } from './httpCaching';
+import type { InsightService } from '../insights/InsightService';
 
 /** Parses input with a zod schema; InputError naming every problem. */
 export function parseOrThrow<T extends z.ZodTypeAny>(
@@ -54,6 +59,8 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   reports: ReportService;
+  /** AI insights; the insight route answers 404 without it. */
+  insights?: InsightService;
 }
 
 /**
@@ -63,7 +70,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, reports } = options;
+  const { httpAuth, permissions, reports, insights } = options;
   const router = Router();
   router.use(express.json({ limit: '100kb' }));
 
@@ -131,6 +138,13 @@ export async function createRouter(
     const name = entityOf(req);
     const { prefix } = parseOrThrow(factsQuerySchema, req.query, 'facts query');
     res.json(await reports.getFacts(name, prefix, credentials));
+  });
+
+  router.get('/entities/:kind/:namespace/:name/insight', async (req, res) => {
+    const credentials = await authorized(req, complianceReportReadPermission);
+    const name = entityOf(req);
+    if (!insights) throw new NotFoundError('AI insights are not enabled');
+    res.json(await insights.getInsight(name, credentials));
   });
 
   router.post('/entities/:kind/:namespace/:name/refresh', async (req, res) => {

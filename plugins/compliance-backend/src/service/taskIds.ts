@@ -48,6 +48,8 @@ export function collectorRunKeys(
 export const EVALUATE_TASK_ID = 'compliance:evaluate';
 export const ROLLUP_TASK_ID = 'compliance:rollup';
 export const RETENTION_TASK_ID = 'compliance:retention';
+/** The AI insights cycle (queue changed entities, drain the job queue). */
+export const INSIGHTS_TASK_ID = 'compliance:insights';
 
 /** Run-record key of the evaluation cycles. */
 export const EVALUATION_RUN_KEY = '$evaluation';

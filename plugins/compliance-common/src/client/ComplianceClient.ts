@@ -12,6 +12,7 @@ import type {
   JsonValue,
 } from '../types';
 import type { OverviewQueryInput } from '../schemas';
+import type { EntityInsightResponse } from '../insights';
 
 /**
  * Options of every client call.
@@ -67,6 +68,11 @@ export interface ComplianceApi {
       predictedFacts?: Array<{ factId: string; value: JsonValue }>;
     },
   ): Promise<EvaluationPreview>;
+  /** The entity's AI insight (model or rules) and the state of its generation. */
+  getInsight(
+    entityRef: string | CompoundEntityRef,
+    options?: ComplianceRequestOptions,
+  ): Promise<EntityInsightResponse>;
 }
 
 /**
@@ -137,6 +143,16 @@ export class ComplianceClient implements ComplianceApi {
     return this.#request<EntityComplianceSummary>(
       `${entityPath(entityRef)}/refresh`,
       { method: 'POST' },
+      options,
+    );
+  }
+
+  getInsight(
+    entityRef: string | CompoundEntityRef,
+    options?: ComplianceRequestOptions,
+  ) {
+    return this.#get<EntityInsightResponse>(
+      `${entityPath(entityRef)}/insight`,
       options,
     );
   }

@@ -1,0 +1,230 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
+import {
+  createServiceFactory,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { entityInsightResponseSchema } from 'backstage-plugin-compliance-common';
+import { setupServer } from 'msw/node';
+import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { component } from '../__testUtils__/entities';
+import { compliancePlugin } from '../plugin';
+import { FakeCounters, openAiHandler } from './__testUtils__/fakeLlm';
+
+jest.setTimeout(60_000);
+
+// The fake model API through msw; requests to the test backend itself pass.
+const server = setupServer();
+beforeAll(() =>
+  server.listen({
+    onUnhandledRequest(req, print) {
+      const host = new URL(req.url).hostname;
+      if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
+        print.error();
+      }
+    },
+  }),
+);
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+type MockScheduler = SchedulerService & {
+  factory(options?: {
+    skipTaskRunOnStartup?: boolean;
+  }): ReturnType<typeof mockServices.scheduler.factory>;
+};
+
+const OUTSIDER = 'user:default/outsider';
+const entities = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'team', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
+  component('orphan', { lifecycle: 'sandbox', owner: 'user:nobody' }),
+  component(
+    'secret-project',
+    { lifecycle: 'production', owner: 'group:team' },
+    { description: 'Hidden from outsiders by the catalog' },
+  ),
+];
+
+const catalogFactory = createServiceFactory({
+  service: catalogServiceRef,
+  deps: {},
+  factory() {
+    const inner = catalogServiceMock({ entities });
+    const hidden = (credentials: any) =>
+      credentials?.principal?.userEntityRef === OUTSIDER;
+    return {
+      ...inner,
+      getEntityByRef: async (ref: any, options: any) =>
+        hidden(options?.credentials) && String(ref).includes('secret-project')
+          ? undefined
+          : inner.getEntityByRef(ref, options),
+      queryEntities: inner.queryEntities.bind(inner),
+      getEntitiesByRefs: inner.getEntitiesByRefs.bind(inner),
+    } as any;
+  },
+});
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())(
+  'the insight endpoint on %s',
+  databaseId => {
+    async function start(
+      options: { insights?: object; extraFeatures?: any[] } = {},
+    ) {
+      const knex = await databases.init(databaseId);
+      const scheduler = mockServices.scheduler() as MockScheduler;
+      const backend = await startTestBackend({
+        features: [
+          compliancePlugin,
+          catalogFactory,
+          scheduler.factory({ skipTaskRunOnStartup: true }),
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              compliance: {
+                waivers: [
+                  {
+                    entityRef: 'component:default/orphan',
+                    controlId: 'CAT-04',
+                    reason: 'prototype',
+                  },
+                ],
+                ...(options.insights ? { insights: options.insights } : {}),
+              },
+            },
+          }),
+          ...(options.extraFeatures ?? []),
+        ],
+      });
+      const cycle = async () => {
+        await scheduler.triggerTask('compliance:collect:catalog');
+        await scheduler.triggerTask('compliance:evaluate');
+        await scheduler.triggerTask('compliance:insights');
+      };
+      const get = (path: string, user?: string) =>
+        request(backend.server)
+          .get(`/api/compliance/entities/${path}/insight`)
+          .set('Authorization', mockCredentials.user.header(user));
+      return { backend, cycle, get };
+    }
+
+    it('serves the rules insight of an evaluated entity, readable through the shared schema', async () => {
+      const { backend, cycle, get } = await start();
+      await cycle();
+      const res = await get('component/default/orphan');
+      expect(res.status).toBe(200);
+      const body = entityInsightResponseSchema.parse(res.body);
+      expect(body).toMatchObject({
+        entityRef: 'component:default/orphan',
+        status: 'fallback',
+        providersConfigured: false,
+        job: null,
+        insight: { source: { type: 'rules' } },
+      });
+      // CAT-01 warns for the orphan; CAT-04 is waived and never a risk.
+      expect(body.insight.risks.map(r => r.controlId)).toContain('CAT-01');
+      expect(body.insight.risks.map(r => r.controlId)).not.toContain('CAT-04');
+      expect(body.insight.steps.map(s => s.controlId)).not.toContain('CAT-04');
+      await backend.stop();
+    });
+
+    it('answers 404 for entities the caller may not read or that are not evaluated, 400 for a bad ref', async () => {
+      const { backend, cycle, get } = await start();
+      expect((await get('component/default/orphan')).status).toBe(404);
+      await cycle();
+      expect((await get('component/default/secret-project')).status).toBe(200);
+      expect(
+        (await get('component/default/secret-project', OUTSIDER)).status,
+      ).toBe(404);
+      const bad = await get('component/default/a%20b');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.name).toBe('InputError');
+      await backend.stop();
+    });
+
+    it('answers 403 without the read permission', async () => {
+      const { backend, get } = await start({
+        extraFeatures: [
+          mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+        ],
+      });
+      expect((await get('component/default/orphan')).status).toBe(403);
+      await backend.stop();
+    });
+
+    it('generates model insights with a configured provider and offers them as an action', async () => {
+      const counters: FakeCounters = { openai: 0, anthropic: 0 };
+      server.use(
+        openAiHandler(
+          'http://llm.local/v1',
+          () => ({ kind: 'answer' }),
+          counters,
+        ),
+      );
+      const registry = actionsRegistryServiceMock();
+      const { backend, cycle, get } = await start({
+        insights: {
+          providers: [
+            {
+              id: 'local',
+              type: 'openai',
+              baseUrl: 'http://llm.local/v1',
+              model: 'llama3.1',
+              apiKey: 'sk-never-logged',
+              pricing: { inputPerMillionTokens: 0.5 },
+            },
+          ],
+        },
+        extraFeatures: [
+          createServiceFactory({
+            service: actionsRegistryServiceRef,
+            deps: {},
+            factory: () => registry,
+          }),
+        ],
+      });
+      await cycle();
+      expect(counters.openai).toBe(2);
+      const res = await get('component/default/orphan');
+      expect(res.body).toMatchObject({
+        status: 'fresh',
+        providersConfigured: true,
+        insight: {
+          source: { type: 'model', provider: 'local' },
+        },
+      });
+      expect(JSON.stringify(res.body)).not.toContain('sk-never-logged');
+      const { output } = await registry.invoke({
+        id: 'test:get-entity-insight',
+        input: { entityRef: 'component:default/orphan' },
+        credentials: mockCredentials.user(),
+      });
+      expect(output).toMatchObject({
+        status: 'fresh',
+        source: 'local/llama3.1-2026-01-01',
+        steps: expect.arrayContaining([
+          expect.objectContaining({ controlId: 'CAT-01' }),
+        ]),
+      });
+      // A second cycle on unchanged data asks the model nothing.
+      await cycle();
+      expect(counters.openai).toBe(2);
+      await backend.stop();
+    });
+  },
+);
