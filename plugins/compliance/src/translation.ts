@@ -72,8 +72,7 @@ export const complianceTranslationRef = createTranslationRef({
         'Grant the GitHub App (or token) read access to the repository settings these controls read.',
       fix_insufficient_data:
         'Wait for the next collection run, or press Refresh. Controls whose feature is not available on this plan stay unknown.',
-      fix_rate_limited:
-        'Nothing to do: the collector retries on its next run.',
+      fix_rate_limited: 'Nothing to do: the collector retries on its next run.',
       fix_error:
         'Check the backend logs of the compliance collectors; the last good value is kept meanwhile.',
       docs: 'Documentation',
@@ -187,6 +186,20 @@ export const complianceTranslationRef = createTranslationRef({
       empty: 'No AI insight yet',
       emptyDescription:
         'An AI summary of risks and next steps appears here once insights are enabled and generated for this entity.',
+      rules: 'rules',
+      source: 'Source: {{source}}',
+      generated: 'generated {{age}}',
+      ciCauses: 'Likely CI causes',
+      trend: 'Trend',
+      gain: '(+{{gain}} points)',
+      jobQueued:
+        'A model insight is queued; the rules-based insight is shown meanwhile.',
+      jobRunning:
+        'A model insight is being generated; the rules-based insight is shown meanwhile.',
+      jobRetrying:
+        'Generating a model insight failed (attempt {{attempts}} of {{maxAttempts}}): {{error}}. Next attempt {{next}}. The rules-based insight is shown meanwhile.',
+      jobDead:
+        'Generating a model insight failed after {{attempts}} attempts: {{error}}. The rules-based insight is shown.',
     },
     tab: {
       emptyTitle: 'No compliance data yet',

@@ -17,9 +17,9 @@ const factValue = (input: InsightInput, id: string) =>
   input.facts.find(f => f.id === id)?.value ?? null;
 
 const STATUS_WORD: Record<string, string> = {
-  fail: 'fails',
-  warn: 'only partly passes',
-  unknown: 'could not be checked',
+  fail: 'Failing',
+  warn: 'Partly met',
+  unknown: 'Not checked',
 };
 
 const UNKNOWN_HINT: Record<string, string> = {
@@ -39,15 +39,16 @@ function riskText(c: InsightControl): string {
     c.status === 'unknown' && c.unknownReason
       ? `: ${UNKNOWN_HINT[c.unknownReason] ?? 'unknown'}`
       : '';
-  return `${c.title} (${c.severity}) ${status}${hint}.`;
+  return `${status} (${c.severity}): ${c.title}${hint}.`;
 }
 
 function stepText(c: InsightControl): string {
   if (c.status === 'unknown') {
     const hint = c.unknownReason ? UNKNOWN_HINT[c.unknownReason] : undefined;
-    return `Make ${c.title} checkable${hint ? `: ${hint}` : ''}.`;
+    return `Make "${c.title}" checkable${hint ? `: ${hint}` : ''}.`;
   }
-  return c.remediation ? `Fix ${c.title}: ${c.remediation}` : `Fix ${c.title}.`;
+  if (!c.remediation) return `Make "${c.title}" pass.`;
+  return /[.!?]$/.test(c.remediation) ? c.remediation : `${c.remediation}.`;
 }
 
 /** The CI claims of the fallback. */

@@ -1,23 +1,32 @@
-import List from '@material-ui/core/List';
-import ListItem from '@material-ui/core/ListItem';
-import ListItemText from '@material-ui/core/ListItemText';
+import useAsync from 'react-use/esm/useAsync';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
-import { EmptyState, Link } from '@backstage/core-components';
+import {
+  EmptyState,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import type {
+  EntityInsightResponse,
+  Insight,
+  InsightClaim,
+  InsightJob,
+} from 'backstage-plugin-compliance-common';
+import { DateTime } from 'luxon';
+import { complianceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';
+import { hasStatus } from '../../lib/errors';
 
 /**
- * An AI insight about an entity's compliance: a summary, risks and steps,
- * each citing the controls it is about.
+ * An entity's compliance insight, as the insight endpoint serves it.
  *
  * @public
  */
-export interface ComplianceInsight {
-  summary: string;
-  risks: Array<{ text: string; controlIds: string[] }>;
-  steps: Array<{ text: string; controlIds: string[] }>;
-  generatedAt?: string;
-}
+export type ComplianceInsight = Insight;
 
 /** The in-page anchor of a control in the control list. */
 export function controlAnchor(controlId: string): string {
@@ -27,48 +36,207 @@ export function controlAnchor(controlId: string): string {
   )}-header`;
 }
 
-function Items(props: { title: string; items: ComplianceInsight['risks'] }) {
-  if (props.items.length === 0) return null;
+/** Fact ids of the insight input (`score.total`, `ci.passRatePercent`); the rest are control ids. */
+const FACT_ID = /^(score|results|ci|trend|level)\./;
+
+/** The ids a claim cites: controls link to their rows, facts are shown as is. */
+function Cites(props: { ids: string[] }) {
+  return (
+    <Typography variant="caption" color="textSecondary" component="span">
+      {props.ids.map((id, i) => (
+        <span key={id}>
+          {i > 0 && ', '}
+          {FACT_ID.test(id) ? (
+            <code>{id}</code>
+          ) : (
+            <Link to={controlAnchor(id)}>{id}</Link>
+          )}
+        </span>
+      ))}
+    </Typography>
+  );
+}
+
+/** One claim: its text as plain text (never markup), then what it cites. */
+function Claim(props: { claim: InsightClaim; prefix?: string }) {
   return (
     <>
-      <Typography variant="subtitle2" component="h3">
-        {props.title}
-      </Typography>
-      <List dense>
-        {props.items.map((item, i) => (
-          <ListItem key={i} disableGutters>
-            <ListItemText
-              primary={item.text}
-              secondary={
-                item.controlIds.length > 0 ? (
-                  <>
-                    {item.controlIds.map((id, j) => (
-                      <span key={id}>
-                        {j > 0 && ', '}
-                        <Link to={controlAnchor(id)}>{id}</Link>
-                      </span>
-                    ))}
-                  </>
-                ) : undefined
-              }
-            />
-          </ListItem>
-        ))}
-      </List>
+      <Typography variant="body2" component="span">
+        {props.prefix}
+        {props.claim.text}
+      </Typography>{' '}
+      <Cites ids={props.claim.cites} />
     </>
   );
 }
 
+function Section(props: {
+  title: string;
+  items: InsightClaim[];
+  ordered?: boolean;
+  prefix?: (i: number) => string | undefined;
+}) {
+  if (props.items.length === 0) return null;
+  const List = props.ordered ? 'ol' : 'ul';
+  return (
+    <Box mt={2}>
+      <Typography variant="subtitle2" component="h3">
+        {props.title}
+      </Typography>
+      <List style={{ marginTop: 4, paddingLeft: 20 }}>
+        {props.items.map((item, i) => (
+          <li key={i}>
+            <Claim claim={item} prefix={props.prefix?.(i)} />
+          </li>
+        ))}
+      </List>
+    </Box>
+  );
+}
+
+const relative = (iso: string | null | undefined) =>
+  iso ? DateTime.fromISO(iso).toRelative() ?? iso : '';
+
+/** A notice about the generation, as plain text. */
+function Notice(props: {
+  severity: 'info' | 'warning' | 'error';
+  children: string;
+}) {
+  const color = {
+    info: 'textSecondary',
+    warning: 'textPrimary',
+    error: 'error',
+  }[props.severity] as 'textSecondary' | 'textPrimary' | 'error';
+  return (
+    <Typography
+      variant="body2"
+      color={color}
+      role="status"
+      data-testid={`compliance-insight-job-${props.severity}`}
+    >
+      {props.children}
+    </Typography>
+  );
+}
+
+/** The state of the job generating a model insight, when there is one. */
+function JobState(props: { job: InsightJob | null; fresh: boolean }) {
+  const { t } = useTranslationRef(complianceTranslationRef);
+  const { job } = props;
+  if (!job) return null;
+  if (job.state === 'retrying') {
+    return (
+      <Notice severity="warning">
+        {t('insight.jobRetrying', {
+          attempts: String(job.attempts),
+          maxAttempts: String(job.maxAttempts),
+          error: job.lastError ?? '',
+          next: relative(job.nextAttemptAt),
+        })}
+      </Notice>
+    );
+  }
+  if (job.state === 'dead') {
+    return (
+      <Notice severity="error">
+        {t('insight.jobDead', {
+          attempts: String(job.attempts),
+          error: job.lastError ?? '',
+        })}
+      </Notice>
+    );
+  }
+  if (props.fresh) return null;
+  return (
+    <Notice severity="info">
+      {job.state === 'running'
+        ? t('insight.jobRunning')
+        : t('insight.jobQueued')}
+    </Notice>
+  );
+}
+
+/** Renders an insight as plain text, with its source and age. */
+export function InsightView(props: {
+  insight: Insight;
+  job?: InsightJob | null;
+  status?: EntityInsightResponse['status'];
+}) {
+  const { insight } = props;
+  const { t } = useTranslationRef(complianceTranslationRef);
+  const source =
+    insight.source.type === 'model'
+      ? `${insight.source.provider}/${insight.source.model}`
+      : t('insight.rules');
+  return (
+    <div data-testid="compliance-insight">
+      <Box display="flex" alignItems="center" flexWrap="wrap" mb={1}>
+        <Chip
+          size="small"
+          label={t('insight.source', { source })}
+          data-testid="compliance-insight-source"
+        />
+        <Typography variant="caption" color="textSecondary">
+          {t('insight.generated', { age: relative(insight.generatedAt) })}
+        </Typography>
+      </Box>
+      <JobState job={props.job ?? null} fresh={props.status === 'fresh'} />
+      <Box mt={1}>
+        <Claim claim={insight.summary} />
+      </Box>
+      <Section title={t('insight.risks')} items={insight.risks} />
+      <Section
+        title={t('insight.steps')}
+        items={insight.steps}
+        ordered
+        prefix={i =>
+          insight.steps[i].expectedScoreGain > 0
+            ? `${t('insight.gain', {
+                gain: String(insight.steps[i].expectedScoreGain),
+              })} `
+            : undefined
+        }
+      />
+      <Section title={t('insight.ciCauses')} items={insight.ciCauses} />
+      <Box mt={2}>
+        <Typography variant="subtitle2" component="h3">
+          {t('insight.trend')}
+        </Typography>
+        <Claim claim={insight.trend} />
+      </Box>
+    </div>
+  );
+}
+
 /**
- * The AI insight section. Until the backend serves insights it shows the
- * empty state "No AI insight yet".
+ * The AI insight section of the Compliance tab: loads the entity's insight
+ * (a model's, or the rules fallback) with the state of its generation.
+ * Given an `insight` it renders that instead.
  *
  * @public
  */
-export function AiInsight(props: { insight?: ComplianceInsight }) {
-  const { insight } = props;
+export function AiInsight(props: {
+  entityRef?: string;
+  insight?: ComplianceInsight;
+  /** Changes to reload (for example after a refresh). */
+  reloadKey?: number;
+}) {
+  const { entityRef, insight } = props;
+  const api = useApi(complianceApiRef);
   const { t } = useTranslationRef(complianceTranslationRef);
-  if (!insight) {
+  const { value, loading, error } = useAsync(async () => {
+    if (insight || !entityRef || typeof api.getInsight !== 'function') {
+      return undefined;
+    }
+    return api.getInsight(entityRef);
+  }, [api, entityRef, insight, props.reloadKey]);
+
+  if (insight) return <InsightView insight={insight} />;
+  if (loading) return <Progress />;
+  if (error && !hasStatus(error, 404)) {
+    return <ResponseErrorPanel error={error} />;
+  }
+  if (!value) {
     return (
       <EmptyState
         missing="info"
@@ -78,12 +246,10 @@ export function AiInsight(props: { insight?: ComplianceInsight }) {
     );
   }
   return (
-    <div data-testid="compliance-insight">
-      <Typography variant="body1" paragraph>
-        {insight.summary}
-      </Typography>
-      <Items title={t('insight.risks')} items={insight.risks} />
-      <Items title={t('insight.steps')} items={insight.steps} />
-    </div>
+    <InsightView
+      insight={value.insight}
+      job={value.job}
+      status={value.status}
+    />
   );
 }

@@ -8,6 +8,7 @@ import {
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { complianceApiRef } from '../../api';
+import insightAnswer from '../../__fixtures__/insight.response.json';
 import { EntityComplianceContent } from './EntityComplianceContent';
 import {
   ciFacts,
@@ -49,6 +50,7 @@ describe('EntityComplianceContent refresh (allowed)', () => {
       http.get(`${entityPath}/history`, () =>
         HttpResponse.json(makeHistory(90)),
       ),
+      http.get(`${entityPath}/insight`, () => HttpResponse.json(insightAnswer)),
       http.get(`${entityPath}/facts`, () =>
         HttpResponse.json({ items: ciFacts }),
       ),

@@ -25,6 +25,8 @@ import {
   server,
 } from '../../__testUtils__/server';
 
+import insightAnswer from '../../__fixtures__/insight.response.json';
+
 registerMswTestHooks(server);
 
 function useHandlers(overrides: Parameters<typeof server.use> = []) {
@@ -41,6 +43,7 @@ function useHandlers(overrides: Parameters<typeof server.use> = []) {
     http.get(`${entityPath}/facts`, () =>
       HttpResponse.json({ items: ciFacts }),
     ),
+    http.get(`${entityPath}/insight`, () => HttpResponse.json(insightAnswer)),
   );
 }
 
@@ -186,7 +189,7 @@ describe('EntityComplianceContent', () => {
     expect(await screen.findByText('Stale')).toBeInTheDocument();
   });
 
-  it('shows the trend, CI signals and the AI insight empty state', async () => {
+  it('shows the trend, CI signals and the AI insight', async () => {
     useHandlers();
     await renderTab();
     const trend = await screen.findByTestId('compliance-trend');
@@ -203,7 +206,7 @@ describe('EntityComplianceContent', () => {
       'true',
     );
     expect(await screen.findByTestId('ci-pass-rate')).toHaveTextContent('93%');
-    expect(screen.getByText('No AI insight yet')).toBeInTheDocument();
+    expect(await screen.findByText('Source: rules')).toBeInTheDocument();
   });
 
   it('shows an empty state when the entity has not been evaluated', async () => {

@@ -232,7 +232,7 @@ export function EntityComplianceContent(props: EntityComplianceContentProps) {
             <InfoCard
               title={<SectionTitle>{t('insight.title')}</SectionTitle>}
             >
-              <AiInsight />
+              <AiInsight entityRef={entityRef} reloadKey={reloadKey} />
             </InfoCard>
           </Grid>
         </Grid>
