@@ -200,6 +200,49 @@ describe.each(databases.eachSupportedId())(
       return out;
     };
 
+    it('records "created at level X by template Y" once the entity is evaluated, and shows it in the history', async () => {
+      const { backend, cycle } = await start();
+      const auth = mockCredentials.user.header();
+      const body = {
+        templateRef: 'template:default/example-nodejs-template',
+        taskId: '5f1c2d3e',
+        runUrl: 'http://localhost:3000/create/tasks/5f1c2d3e',
+      };
+      const post = () =>
+        request(backend.server)
+          .post('/api/compliance/entities/component/default/payments-api/creation')
+          .set('Authorization', auth)
+          .send(body);
+
+      // Not evaluated yet: nothing to record.
+      expect((await post()).status).toBe(404);
+      await cycle();
+      const created = await post();
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        entityRef: 'component:default/payments-api',
+        level: 'gold',
+        templateRef: 'template:default/example-nodejs-template',
+        runUrl: body.runUrl,
+        recordedBy: 'user:default/mock',
+      });
+      // A retried step of the same run records nothing new.
+      expect((await post()).status).toBe(201);
+
+      const history = await request(backend.server)
+        .get('/api/compliance/entities/component/default/payments-api/history')
+        .set('Authorization', auth);
+      expect(history.body.creations).toHaveLength(1);
+      expect(history.body.creations[0].level).toBe('gold');
+
+      const bad = await request(backend.server)
+        .post('/api/compliance/entities/component/default/payments-api/creation')
+        .set('Authorization', auth)
+        .send({ ...body, runUrl: 'ftp://example.com/run', level: 'gold' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.name).toBe('InputError');
+    });
+
     it('collects, evaluates and serves an entity summary and its results over HTTP', async () => {
       const { backend, cycle } = await start();
       await cycle();

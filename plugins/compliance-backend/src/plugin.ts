@@ -423,6 +423,7 @@ export const compliancePlugin = createBackendPlugin({
             permissions,
             reports,
             ...(insights ? { insights: insights.service } : {}),
+            creations: stores.creations,
           }),
         );
         const waiverService = new WaiverService({

@@ -1,3 +1,4 @@
+import type { CreationRecord } from './creationRecords';
 import type {
   ComplianceLevel,
   ComplianceStatus,
@@ -94,6 +95,8 @@ export interface EntityHistory {
   entityRef: string;
   points: HistoryPoint[];
   changes: StatusChange[];
+  /** Born-compliant records: the level it was created at, by which template run. */
+  creations?: CreationRecord[];
 }
 
 /**

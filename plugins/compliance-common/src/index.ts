@@ -15,3 +15,4 @@ export * from './schemas';
 export * from './client';
 export * from './insights';
 export * from './governance';
+export * from './creationRecords';

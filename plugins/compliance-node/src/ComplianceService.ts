@@ -8,6 +8,7 @@ import {
   ComplianceClient,
   ControlResultWithControl,
   ControlsResponse,
+  CreationRecord,
   EntityComplianceSummary,
   EvaluationPreview,
   JsonValue,
@@ -32,6 +33,15 @@ export interface ComplianceService {
     entityRef: string,
     options: { credentials: BackstageCredentials },
   ): Promise<EntityComplianceSummary>;
+  /**
+   * Records that a template run created the entity ("created at level X by
+   * template Y"); the backend records the level of its own evaluation.
+   */
+  recordCreation(
+    entityRef: string,
+    record: { templateRef: string; taskId: string; runUrl?: string },
+    options: { credentials: BackstageCredentials },
+  ): Promise<CreationRecord>;
   /**
    * The control catalogue: controls, levels (lowest first), evaluated kinds
    * and frameworks, as `GET /controls` answers it.
@@ -100,6 +110,11 @@ export const complianceServiceRef = createServiceRef<ComplianceService>({
                 ...(predictedFacts ? { predictedFacts } : {}),
               },
             );
+          },
+          async recordCreation(entityRef, record, { credentials }) {
+            return client.recordCreation(entityRef, record, {
+              token: await tokenFor(credentials),
+            });
           },
           async refresh(entityRef, { credentials }) {
             return client.refresh(entityRef, {

@@ -157,6 +157,9 @@ export const complianceTranslationRef = createTranslationRef({
       cause_data: 'data changed',
       cause_rule: 'rule changed',
       cause_waiver: 'waiver',
+      created: 'Created at level {{level}} by {{template}}',
+      createdNoLevel: 'Created by {{template}}, below every level',
+      createdRun: 'template run',
     },
     ci: {
       title: 'CI signals',

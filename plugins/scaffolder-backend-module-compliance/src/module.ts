@@ -29,7 +29,7 @@ export const scaffolderModuleCompliance = createBackendModule({
       async init({ scaffolder, compliance, config }) {
         scaffolder.addActions(
           createComplianceCheckAction({ compliance, config }),
-          createComplianceRefreshAction({ compliance }),
+          createComplianceRefreshAction({ compliance, config }),
           createApplyGithubBaselineAction({ compliance, config }),
         );
       },

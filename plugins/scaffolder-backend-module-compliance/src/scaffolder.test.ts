@@ -237,7 +237,9 @@ describe('in the real scaffolder backend', () => {
         .map((l: { body: { message: string } }) => l.body.message)
         .join('\n');
       expect(log).toMatch(/unread +ruleset\.requiredApprovals: not read → 1/);
-      expect(log).toMatch(/The silver baseline covers 10 of 10 required GitHub controls/);
+      expect(log).toMatch(
+        /The silver baseline covers 10 of 10 required GitHub controls/,
+      );
       expect(res.body.output.text[0].content).toContain(
         'covers 10 required GitHub controls',
       );
@@ -276,7 +278,10 @@ describe('in the real scaffolder backend', () => {
   it('dry-runs the raise template: plan, pull request step, and the level predicted from an existing repository', async () => {
     const raise = yaml.parse(
       readFileSync(
-        resolvePath(__dirname, '../../../examples/template/raise-template.yaml'),
+        resolvePath(
+          __dirname,
+          '../../../examples/template/raise-template.yaml',
+        ),
         'utf8',
       ),
     );

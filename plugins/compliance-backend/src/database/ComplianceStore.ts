@@ -1,4 +1,5 @@
 import type { CiRunStore } from './DatabaseCiRunStore';
+import type { CreationStore } from './DatabaseCreationStore';
 import type {
   CollectorStatus,
   ControlResult,
@@ -343,4 +344,6 @@ export interface ComplianceStores {
   groups: GroupStore;
   readModel: ReadModelStore;
   insights: InsightStore;
+  /** Born-compliant records (created at a level by a template run). */
+  creations: CreationStore;
 }

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { ComplianceStores } from './ComplianceStore';
 import { DatabaseCiRunStore } from './DatabaseCiRunStore';
+import { DatabaseCreationStore } from './DatabaseCreationStore';
 import { DatabaseEntityStore } from './DatabaseEntityStore';
 import { DatabaseEvaluationStore } from './DatabaseEvaluationStore';
 import { DatabaseFactStore } from './DatabaseFactStore';
@@ -49,6 +50,7 @@ export const DatabaseComplianceStore = {
       groups: new DatabaseGroupStore(client),
       readModel: new DatabaseReadModelStore(client),
       insights: new DatabaseInsightStore(client),
+      creations: new DatabaseCreationStore(client),
     };
   },
 };

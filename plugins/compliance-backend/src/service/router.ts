@@ -14,6 +14,7 @@ import {
 import {
   complianceEntityRefreshPermission,
   complianceReportReadPermission,
+  creationRecordRequestSchema,
   entityRefParamsSchema,
   evaluateRequestSchema,
   historyQuerySchema,
@@ -25,6 +26,8 @@ import { z } from 'zod';
 import type { ReportService } from './ReportService';
 import { notModified } from './httpCaching';
 import type { InsightService } from '../insights/InsightService';
+import type { CreationStore } from '../database/DatabaseCreationStore';
+import { recordCreation } from './creationRecords';
 
 /** Parses input with a zod schema; InputError naming every problem. */
 export function parseOrThrow<T extends z.ZodTypeAny>(
@@ -57,6 +60,8 @@ export interface RouterOptions {
   reports: ReportService;
   /** AI insights; the insight route answers 404 without it. */
   insights?: InsightService;
+  /** Born-compliant records; the routes answer 404 without them. */
+  creations?: CreationStore;
 }
 
 /**
@@ -66,7 +71,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, reports, insights } = options;
+  const { httpAuth, permissions, reports, insights, creations } = options;
   const router = Router();
   router.use(express.json({ limit: '100kb' }));
 
@@ -124,9 +129,35 @@ export async function createRouter(
       req.query,
       'history query',
     );
-    const tag = await reports.entityTag('history', name, credentials, [days]);
+    const created = creations
+      ? await creations.list(
+          stringifyEntityRef(name).toLocaleLowerCase('en-US'),
+        )
+      : undefined;
+    const tag = await reports.entityTag('history', name, credentials, [
+      days,
+      created?.length ?? 0,
+    ]);
     if (notModified(req, res, tag)) return;
-    res.json(await reports.getHistory(name, days, credentials));
+    const history = await reports.getHistory(name, days, credentials);
+    res.json(created ? { ...history, creations: created } : history);
+  });
+  router.post('/entities/:kind/:namespace/:name/creation', async (req, res) => {
+    const name = entityOf(req);
+    const credentials = await authorized(
+      req,
+      complianceEntityRefreshPermission,
+      stringifyEntityRef(name).toLocaleLowerCase('en-US'),
+    );
+    const body = parseOrThrow(
+      creationRecordRequestSchema,
+      req.body,
+      'request body',
+    );
+    if (!creations) throw new NotFoundError('Creation records are not kept');
+    res
+      .status(201)
+      .json(await recordCreation(reports, creations, name, body, credentials));
   });
 
   router.get('/entities/:kind/:namespace/:name/facts', async (req, res) => {

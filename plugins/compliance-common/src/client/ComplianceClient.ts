@@ -13,6 +13,7 @@ import type {
 } from '../types';
 import type { OverviewQueryInput } from '../schemas';
 import type { EntityInsightResponse } from '../insights';
+import type { CreationRecord } from '../creationRecords';
 
 /**
  * Options of every client call.
@@ -153,6 +154,22 @@ export class ComplianceClient implements ComplianceApi {
   ) {
     return this.#get<EntityInsightResponse>(
       `${entityPath(entityRef)}/insight`,
+      options,
+    );
+  }
+
+  /**
+   * Records that a template run created the entity; the backend adds the
+   * level of its own evaluation.
+   */
+  async recordCreation(
+    entityRef: string | CompoundEntityRef,
+    body: { templateRef: string; taskId: string; runUrl?: string },
+    options?: ComplianceRequestOptions,
+  ) {
+    return this.#request<CreationRecord>(
+      `${entityPath(entityRef)}/creation`,
+      { method: 'POST', body: JSON.stringify(body) },
       options,
     );
   }

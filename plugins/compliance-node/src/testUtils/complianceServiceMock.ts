@@ -14,5 +14,6 @@ export const complianceServiceMock = createServiceMock(
     refresh: jest.fn(),
     getControls: jest.fn(),
     evaluateEntity: jest.fn(),
+    recordCreation: jest.fn(),
   }),
 );

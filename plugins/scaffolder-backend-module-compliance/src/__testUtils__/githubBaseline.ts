@@ -26,7 +26,7 @@ export function githubCatalogue(): ControlsResponse {
         version: 'v1',
         source: 'module',
         facts: [],
-      }) as Control,
+      } as Control),
   );
   return {
     controls,
@@ -94,7 +94,9 @@ export function fakeGithubRepository(owner = 'acme', repo = 'payments') {
       can_approve_pull_request_reviews: true,
     },
     rulesets: [] as any[],
-    refs: new Map<string, string>([['heads/main', 'aa218f56b14c9653891f9e74264a383fa43fefbd']]),
+    refs: new Map<string, string>([
+      ['heads/main', 'aa218f56b14c9653891f9e74264a383fa43fefbd'],
+    ]),
     pulls: [] as any[],
   };
   const seen: SeenRequest[] = [];
@@ -103,7 +105,12 @@ export function fakeGithubRepository(owner = 'acme', repo = 'payments') {
 
   const record = async (request: Request, path: string) => {
     const body =
-      request.method === 'GET' ? undefined : await request.clone().json().catch(() => undefined);
+      request.method === 'GET'
+        ? undefined
+        : await request
+            .clone()
+            .json()
+            .catch(() => undefined);
     seen.push({ method: request.method, path, body });
     return faults.get(`${request.method} ${path}`)?.();
   };
@@ -122,7 +129,13 @@ export function fakeGithubRepository(owner = 'acme', repo = 'payments') {
     default_branch: 'main',
     archived: false,
     html_url: `https://github.com/${owner}/${repo}`,
-    permissions: { admin: true, maintain: true, push: true, triage: true, pull: true },
+    permissions: {
+      admin: true,
+      maintain: true,
+      push: true,
+      triage: true,
+      pull: true,
+    },
     security_and_analysis: {
       advanced_security: { status: 'enabled' },
       secret_scanning: { status: state.secretScanning },
@@ -143,7 +156,8 @@ export function fakeGithubRepository(owner = 'acme', repo = 'payments') {
       if (path === '/' && m === 'GET') return HttpResponse.json(repoBody());
       if (path === '/' && m === 'PATCH') {
         const sa = body?.security_and_analysis ?? {};
-        if (sa.secret_scanning) state.secretScanning = sa.secret_scanning.status;
+        if (sa.secret_scanning)
+          state.secretScanning = sa.secret_scanning.status;
         if (sa.secret_scanning_push_protection)
           state.pushProtection = sa.secret_scanning_push_protection.status;
         return HttpResponse.json(repoBody());
@@ -154,7 +168,12 @@ export function fakeGithubRepository(owner = 'acme', repo = 'payments') {
           const content = state.files.get(`main:${file}`);
           if (content === undefined)
             return HttpResponse.json(
-              { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content', status: '404' },
+              {
+                message: 'Not Found',
+                documentation_url:
+                  'https://docs.github.com/rest/repos/contents#get-repository-content',
+                status: '404',
+              },
               { status: 404 },
             );
           return HttpResponse.json({
@@ -172,8 +191,15 @@ export function fakeGithubRepository(owner = 'acme', repo = 'payments') {
         );
         return HttpResponse.json(
           {
-            content: { name: file.split('/').pop(), path: file, sha: '95b966ae1c166bd92f8ae7d1c313e738c731dfc3' },
-            commit: { sha: '7638417db6d59f3c431d3e1f261cc637155684cd', message: body.message },
+            content: {
+              name: file.split('/').pop(),
+              path: file,
+              sha: '95b966ae1c166bd92f8ae7d1c313e738c731dfc3',
+            },
+            commit: {
+              sha: '7638417db6d59f3c431d3e1f261cc637155684cd',
+              message: body.message,
+            },
           },
           { status: 201 },
         );
@@ -192,7 +218,10 @@ export function fakeGithubRepository(owner = 'acme', repo = 'payments') {
           state.automatedSecurityFixes = true;
           return new HttpResponse(null, { status: 204 });
         }
-        return HttpResponse.json({ enabled: state.automatedSecurityFixes, paused: false });
+        return HttpResponse.json({
+          enabled: state.automatedSecurityFixes,
+          paused: false,
+        });
       }
       if (path === '/code-scanning/default-setup') {
         if (m === 'PATCH') {
@@ -204,7 +233,10 @@ export function fakeGithubRepository(owner = 'acme', repo = 'payments') {
         }
         return HttpResponse.json({
           state: state.codeScanning,
-          languages: state.codeScanning === 'configured' ? ['javascript-typescript'] : [],
+          languages:
+            state.codeScanning === 'configured'
+              ? ['javascript-typescript']
+              : [],
           query_suite: 'default',
           updated_at: '2026-12-01T03:00:00Z',
           schedule: 'weekly',
@@ -214,7 +246,8 @@ export function fakeGithubRepository(owner = 'acme', repo = 'payments') {
         if (m === 'PUT') {
           state.workflow = {
             default_workflow_permissions: body.default_workflow_permissions,
-            can_approve_pull_request_reviews: body.can_approve_pull_request_reviews,
+            can_approve_pull_request_reviews:
+              body.can_approve_pull_request_reviews,
           };
           return new HttpResponse(null, { status: 204 });
         }
@@ -252,7 +285,8 @@ export function fakeGithubRepository(owner = 'acme', repo = 'payments') {
       const rs = /^\/rulesets\/(\d+)$/.exec(path);
       if (rs) {
         const i = state.rulesets.findIndex(r => r.id === Number(rs[1]));
-        if (i < 0) return HttpResponse.json({ message: 'Not Found' }, { status: 404 });
+        if (i < 0)
+          return HttpResponse.json({ message: 'Not Found' }, { status: 404 });
         if (m === 'PUT') state.rulesets[i] = { ...state.rulesets[i], ...body };
         return HttpResponse.json(state.rulesets[i]);
       }
@@ -264,23 +298,34 @@ export function fakeGithubRepository(owner = 'acme', repo = 'payments') {
       }
       if (path === '/git/refs' && m === 'POST') {
         if (state.refs.has(body.ref.slice(5)))
-          return HttpResponse.json({ message: 'Reference already exists' }, { status: 422 });
+          return HttpResponse.json(
+            { message: 'Reference already exists' },
+            { status: 422 },
+          );
         state.refs.set(body.ref.slice(5), body.sha);
-        return HttpResponse.json({ ref: body.ref, object: { sha: body.sha, type: 'commit' } }, { status: 201 });
+        return HttpResponse.json(
+          { ref: body.ref, object: { sha: body.sha, type: 'commit' } },
+          { status: 201 },
+        );
       }
       if (path === '/pulls' && m === 'POST') {
         const pr = {
           number: 1347 + state.pulls.length,
           state: 'open',
           title: body.title,
-          html_url: `https://github.com/${owner}/${repo}/pull/${1347 + state.pulls.length}`,
+          html_url: `https://github.com/${owner}/${repo}/pull/${
+            1347 + state.pulls.length
+          }`,
           head: { ref: body.head },
           base: { ref: body.base },
         };
         state.pulls.push(pr);
         return HttpResponse.json(pr, { status: 201 });
       }
-      return HttpResponse.json({ message: `Unexpected ${m} ${path}` }, { status: 500 });
+      return HttpResponse.json(
+        { message: `Unexpected ${m} ${path}` },
+        { status: 500 },
+      );
     }),
   ];
 

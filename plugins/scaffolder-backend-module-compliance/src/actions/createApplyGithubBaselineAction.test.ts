@@ -121,7 +121,10 @@ describe('compliance:github:apply-baseline', () => {
   it('prints the plan, current → target, without writing on dryRun', async () => {
     const { github, run } = setup();
 
-    const { outputs, error, ctx } = await run({ level: 'silver', dryRun: true });
+    const { outputs, error, ctx } = await run({
+      level: 'silver',
+      dryRun: true,
+    });
 
     expect(error).toBeUndefined();
     expect(github.writes()).toEqual([]);
@@ -268,7 +271,9 @@ describe('compliance:github:apply-baseline', () => {
     expect(outputs.pullRequestUrl).toBe(
       'https://github.com/acme/payments/pull/1347',
     );
-    expect(github.state.files.get('compliance-baseline-gold:.github/CODEOWNERS')).toBeDefined();
+    expect(
+      github.state.files.get('compliance-baseline-gold:.github/CODEOWNERS'),
+    ).toBeDefined();
     expect(github.state.files.has('main:.github/CODEOWNERS')).toBe(false);
     expect(github.state.pulls[0].title).toContain('.github/CODEOWNERS');
     expect(github.state.pulls[0].title).not.toContain('SECURITY.md');
@@ -284,9 +289,9 @@ describe('compliance:github:apply-baseline', () => {
     expect((await run({ codeOwners: undefined })).error?.message).toMatch(
       /give codeOwners/,
     );
-    expect((await run({ codeOwners: ['team a\n* @evil'] })).error?.message).toMatch(
-      /not a GitHub @user, @org\/team or e-mail/,
-    );
+    expect(
+      (await run({ codeOwners: ['team a\n* @evil'] })).error?.message,
+    ).toMatch(/not a GitHub @user, @org\/team or e-mail/);
     expect(
       (await run({ repoUrl: 'gitlab.example.com?owner=a&repo=b' })).error?.name,
     ).toBe('InputError');

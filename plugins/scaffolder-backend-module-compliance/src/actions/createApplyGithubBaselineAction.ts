@@ -104,12 +104,18 @@ export const applyGithubBaselineActionSchema = {
         .array(zImpl.string())
         .describe('Required GitHub controls the baseline makes pass'),
       uncoveredControls: zImpl
-        .array(zImpl.object({ controlId: zImpl.string(), reason: zImpl.string() }))
-        .describe('Required GitHub controls the baseline cannot make pass, and why'),
+        .array(
+          zImpl.object({ controlId: zImpl.string(), reason: zImpl.string() }),
+        )
+        .describe(
+          'Required GitHub controls the baseline cannot make pass, and why',
+        ),
       pullRequestUrl: zImpl
         .string()
         .optional()
-        .describe('The pull request with the missing files (filesVia: pull-request)'),
+        .describe(
+          'The pull request with the missing files (filesVia: pull-request)',
+        ),
     }),
 };
 
@@ -225,9 +231,9 @@ export function createApplyGithubBaselineAction(options: {
       if (ctx.isDryRun) {
         const plan = unreadPlan(baseline, files);
         ctx.logger.info(
-          `Dry run: ${owner}/${repo} would get the ${input.level} baseline:\n${formatPlan(
-            plan,
-          )}`,
+          `Dry run: ${owner}/${repo} would get the ${
+            input.level
+          } baseline:\n${formatPlan(plan)}`,
         );
         ctx.output('plan', plan);
         ctx.output('changed', 0);
@@ -287,17 +293,23 @@ export function createApplyGithubBaselineAction(options: {
 
       const summary = formatPlan(plan);
       if (dryRun) {
-        ctx.logger.info(`Plan for ${owner}/${repo} (${input.level}):\n${summary}`);
+        ctx.logger.info(
+          `Plan for ${owner}/${repo} (${input.level}):\n${summary}`,
+        );
       } else if (changed === 0 && failed.length === 0) {
         ctx.logger.info(
           `Nothing to change: ${owner}/${repo} already has the ${input.level} baseline`,
         );
       } else {
-        ctx.logger.info(`Applied the ${input.level} baseline to ${owner}/${repo}:\n${summary}`);
+        ctx.logger.info(
+          `Applied the ${input.level} baseline to ${owner}/${repo}:\n${summary}`,
+        );
       }
       if (failed.length > 0) {
         throw new Error(
-          `Could not apply ${failed.length} setting(s) of the ${input.level} baseline to ${owner}/${repo}:\n${failed
+          `Could not apply ${failed.length} setting(s) of the ${
+            input.level
+          } baseline to ${owner}/${repo}:\n${failed
             .map(e => `- ${e.setting}: ${e.reason}`)
             .join('\n')}`,
         );

@@ -76,7 +76,9 @@ export const complianceCheckActionSchema = {
           visibility: zImpl
             .enum(['public', 'private', 'internal'])
             .optional()
-            .describe('The visibility publish:github creates the repository with'),
+            .describe(
+              'The visibility publish:github creates the repository with',
+            ),
           existingRepository: zImpl
             .boolean()
             .optional()
@@ -115,7 +117,10 @@ export const complianceCheckActionSchema = {
             .describe('Required GitHub controls the baseline makes pass'),
           uncoveredControls: zImpl
             .array(
-              zImpl.object({ controlId: zImpl.string(), reason: zImpl.string() }),
+              zImpl.object({
+                controlId: zImpl.string(),
+                reason: zImpl.string(),
+              }),
             )
             .describe('Required GitHub controls the baseline cannot make pass'),
           unknownUntilCollection: zImpl
@@ -210,7 +215,8 @@ export function createComplianceCheckAction(options: {
         );
         for (const b of outcome.blocking) {
           const why = uncovered.get(b.controlId);
-          if (why) b.reason = `the ${plan.level} baseline cannot satisfy it: ${why}`;
+          if (why)
+            b.reason = `the ${plan.level} baseline cannot satisfy it: ${why}`;
         }
         ctx.output('plan', {
           level: plan.level,

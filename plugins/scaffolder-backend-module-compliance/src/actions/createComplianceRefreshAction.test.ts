@@ -1,3 +1,4 @@
+import { ConfigReader } from '@backstage/config';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { EntityComplianceSummary } from 'backstage-plugin-compliance-common';
@@ -34,6 +35,55 @@ describe('compliance:refresh', () => {
     expect(ctx.output).toHaveBeenCalledWith('score', 72.5);
     expect(ctx.output).toHaveBeenCalledWith('coverage', 0.8);
     expect(ctx.output).toHaveBeenCalledWith('level', 'bronze');
+  });
+
+  it('records that the template run created the entity at its level, with the run link', async () => {
+    const recording = createComplianceRefreshAction({
+      compliance,
+      config: new ConfigReader({
+        app: { baseUrl: 'https://backstage.example.com/' },
+      }),
+    });
+    compliance.refresh.mockResolvedValue(summary);
+    compliance.recordCreation.mockResolvedValue({
+      entityRef: 'component:default/payments-api',
+      level: 'bronze',
+      templateRef: 'template:default/example-nodejs-template',
+      taskId: 'task-1',
+      recordedBy: 'user:default/mock',
+      createdAt: '2026-12-14T10:00:00.000Z',
+    });
+    const ctx = createMockActionContext({
+      input: { entityRef: 'component:default/payments-api' },
+      templateInfo: { entityRef: 'template:default/example-nodejs-template' },
+    });
+    Object.assign(ctx, { task: { id: 'task-1' } });
+
+    await recording.handler(ctx);
+
+    expect(compliance.recordCreation).toHaveBeenCalledWith(
+      'component:default/payments-api',
+      {
+        templateRef: 'template:default/example-nodejs-template',
+        taskId: 'task-1',
+        runUrl: 'https://backstage.example.com/create/tasks/task-1',
+      },
+      { credentials: await ctx.getInitiatorCredentials() },
+    );
+    expect(ctx.output).toHaveBeenCalledWith('recorded', true);
+  });
+
+  it('still succeeds when the record cannot be written', async () => {
+    compliance.refresh.mockResolvedValue(summary);
+    compliance.recordCreation.mockRejectedValue(new Error('denied'));
+    const ctx = createMockActionContext({
+      input: { entityRef: 'component:default/payments-api' },
+      templateInfo: { entityRef: 'template:default/t' },
+    });
+    Object.assign(ctx, { task: { id: 'task-2' } });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('status', 'evaluated');
+    expect(ctx.output).toHaveBeenCalledWith('recorded', false);
   });
 
   it('waits for a just-registered entity to reach the catalog, then evaluates it', async () => {

@@ -1,4 +1,5 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
   createTemplateAction,
@@ -33,10 +34,20 @@ export const complianceRefreshActionSchema = {
         .describe(
           'How long to wait for a just-registered entity to appear in the catalog before reporting it as queued for the next scheduled evaluation. Default: 30',
         ),
+      recordCreation: zImpl
+        .boolean()
+        .optional()
+        .describe(
+          'Record in the entity’s history that this template run created it at the level it reached ("created at level X by template Y", with a link to the run). Default: true',
+        ),
     }),
   output: (zImpl: typeof z) =>
     zImpl.object({
       ...scoreOutputShape(zImpl),
+      recorded: zImpl
+        .boolean()
+        .optional()
+        .describe('Whether the born-compliant record was written'),
       status: zImpl
         .enum(['evaluated', 'queued'])
         .describe(
@@ -98,6 +109,8 @@ function parseRef(entityRef: string): string {
  */
 export function createComplianceRefreshAction(options: {
   compliance: ComplianceService;
+  /** Root config, for the run link (`app.baseUrl`). */
+  config?: Config;
   /** Waits between attempts; tests replace it. */
   sleep?: (ms: number) => Promise<void>;
 }): TemplateAction<
@@ -154,6 +167,42 @@ export function createComplianceRefreshAction(options: {
       ctx.output('coverage', summary.coverage);
       ctx.output('level', summary.level?.id ?? '');
       ctx.output('status', 'evaluated');
+      const templateRef = ctx.templateInfo?.entityRef;
+      if ((ctx.input.recordCreation ?? true) && templateRef && ctx.task?.id) {
+        const appUrl = options.config?.getOptionalString('app.baseUrl');
+        try {
+          const record = await compliance.recordCreation(
+            entityRef,
+            {
+              templateRef,
+              taskId: ctx.task.id,
+              ...(appUrl
+                ? {
+                    runUrl: `${appUrl.replace(
+                      /\/+$/,
+                      '',
+                    )}/create/tasks/${encodeURIComponent(ctx.task.id)}`,
+                  }
+                : {}),
+            },
+            { credentials },
+          );
+          ctx.logger.info(
+            `Recorded: ${entityRef} created at level ${
+              record.level ?? 'none'
+            } by ${templateRef}`,
+          );
+          ctx.output('recorded', true);
+        } catch (error) {
+          // The service exists either way: a missing record is a warning.
+          ctx.logger.warn(
+            `Could not record the creation of ${entityRef}: ${
+              (error as Error).message
+            }`,
+          );
+          ctx.output('recorded', false);
+        }
+      }
     },
   });
 }

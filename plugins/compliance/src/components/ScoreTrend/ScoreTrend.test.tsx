@@ -35,6 +35,35 @@ describe('ScoreTrend', () => {
     expect(getHistory).toHaveBeenLastCalledWith(entityRef, { days: 30 });
   });
 
+  it('shows that a template created the entity at a level, with the run link', async () => {
+    const getHistory = jest.fn(async () => ({
+      ...makeHistory(30),
+      creations: [
+        {
+          entityRef: 'component:default/payments-api',
+          level: 'gold',
+          templateRef: 'template:default/example-nodejs-template',
+          taskId: 't1',
+          runUrl: 'https://backstage.example.com/create/tasks/t1',
+          recordedBy: 'user:default/guest',
+          createdAt: '2026-12-14T10:00:00.000Z',
+        },
+      ],
+    }));
+    await renderInTestApp(<ScoreTrend entityRef={entityRef} />, {
+      apis: [[complianceApiRef, { getHistory }]],
+    });
+    expect(
+      await screen.findByText(
+        /Created at level gold by template:default\/example-nodejs-template/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /template run/ })).toHaveAttribute(
+      'href',
+      'https://backstage.example.com/create/tasks/t1',
+    );
+  });
+
   it('shows an empty message without history', async () => {
     await renderInTestApp(<ScoreTrend entityRef={entityRef} />, {
       apis: [

@@ -18,6 +18,7 @@ import { complianceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';
 import { ScoreTrendChart } from '../Charts';
 import { StatusChip } from '../StatusChip';
+import { CreationRecords } from './CreationRecords';
 import { formatRelative } from '../../lib/format';
 
 /** The selectable trend ranges, in days. */
@@ -70,6 +71,7 @@ export function ScoreTrend(props: {
       </Box>
       {loading && <Progress />}
       {error && <ResponseErrorPanel error={error} />}
+      {!loading && !error && <CreationRecords records={value?.creations} />}
       {!loading && !error && points.length === 0 && (
         <Typography color="textSecondary">{t('trend.empty')}</Typography>
       )}

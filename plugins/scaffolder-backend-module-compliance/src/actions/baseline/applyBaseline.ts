@@ -104,7 +104,11 @@ export async function planBaseline(options: {
   files: BaselineFileInputs;
   /** Where files go: committed to the default branch, or in a pull request. */
   filesVia: 'commit' | 'pull-request';
-}): Promise<{ steps: Step[]; defaultBranch: string; pullRequest: () => Promise<string | undefined> }> {
+}): Promise<{
+  steps: Step[];
+  defaultBranch: string;
+  pullRequest: () => Promise<string | undefined>;
+}> {
   const { octokit, target, baseline } = options;
   const t = { owner: target.owner, repo: target.repo };
   const repo = await read(
@@ -211,7 +215,10 @@ export async function planBaseline(options: {
     const on = await read(
       'Reading Dependabot alerts',
       async () => {
-        await octokit.request('GET /repos/{owner}/{repo}/vulnerability-alerts', t);
+        await octokit.request(
+          'GET /repos/{owner}/{repo}/vulnerability-alerts',
+          t,
+        );
         return true;
       },
       false,
@@ -419,7 +426,10 @@ export async function applySteps(
       entries.push(
         ...step.entries.map(e => ({
           ...e,
-          status: e.current === e.target ? ('unchanged' as const) : ('planned' as const),
+          status:
+            e.current === e.target
+              ? ('unchanged' as const)
+              : ('planned' as const),
         })),
       );
       continue;
@@ -429,7 +439,10 @@ export async function applySteps(
       entries.push(
         ...step.entries.map(e => ({
           ...e,
-          status: e.current === e.target ? ('unchanged' as const) : ('applied' as const),
+          status:
+            e.current === e.target
+              ? ('unchanged' as const)
+              : ('applied' as const),
         })),
       );
     } catch (error) {
@@ -440,7 +453,10 @@ export async function applySteps(
       entries.push(
         ...step.entries.map(e => ({
           ...e,
-          status: e.current === e.target ? ('unchanged' as const) : ('failed' as const),
+          status:
+            e.current === e.target
+              ? ('unchanged' as const)
+              : ('failed' as const),
           ...(e.current === e.target ? {} : { reason }),
         })),
       );
@@ -457,12 +473,14 @@ export function unreadPlan(
   const entries: PlanEntry[] = [];
   const add = (setting: string, target: string) =>
     entries.push({ setting, current: 'not read', target, status: 'unread' });
-  for (const f of baselineFiles(baseline.files, files)) add(f.setting, 'present');
+  for (const f of baselineFiles(baseline.files, files))
+    add(f.setting, 'present');
   const s = baseline.security;
   if (s.secretScanning) add('security.secretScanning', 'on');
   if (s.pushProtection) add('security.pushProtection', 'on');
   if (s.dependabotAlerts) add('security.dependabotAlerts', 'on');
-  if (s.dependabotSecurityUpdates) add('security.dependabotSecurityUpdates', 'on');
+  if (s.dependabotSecurityUpdates)
+    add('security.dependabotSecurityUpdates', 'on');
   if (s.codeScanningDefaultSetup)
     add('security.codeScanningDefaultSetup', 'configured');
   if (baseline.workflowPermissions) {

@@ -1,7 +1,8 @@
 import { InputError } from '@backstage/errors';
 
 /** `@org/team`, `@user` or an e-mail address, as CODEOWNERS accepts them. */
-const OWNER = /^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]{1,100})?|[^\s@]{1,64}@[^\s@]{1,255})$/;
+const OWNER =
+  /^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]{1,100})?|[^\s@]{1,64}@[^\s@]{1,255})$/;
 const ECOSYSTEMS = [
   'bundler',
   'cargo',
@@ -27,7 +28,10 @@ export interface BaselineFileInputs {
 
 /** A file the baseline adds, with where the collector also looks for it. */
 export interface BaselineFile {
-  setting: 'files.codeowners' | 'files.securityPolicy' | 'files.dependabotConfig';
+  setting:
+    | 'files.codeowners'
+    | 'files.securityPolicy'
+    | 'files.dependabotConfig';
   path: string;
   /** Paths that count as present (the collector's locations). */
   alternatives: string[];
@@ -73,7 +77,11 @@ export function validateFileInputs(
 
 /** The files the baseline wants, with their contents. */
 export function baselineFiles(
-  wanted: { codeowners: boolean; securityPolicy: boolean; dependabotConfig: boolean },
+  wanted: {
+    codeowners: boolean;
+    securityPolicy: boolean;
+    dependabotConfig: boolean;
+  },
   inputs: BaselineFileInputs,
 ): BaselineFile[] {
   const files: BaselineFile[] = [];
