@@ -1,9 +1,6 @@
 import type { Config } from '@backstage/config';
 import type { ControlSeverity } from 'backstage-plugin-compliance-common';
-import {
-  DEFAULT_WAIVER_MAX_DAYS,
-  WaiverDurationPolicy,
-} from './lib/waivers';
+import { DEFAULT_WAIVER_MAX_DAYS, WaiverDurationPolicy } from './lib/waivers';
 
 /** Governance settings: `compliance.waiverPolicy`. */
 export interface GovernanceConfig {

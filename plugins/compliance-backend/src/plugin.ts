@@ -60,6 +60,8 @@ import {
   createInsightProviders,
   InsightService,
 } from './insights/InsightService';
+import { ExportService } from './service/ExportService';
+import { GovernanceReadService } from './service/GovernanceReadService';
 
 const DEFAULT_COLLECTOR_SCHEDULE = {
   frequency: { minutes: 30 },
@@ -435,16 +437,28 @@ export const compliancePlugin = createBackendPlugin({
           policy: governance.waiverMaxDays,
           logger,
         });
+        const governanceScope = new CatalogScope({
+          catalog,
+          permissions,
+          kinds: catalogue.kinds,
+        });
         httpRouter.use(
           await createGovernanceRouter({
             httpAuth,
             permissions,
             auditor,
             waivers: waiverService,
-            scope: new CatalogScope({
-              catalog,
-              permissions,
-              kinds: catalogue.kinds,
+            scope: governanceScope,
+            exports: new ExportService({
+              ...stores,
+              catalogue,
+              configWaivers: settings.waivers,
+            }),
+            reads: new GovernanceReadService({
+              ...stores,
+              catalogue,
+              scope: governanceScope,
+              waivers: waiverService,
             }),
           }),
         );

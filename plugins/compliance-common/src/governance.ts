@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ComplianceStatus, JsonValue } from './types';
+import type { ComplianceStatus, EvidenceFact, JsonValue } from './types';
 
 /**
  * Where a waiver comes from: requested and approved through the API, or
@@ -298,3 +298,116 @@ export interface ExportManifest {
   from?: string;
   files: Array<{ name: string; sha256: string; bytes: number; rows: number }>;
 }
+
+/**
+ * One entity's result for one control (the per-control campaign page).
+ *
+ * @public
+ */
+export interface ControlEntityRow {
+  entityRef: string;
+  title: string;
+  owner?: string;
+  system?: string;
+  lifecycle?: string;
+  status: ComplianceStatus;
+  reason: string;
+  statusSince: string;
+  evidence: EvidenceFact[];
+}
+
+/**
+ * A control across the entities the caller may read.
+ *
+ * @public
+ */
+export interface ControlEntitiesResponse {
+  controlId: string;
+  /** Count per status over the filtered entities. */
+  counts: Record<string, number>;
+  items: ControlEntityRow[];
+}
+
+/**
+ * One day of the org trend of a filtered set of entities.
+ *
+ * @public
+ */
+export interface TrendPoint {
+  day: string;
+  entities: number;
+  /** Mean score of the entities with a score; null when none had one. */
+  averageScore: number | null;
+  /** Entities per level id (`none` for no level). */
+  levels: Record<string, number>;
+}
+
+/**
+ * The org trend of a filtered set.
+ *
+ * @public
+ */
+export interface TrendResponse {
+  days: number;
+  points: TrendPoint[];
+}
+
+const filterText = z
+  .string()
+  .max(1000)
+  .refine(v => ![...v].some(c => c.charCodeAt(0) < 32 || c === '\u007f'), {
+    message: 'must not contain control characters',
+  });
+
+const filterList = z
+  .union([filterText, z.array(filterText).max(100)])
+  .transform(v => (Array.isArray(v) ? v : v.split(',')))
+  .transform(v => v.map(s => s.trim()).filter(Boolean));
+
+/**
+ * Query of the per-control page: filters by owner (with child groups),
+ * system, lifecycle and status.
+ *
+ * @public
+ */
+export const controlEntitiesQuerySchema = z.object({
+  owner: filterList.optional(),
+  system: filterList.optional(),
+  lifecycle: filterList.optional(),
+  status: z
+    .union([
+      z.enum(['pass', 'warn', 'fail', 'unknown', 'waived']),
+      z.array(z.enum(['pass', 'warn', 'fail', 'unknown', 'waived'])).max(6),
+    ])
+    .transform(v => (Array.isArray(v) ? v : [v]))
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+
+/**
+ * Path parameters of the per-control routes.
+ *
+ * @public
+ */
+export const controlIdParamsSchema = z.object({
+  controlId: z
+    .string()
+    .max(127)
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._:-]*$/,
+      'controlId may hold letters, digits, . _ : -',
+    ),
+});
+
+/**
+ * Query of the org trend.
+ *
+ * @public
+ */
+export const trendQuerySchema = z.object({
+  owner: filterList.optional(),
+  system: filterList.optional(),
+  lifecycle: filterList.optional(),
+  kind: filterList.optional(),
+  days: z.coerce.number().int().min(1).max(730).default(90),
+});

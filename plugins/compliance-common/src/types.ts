@@ -110,6 +110,15 @@ export interface Fact {
    */
   lastGoodObservedAt?: string;
   evidence?: FactEvidence;
+  /**
+   * sha256 of the canonical (key-sorted) JSON of the observation: value and
+   * unknown reason. Equal payloads hash alike whatever their key order.
+   */
+  sha256?: string;
+  /** When the value last changed (a new history row). */
+  changedAt?: string;
+  /** When a collector last observed the fact, changed or not. */
+  lastObservedAt?: string;
 }
 
 /**

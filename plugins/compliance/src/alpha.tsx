@@ -3,6 +3,7 @@ import VerifiedUserIcon from '@material-ui/icons/VerifiedUser';
 import { rootRouteRef } from './routes';
 import {
   complianceApi,
+  complianceGovernanceApi,
   complianceCiSignalsCard,
   complianceEntityContent,
   compliancePage,
@@ -24,6 +25,7 @@ export default createFrontendPlugin({
   routes: { root: rootRouteRef },
   extensions: [
     complianceApi,
+    complianceGovernanceApi,
     compliancePage,
     complianceEntityContent,
     complianceScoreCard,

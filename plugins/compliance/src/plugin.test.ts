@@ -13,6 +13,7 @@ describe('legacy frontend system', () => {
     expect(compliancePlugin.getId()).toBe('compliance');
     expect([...compliancePlugin.getApis()].map(f => f.api.id)).toEqual([
       'plugin.compliance.service',
+      'plugin.compliance.governance',
     ]);
     expect(compliancePlugin.routes.root).toBeDefined();
   });

@@ -6,8 +6,11 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { ComplianceClient } from 'backstage-plugin-compliance-common';
-import { complianceApiRef } from './api';
+import {
+  ComplianceClient,
+  ComplianceGovernanceClient,
+} from 'backstage-plugin-compliance-common';
+import { complianceApiRef, complianceGovernanceApiRef } from './api';
 import { rootRouteRef } from './routes';
 import type {
   ComplianceOverviewProps,
@@ -28,6 +31,12 @@ export const compliancePlugin = createPlugin({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new ComplianceClient({ discoveryApi, fetchApi }),
+    }),
+    createApiFactory({
+      api: complianceGovernanceApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ComplianceGovernanceClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: {

@@ -13,6 +13,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import { createHash } from 'node:crypto';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { component } from '../__testUtils__/entities';
 import { compliancePlugin } from '../plugin';
@@ -70,6 +71,9 @@ const permissionsFactory = createServiceFactory({
       }
       if (r.permission.name === 'compliance.waiver.approve') {
         return user === ADMIN;
+      }
+      if (r.permission.name === 'compliance.export.read') {
+        return user !== OTHER;
       }
       return true;
     };
@@ -246,7 +250,10 @@ describe.each(databases.eachSupportedId())('waivers on %s', databaseId => {
       comment: 'accepted until the migration',
     });
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ status: 'approved', decidedBy: ADMIN });
+    expect(approved.body).toMatchObject({
+      status: 'approved',
+      decidedBy: ADMIN,
+    });
     const waived = await statusOf(as, 'CAT-02');
     expect(waived.status).toBe('waived');
     expect(waived.reason).toContain(`approved by ${ADMIN}`);
@@ -302,9 +309,7 @@ describe.each(databases.eachSupportedId())('waivers on %s', databaseId => {
       ]),
     );
 
-    expect(
-      auditEvents.map(e => [e.eventId, e.status, e.meta.actor]),
-    ).toEqual(
+    expect(auditEvents.map(e => [e.eventId, e.status, e.meta.actor])).toEqual(
       expect.arrayContaining([
         ['compliance-waiver-request', 'failed', OTHER],
         ['compliance-waiver-request', 'succeeded', OWNER],
@@ -358,9 +363,154 @@ describe.each(databases.eachSupportedId())('waivers on %s', databaseId => {
     expect((await as(ADMIN).get('/waivers/not-a-uuid/approve')).status).toBe(
       404,
     );
+    expect((await as(ADMIN).post('/waivers/not-a-uuid/approve')).status).toBe(
+      400,
+    );
+    await backend.stop();
+  });
+
+  it('reads an entity as of a date and exports it for auditors, with a manifest whose hashes verify', async () => {
+    const { backend, cycle, as } = await start();
+    await cycle();
+    await new Promise(r => setTimeout(r, 30));
+    const before = new Date().toISOString();
+    await new Promise(r => setTimeout(r, 30));
+    entities = baseEntities('production');
+    await cycle();
+    expect((await statusOf(as, 'CAT-02')).status).toBe('pass');
+
+    // Point in time: what was true before the change.
+    const then = await as(OTHER).get(
+      `${path}/as-of?asOf=${encodeURIComponent(before)}`,
+    );
+    expect(then.status).toBe(200);
     expect(
-      (await as(ADMIN).post('/waivers/not-a-uuid/approve')).status,
-    ).toBe(400);
+      then.body.results.find((r: any) => r.controlId === 'CAT-02'),
+    ).toEqual({ controlId: 'CAT-02', status: 'warn' });
+    const lifecycle = then.body.facts.find(
+      (f: any) => f.factId === 'catalog.lifecycle',
+    );
+    expect(lifecycle).toMatchObject({
+      value: 'sandbox',
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const nowRead = await as(OTHER).get(
+      `${path}/as-of?asOf=${encodeURIComponent(new Date().toISOString())}`,
+    );
+    expect(
+      nowRead.body.facts.find((f: any) => f.factId === 'catalog.lifecycle')
+        .value,
+    ).toBe('production');
+    expect((await as(OTHER).get(`${path}/as-of?asOf=yesterday`)).status).toBe(
+      400,
+    );
+
+    // The auditor export as of the earlier time, in both formats.
+    const q = `framework=soc2&asOf=${encodeURIComponent(before)}`;
+    expect((await as(OTHER).get(`/export?${q}`)).status).toBe(403);
+    const badFramework = await as(OWNER).get('/export?framework=pci');
+    expect(badFramework.status).toBe(400);
+    expect(badFramework.body.error.message).toMatch(/framework/);
+    const manifest = await as(OWNER).get(`/export/manifest?${q}`);
+    expect(manifest.status).toBe(200);
+    expect(manifest.body.files.map((f: any) => f.name)).toEqual([
+      expect.stringMatching(/^compliance-soc2-.*\.json$/),
+      expect.stringMatching(/^compliance-soc2-.*\.csv$/),
+    ]);
+    const download = async (format: string) => {
+      const file = await as(OWNER)
+        .get(`/export?${q}&format=${format}`)
+        .buffer(true)
+        .parse((res, done) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            text += c;
+          });
+          res.on('end', () => done(null, text));
+        });
+      const entry = manifest.body.files.find((f: any) =>
+        f.name.endsWith(`.${format}`),
+      );
+      return {
+        status: file.status,
+        text: file.body as string,
+        sha256: createHash('sha256').update(file.body).digest('hex'),
+        expected: entry.sha256,
+      };
+    };
+    const csv = await download('csv');
+    expect(csv.status).toBe(200);
+    expect(csv.sha256).toBe(csv.expected);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toMatch(/^framework,requirement,control_id/);
+    const cat02 = lines.filter((l: string) => l.includes(',CAT-02,'));
+    expect(cat02).toHaveLength(2); // CC2.1 and CC3.2
+    expect(cat02[0]).toContain(',warn,');
+    expect(cat02[0]).toContain('catalog.lifecycle=""sandbox""');
+
+    const json = await download('json');
+    expect(json.status).toBe(200);
+    expect(json.sha256).toBe(json.expected);
+    const doc = JSON.parse(json.text);
+    expect(doc.framework).toBe('soc2');
+    expect(doc.requirements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          requirement: 'CC2.1',
+          controlIds: expect.arrayContaining(['CAT-02']),
+        }),
+      ]),
+    );
+    const row = doc.rows.find(
+      (r: any) => r.controlId === 'CAT-02' && r.requirement === 'CC2.1',
+    );
+    expect(row).toMatchObject({
+      status: 'warn',
+      entityRef: 'component:default/svc',
+      owner: 'group:default/team',
+    });
+    expect(row.evidence[0]).toMatchObject({
+      factId: 'catalog.lifecycle',
+      value: 'sandbox',
+      sha256: lifecycle.sha256,
+    });
+    // The config waiver in force (CAT-04) is exported with its approver.
+    const waived = doc.rows.find((r: any) => r.controlId === 'CAT-04');
+    expect(waived.waiver).toMatchObject({
+      source: 'config',
+      approver: 'app-config',
+      reason: 'declared in git',
+    });
+    expect(
+      auditEvents
+        .filter(e => e.eventId === 'compliance-export')
+        .map(e => e.status),
+    ).toEqual(['failed', 'failed', 'succeeded', 'succeeded']);
+
+    // Per-control campaign and org trend.
+    const campaign = await as(OTHER).get('/controls/CAT-02/entities');
+    expect(campaign.status).toBe(200);
+    expect(campaign.body.items).toEqual([
+      expect.objectContaining({
+        entityRef: 'component:default/svc',
+        status: 'pass',
+        owner: 'group:default/team',
+      }),
+    ]);
+    expect(campaign.body.counts).toEqual({ pass: 1 });
+    const filtered = await as(OTHER).get(
+      '/controls/CAT-02/entities?owner=group:default/nobody',
+    );
+    expect(filtered.body.items).toEqual([]);
+    expect((await as(OTHER).get('/controls/NOPE/entities')).status).toBe(404);
+    const trend = await as(OTHER).get('/overview/trend?days=7');
+    expect(trend.status).toBe(200);
+    expect(trend.body.points).toHaveLength(1);
+    expect(trend.body.points[0]).toMatchObject({
+      entities: 1,
+      averageScore: expect.any(Number),
+    });
     await backend.stop();
   });
 });

@@ -15,6 +15,9 @@ import type {
 } from 'backstage-plugin-compliance-common';
 import type {
   ComplianceWaiver,
+  ControlEntityRow,
+  FactAsOf,
+  TrendPoint,
   WaiverAction,
   WaiverEvent,
   WaiverStatus,
@@ -326,6 +329,51 @@ export interface ReadModelStore {
   getAggregates(): Promise<
     { version: number; aggregates: OverviewAggregates } | undefined
   >;
+/** An entity as the auditor export lists it. */
+export interface ExportEntity {
+  entityRef: string;
+  kind: string;
+  title?: string;
+  owner?: string;
+  system?: string;
+  lifecycle?: string;
+}
+
+/** Point-in-time reads over the append-only evidence and the ledger. */
+export interface EvidenceStore {
+  /** Each fact's value, hash and source as they stood at `asOf`, per entity. */
+  getFactsAsOf(
+    entityRefs: string[],
+    asOf: Date,
+  ): Promise<Map<string, FactAsOf[]>>;
+  /** Ledger entries after `after`, oldest first, per entity. */
+  getChangesAfter(
+    entityRefs: string[],
+    after: Date,
+  ): Promise<Map<string, StatusChange[]>>;
+  /** Up to `limit` entities ordered by ref, after `after` (keyset paging). */
+  pageEntities(limit: number, after?: string): Promise<ExportEntity[]>;
+}
+
+/** Filters of the per-control page and the org trend. */
+export interface CampaignFilter {
+  owners?: string[];
+  system?: string[];
+  lifecycle?: string[];
+  kind?: string[];
+  status?: string[];
+  allowedRefs?: string[];
+}
+
+/** One control across entities, and the org trend of a filtered set. */
+export interface CampaignStore {
+  getControlEntities(
+    controlId: string,
+    filter: CampaignFilter,
+    limit: number,
+  ): Promise<{ items: ControlEntityRow[]; counts: Record<string, number> }>;
+  /** Per day since `sinceDay`: entities, average score, level distribution. */
+  getTrend(filter: CampaignFilter, sinceDay: string): Promise<TrendPoint[]>;
 }
 
 /**
@@ -346,4 +394,6 @@ export interface ComplianceStores {
   insights: InsightStore;
   /** Born-compliant records (created at a level by a template run). */
   creations: CreationStore;
+  evidence: EvidenceStore;
+  campaigns: CampaignStore;
 }

@@ -12,9 +12,11 @@ describe('DatabaseComplianceStore.create', () => {
       database: mockServices.database({ knex, migrations: { skip: false } }),
     });
     expect(Object.keys(stores).sort()).toEqual([
+      'campaigns',
       'ciRuns',
       'entities',
       'evaluations',
+      'evidence',
       'facts',
       'groups',
       'insights',

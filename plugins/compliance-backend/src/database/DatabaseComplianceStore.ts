@@ -16,6 +16,8 @@ import {
   DatabaseGroupStore,
   DatabaseReadModelStore,
 } from './DatabaseReadModelStore';
+import { DatabaseEvidenceStore } from './DatabaseEvidenceStore';
+import { DatabaseCampaignStore } from './DatabaseCampaignStore';
 import { dialectOf } from './util';
 
 const migrationsDir = resolvePackagePath(
@@ -51,6 +53,8 @@ export const DatabaseComplianceStore = {
       readModel: new DatabaseReadModelStore(client),
       insights: new DatabaseInsightStore(client),
       creations: new DatabaseCreationStore(client),
+      evidence: new DatabaseEvidenceStore(client),
+      campaigns: new DatabaseCampaignStore(client, dialect),
     };
   },
 };

@@ -4,6 +4,7 @@ import type {
   UnknownReason,
 } from 'backstage-plugin-compliance-common';
 import { FactState, mergeFact } from '../lib/factMerge';
+import { canonicalValue, factPayloadHash } from '../lib/evidence';
 import type { FactStore, FactWrite, StoredFact } from './ComplianceStore';
 import {
   Dialect,
@@ -35,6 +36,7 @@ interface FactRow {
   evidence: string | null;
   observed_at: Timestamp;
   changed_at: Timestamp;
+  last_observed_at?: Timestamp | null;
 }
 
 function stateOf(row: FactRow): FactState {
@@ -67,6 +69,12 @@ function storedFact(r: FactRow): StoredFact {
       ? { lastGoodObservedAt: toIso(r.last_good_observed_at) }
       : {}),
     ...(r.evidence ? { evidence: parse(r.evidence, {}) } : {}),
+    sha256: factPayloadHash(
+      known ? parse<JsonValue>(r.value, null) : null,
+      r.unknown_reason,
+    ),
+    changedAt: toIso(r.changed_at),
+    lastObservedAt: toIso(r.last_observed_at ?? r.observed_at),
     known,
     stale: known && r.unknown_reason !== null,
   };
@@ -107,12 +115,32 @@ export class DatabaseFactStore implements FactStore {
     const upserts: Array<Record<string, unknown>> = [];
     const history: Array<Record<string, unknown>> = [];
     const dirty = new Set<string>();
-    for (const fact of facts) {
+    // Unchanged facts only move their last observation time, in one update
+    // per observation time and fact id set.
+    const seen = new Map<string, { at: Date; refs: string[]; ids: string[] }>();
+    for (const raw of facts) {
+      // Canonical (key-sorted) values: the same payload in another key order
+      // is no change.
+      const fact =
+        raw.value === undefined
+          ? raw
+          : { ...raw, value: canonicalValue(raw.value) };
       const { next, changed, messageChanged } = mergeFact(
         existing.get(keyOf(fact.entityRef, fact.factId)),
         fact,
       );
-      if (!changed && !messageChanged) continue;
+      if (!changed && !messageChanged) {
+        const key = fact.observedAt.toISOString();
+        const group = seen.get(key) ?? {
+          at: fact.observedAt,
+          refs: [],
+          ids: [],
+        };
+        group.refs.push(fact.entityRef);
+        group.ids.push(fact.factId);
+        seen.set(key, group);
+        continue;
+      }
       upserts.push({
         entity_ref: fact.entityRef,
         fact_id: fact.factId,
@@ -126,18 +154,26 @@ export class DatabaseFactStore implements FactStore {
         evidence: next.evidence,
         observed_at: next.observedAt,
         changed_at: next.changedAt,
+        last_observed_at: fact.observedAt,
       });
       if (changed) {
         history.push({
           entity_ref: fact.entityRef,
           fact_id: fact.factId,
+          collector_id: collectorId,
           value: next.value,
+          value_hash: factPayloadHash(
+            parse<JsonValue>(next.value, null),
+            next.unknownReason,
+          ),
+          evidence: next.evidence,
           unknown_reason: next.unknownReason,
           observed_at: next.observedAt,
         });
         dirty.add(fact.entityRef);
       }
     }
+    await this.#touchObserved(seen);
     if (upserts.length === 0) return { written: 0 };
     // Facts and dirty flags in one order across writers: no deadlock with
     // another collector or an evaluation; a deadlock reported anyway retries.
@@ -181,6 +217,28 @@ export class DatabaseFactStore implements FactStore {
       }),
     );
     return { written: upserts.length + history.length };
+  }
+
+  /** Moves `last_observed_at` of unchanged facts forward (never back). */
+  async #touchObserved(
+    seen: Map<string, { at: Date; refs: string[]; ids: string[] }>,
+  ): Promise<void> {
+    for (const { at, refs, ids } of seen.values()) {
+      const factIds = [...new Set(ids)];
+      for (const part of chunks([...new Set(refs)].sort())) {
+        await retryOnConflict(() =>
+          this.db('compliance_facts')
+            .whereIn('entity_ref', part)
+            .whereIn('fact_id', factIds)
+            .where(q =>
+              q
+                .whereNull('last_observed_at')
+                .orWhere('last_observed_at', '<', at),
+            )
+            .update({ last_observed_at: at }),
+        );
+      }
+    }
   }
 
   async getFacts(
@@ -261,8 +319,25 @@ export class DatabaseFactStore implements FactStore {
   }
 
   async deleteHistoryBefore(cutoff: Date): Promise<number> {
+    if (!this.dialect.isSqlite && !this.dialect.isPostgres) {
+      // MySQL cannot select from the table it deletes from.
+      return this.db('compliance_fact_history')
+        .where('observed_at', '<', cutoff)
+        .delete();
+    }
+    // Keeps the row that was in force at the cut-off, so that the evidence
+    // as of any date within the retention stays answerable.
     return this.db('compliance_fact_history')
       .where('observed_at', '<', cutoff)
+      .whereExists(q =>
+        q
+          .select(this.db.raw('1'))
+          .from('compliance_fact_history as newer')
+          .whereRaw('newer.entity_ref = compliance_fact_history.entity_ref')
+          .whereRaw('newer.fact_id = compliance_fact_history.fact_id')
+          .where('newer.observed_at', '<=', cutoff)
+          .whereRaw('newer.id > compliance_fact_history.id'),
+      )
       .delete();
   }
 }

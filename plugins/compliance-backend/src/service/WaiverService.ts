@@ -231,9 +231,7 @@ export class WaiverService {
       !options.mayApprove &&
       !(step === 'revoke' && waiver.requestedBy === actor)
     ) {
-      throw new NotAllowedError(
-        'Missing permission compliance.waiver.approve',
-      );
+      throw new NotAllowedError('Missing permission compliance.waiver.approve');
     }
     const next = waiverTransition(waiver, step);
     if (!next.ok) throw new ConflictError(next.reason);

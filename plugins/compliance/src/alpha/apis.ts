@@ -3,8 +3,11 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { ComplianceClient } from 'backstage-plugin-compliance-common';
-import { complianceApiRef } from '../api';
+import {
+  ComplianceClient,
+  ComplianceGovernanceClient,
+} from 'backstage-plugin-compliance-common';
+import { complianceApiRef, complianceGovernanceApiRef } from '../api';
 
 /**
  * The compliance API client (`api:compliance`).
@@ -18,5 +21,22 @@ export const complianceApi = ApiBlueprint.make({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new ComplianceClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/**
+ * The governance API client (`api:compliance/governance`): waivers,
+ * point-in-time reads, auditor exports, per-control pages and the org trend.
+ *
+ * @alpha
+ */
+export const complianceGovernanceApi = ApiBlueprint.make({
+  name: 'governance',
+  params: defineParams =>
+    defineParams({
+      api: complianceGovernanceApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ComplianceGovernanceClient({ discoveryApi, fetchApi }),
     }),
 });

@@ -16,9 +16,9 @@ export const compliancePage = PageBlueprint.make({
     icon: <VerifiedUserIcon fontSize="inherit" />,
     routeRef: rootRouteRef,
     loader: () =>
-      import('../components/ComplianceOverview').then(m => (
+      import('../components/ComplianceRoutes').then(m => (
         <Content>
-          <m.ComplianceOverview />
+          <m.ComplianceRoutes />
         </Content>
       )),
   },

@@ -1,1 +1,2 @@
 export { complianceApiRef } from './ComplianceApiRef';
+export { complianceGovernanceApiRef } from './GovernanceApiRef';

@@ -11,3 +11,8 @@ export * from './EntityComplianceContent';
 export * from './ScoreGauge';
 export * from './ScoreTrend';
 export * from './StatusChip';
+export * from './AuditorExport';
+export * from './ComplianceRoutes';
+export * from './ControlCampaign';
+export * from './EntityWaivers';
+export * from './OrgTrend';

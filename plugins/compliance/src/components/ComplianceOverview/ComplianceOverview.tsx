@@ -11,6 +11,8 @@ import type {
 import { complianceApiRef } from '../../api';
 import { toCsv } from '../../lib/csv';
 import { CollectorStatusPanel } from '../CollectorStatusPanel';
+import { AuditorExport } from '../AuditorExport';
+import { OrgTrend } from '../OrgTrend';
 import { OverviewAggregates } from './OverviewAggregates';
 import { OverviewFilters } from './OverviewFilters';
 import { OverviewTable } from './OverviewTable';
@@ -188,6 +190,16 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
           failing={debounced.failing || undefined}
           onFailingChange={onFailingChange}
         />
+      </Grid>
+      <Grid item xs={12} lg={8}>
+        <OrgTrend
+          owner={baseQuery.owner ? [String(baseQuery.owner)] : undefined}
+          system={baseQuery.system ? [String(baseQuery.system)] : undefined}
+          kind={baseQuery.kind ? [String(baseQuery.kind)] : undefined}
+        />
+      </Grid>
+      <Grid item xs={12} lg={4}>
+        <AuditorExport frameworks={frameworks} />
       </Grid>
       <Grid item xs={12}>
         <CollectorStatusPanel />

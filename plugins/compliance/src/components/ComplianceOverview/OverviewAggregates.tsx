@@ -5,7 +5,7 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
-import { InfoCard } from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type { OverviewResponse } from 'backstage-plugin-compliance-common';
 import { complianceTranslationRef } from '../../translation';
@@ -85,7 +85,11 @@ export function OverviewAggregates(props: OverviewAggregatesProps) {
                   }
                 >
                   <ListItemText
-                    primary={c.title}
+                    primary={
+                      <Link to={`controls/${encodeURIComponent(c.controlId)}`}>
+                        {c.title}
+                      </Link>
+                    }
                     secondary={t('overview.topFailingEntities', {
                       entities: String(c.count),
                     })}

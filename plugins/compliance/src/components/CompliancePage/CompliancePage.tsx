@@ -1,10 +1,8 @@
 import { Content, Header, Page } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { complianceTranslationRef } from '../../translation';
-import {
-  ComplianceOverview,
-  ComplianceOverviewProps,
-} from '../ComplianceOverview';
+import type { ComplianceOverviewProps } from '../ComplianceOverview';
+import { ComplianceRoutes } from '../ComplianceRoutes';
 
 /**
  * The org overview as a full page with a header, for the legacy frontend
@@ -19,7 +17,7 @@ export function CompliancePage(props: ComplianceOverviewProps) {
     <Page themeId="tool">
       <Header title={t('overview.title')} subtitle={t('overview.subtitle')} />
       <Content>
-        <ComplianceOverview {...props} />
+        <ComplianceRoutes {...props} />
       </Content>
     </Page>
   );

@@ -34,6 +34,7 @@ import { CiSignals } from '../CiSignals';
 import { AiInsight } from '../AiInsight';
 import { SystemRollup } from '../SystemRollup';
 import { DEFAULT_MIN_COVERAGE } from '../../lib/explain';
+import { EntityWaivers } from '../EntityWaivers';
 
 /**
  * The title of a side card as a heading one level below the tab's sections,
@@ -236,6 +237,13 @@ export function EntityComplianceContent(props: EntityComplianceContentProps) {
             </InfoCard>
           </Grid>
         </Grid>
+      </Grid>
+      <Grid item xs={12}>
+        <EntityWaivers
+          entityRef={entityRef}
+          results={value.results}
+          onChange={retry}
+        />
       </Grid>
     </Grid>
   );

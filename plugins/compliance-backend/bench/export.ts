@@ -1,0 +1,237 @@
+/*
+ * Benchmark of the streamed auditor export.
+ *
+ *   yarn bench:export [--entities 10000]
+ *
+ * Seeds N entities (catalog controls + 33 synthetic controls mapped to SOC 2,
+ * ISO 27001 and OpenSSF) into SQLite and, when
+ * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING or
+ * COMPLIANCE_BENCH_POSTGRES is set, PostgreSQL; evaluates them; then streams
+ * the export of every framework as of now in CSV and JSON into a hashing
+ * sink (what the HTTP response does, without the socket). Prints rows/s,
+ * bytes, and the RSS before and at the peak of the export (sampled every
+ * 20 ms). The last line is one JSON object with the figures per database.
+ */
+import knexFactory, { Knex } from 'knex';
+import type { ControlDefinition } from 'backstage-plugin-compliance-common';
+import { DatabaseComplianceStore } from '../src/database/DatabaseComplianceStore';
+import { EvaluationRunner } from '../src/service/EvaluationRunner';
+import { ExportService, HashingSink } from '../src/service/ExportService';
+import { ControlCatalogue } from '../src/controls/ControlCatalogue';
+import {
+  catalogControls,
+  defaultLevels,
+} from '../src/controls/catalogControls';
+import type { EntitySnapshot } from '../src/lib/evaluate';
+import type { FactWrite } from '../src/database/ComplianceStore';
+
+const args = process.argv.slice(2);
+const argValue = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const N = argValue('entities', Number(process.env.BENCH_ENTITIES ?? 10000));
+const SYNTHETIC = 33;
+
+const noopLogger: any = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  child() {
+    return noopLogger;
+  },
+};
+
+function syntheticControls(): ControlDefinition[] {
+  return Array.from({ length: SYNTHETIC }, (_, i) => ({
+    id: `BENCH-${String(i).padStart(2, '0')}`,
+    title: `Synthetic control ${i}`,
+    description: 'benchmark',
+    category: ['security', 'branch-protection', 'ci', 'repository'][i % 4],
+    severity: (['critical', 'high', 'medium', 'low'] as const)[i % 4],
+    rule: {
+      pass: {
+        fact: `bench.f${i}`,
+        operator: 'greaterThanInclusive' as const,
+        value: 30,
+      },
+    },
+    frameworks:
+      i % 2
+        ? { soc2: [`CC8.${i % 3}`], openssf: ['Branch-Protection'] }
+        : { iso27001: [`A.8.${20 + (i % 5)}`] },
+  }));
+}
+
+async function runOn(name: string, knex: Knex) {
+  const stores = await DatabaseComplianceStore.create({
+    database: {
+      getClient: async () => knex,
+      migrations: { skip: false },
+    } as any,
+  });
+  const catalogue = ControlCatalogue.create({
+    builtin: catalogControls({
+      lifecycles: ['experimental', 'production', 'deprecated'],
+      minDescriptionLength: 20,
+    }),
+    modules: syntheticControls(),
+    config: [],
+    levels: defaultLevels,
+    frameworks: [],
+    kinds: ['component'],
+  });
+  const engine = new EvaluationRunner({
+    ...stores,
+    catalogue,
+    waivers: [],
+    logger: noopLogger,
+  });
+  const seedStart = Date.now();
+  const observed = new Date(Date.now() - 3600_000);
+  for (let start = 0; start < N; start += 1000) {
+    const snapshots: EntitySnapshot[] = [];
+    const facts: FactWrite[] = [];
+    for (let e = start; e < Math.min(N, start + 1000); e++) {
+      const id = String(e).padStart(6, '0');
+      const entityRef = `component:default/svc-${id}`;
+      snapshots.push({
+        entityRef,
+        kind: 'component',
+        namespace: 'default',
+        name: `svc-${id}`,
+        type: 'service',
+        lifecycle: 'production',
+        owner: `group:default/team-${e % 50}`,
+        system: `system:default/sys-${e % 20}`,
+        tags: [],
+        annotations: {},
+      });
+      const cat: Record<string, FactWrite['value']> = {
+        'catalog.owner.ref': `group:default/team-${e % 50}`,
+        'catalog.owner.kind': 'group',
+        'catalog.owner.exists': e % 10 !== 0,
+        'catalog.lifecycle': 'production',
+        'catalog.system.ref': `system:default/sys-${e % 20}`,
+        'catalog.system.exists': true,
+        'catalog.description.length': e % 40,
+        'catalog.techdocs': e % 2 === 0,
+        'catalog.oncall': e % 5 !== 0,
+        'catalog.sourceRepo.kind': 'project-slug',
+      };
+      for (const [factId, value] of Object.entries(cat)) {
+        facts.push({ entityRef, factId, value, observedAt: observed });
+      }
+      for (let i = 0; i < SYNTHETIC; i++) {
+        facts.push({
+          entityRef,
+          factId: `bench.f${i}`,
+          value: (e * 7919 + i * 104729) % 100,
+          evidence: {
+            source: 'GET /repos/{owner}/{repo}',
+            url: `https://github.example.com/org/svc-${id}`,
+          },
+          observedAt: observed,
+        });
+      }
+    }
+    await stores.entities.upsertEntities(snapshots, observed);
+    await stores.facts.writeFacts('bench', facts);
+  }
+  await engine.evaluateDirty();
+  const seedSeconds = (Date.now() - seedStart) / 1000;
+  await knex.raw('analyze');
+
+  const service = new ExportService({
+    ...stores,
+    catalogue,
+    configWaivers: [],
+  });
+  const figures: Record<string, unknown> = {
+    entities: N,
+    controls: catalogue.controls.length,
+    seedSeconds: round(seedSeconds),
+  };
+  for (const format of ['csv', 'json'] as const) {
+    (global as any).gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const timer = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
+    const sink = new HashingSink();
+    const t0 = process.hrtime.bigint();
+    const rows = await service.write(
+      service.resolve({ framework: 'all', format }, new Date()),
+      undefined,
+      sink,
+    );
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    clearInterval(timer);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    figures[format] = {
+      rows,
+      seconds: round(seconds),
+      rowsPerSecond: Math.round(rows / seconds),
+      megabytes: round(sink.bytes / 1e6),
+      rssBeforeMb: Math.round(rssBefore / 1e6),
+      rssPeakMb: Math.round(peak / 1e6),
+      rssRiseMb: Math.round((peak - rssBefore) / 1e6),
+    };
+    console.log(
+      `${name} ${format}: ${rows} rows in ${round(seconds)} s (${Math.round(
+        rows / seconds,
+      )} rows/s), ${round(sink.bytes / 1e6)} MB; RSS ${Math.round(
+        rssBefore / 1e6,
+      )} MB before, ${Math.round(peak / 1e6)} MB peak (+${Math.round(
+        (peak - rssBefore) / 1e6,
+      )} MB)`,
+    );
+  }
+  return figures;
+}
+
+function round(n: number) {
+  return Math.round(n * 100) / 100;
+}
+
+async function main() {
+  const out: Record<string, unknown> = {};
+  const sqlite = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: ':memory:' },
+    useNullAsDefault: true,
+  });
+  console.log(`Seeding ${N} entities...`);
+  out.sqlite = await runOn('sqlite', sqlite);
+  await sqlite.destroy();
+  const pg =
+    process.env.COMPLIANCE_BENCH_POSTGRES ??
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  if (pg) {
+    const admin = knexFactory({ client: 'pg', connection: pg });
+    const db = `compliance_bench_export_${Date.now()}`;
+    await admin.raw(`create database ${db}`);
+    const url = new URL(pg);
+    url.pathname = `/${db}`;
+    const conn = knexFactory({
+      client: 'pg',
+      connection: url.toString(),
+      pool: { min: 1, max: 5 },
+    });
+    try {
+      out.postgres = await runOn('postgres', conn);
+    } finally {
+      await conn.destroy();
+      await admin.raw(`drop database ${db}`);
+      await admin.destroy();
+    }
+  }
+  console.log(JSON.stringify(out));
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});

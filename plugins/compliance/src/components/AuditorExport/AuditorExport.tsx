@@ -1,0 +1,167 @@
+import { useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { InfoCard } from '@backstage/core-components';
+import { alertApiRef, useApi, useApiHolder } from '@backstage/core-plugin-api';
+import type {
+  ComplianceGovernanceApi,
+  ExportManifest,
+} from 'backstage-plugin-compliance-common';
+import { complianceGovernanceApiRef } from '../../api';
+
+/**
+ * Props of {@link AuditorExport}.
+ *
+ * @public
+ */
+export interface AuditorExportProps {
+  /** Framework ids and titles to offer (besides "all"). */
+  frameworks: Array<{ id: string; title: string }>;
+}
+
+/** sha256 hex of a text, as the manifest computes it (UTF-8 bytes). */
+export async function sha256Hex(text: string): Promise<string> {
+  const bytes = new TextEncoder().encode(text);
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return Array.from(new Uint8Array(digest))
+    .map(b => b.toString(16).padStart(2, '0'))
+    .join('');
+}
+
+function saveFile(name: string, text: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * Downloads an auditor export (framework, as of a date, JSON and CSV) with
+ * its manifest, and checks each file's sha256 against the manifest before
+ * saving. Renders nothing when the governance API is not registered.
+ *
+ * @public
+ */
+export function AuditorExport(props: AuditorExportProps) {
+  const api = useApiHolder().get(complianceGovernanceApiRef);
+  if (!api) return null;
+  return <AuditorExportWithApi {...props} api={api} />;
+}
+
+function AuditorExportWithApi(
+  props: AuditorExportProps & { api: ComplianceGovernanceApi },
+) {
+  const { api, frameworks } = props;
+  const alertApi = useApi(alertApiRef);
+  const [framework, setFramework] = useState('all');
+  const [asOf, setAsOf] = useState(new Date().toISOString().slice(0, 10));
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{
+    manifest: ExportManifest;
+    verified: boolean;
+  }>();
+
+  const download = async () => {
+    setBusy(true);
+    setResult(undefined);
+    try {
+      // A past day means its end; today means now.
+      const today = new Date().toISOString().slice(0, 10);
+      const at = asOf >= today ? new Date().toISOString() : asOf;
+      const request = { framework, asOf: at };
+      const manifest = await api.getExportManifest(request);
+      const request2 = { ...request, asOf: manifest.asOf };
+      const files = await Promise.all(
+        (['json', 'csv'] as const).map(format =>
+          api.downloadExport({ ...request2, format }),
+        ),
+      );
+      let verified = true;
+      for (const file of files) {
+        const expected = manifest.files.find(f => f.name === file.fileName);
+        if (!expected || expected.sha256 !== (await sha256Hex(file.text))) {
+          verified = false;
+        }
+      }
+      for (const file of files) {
+        saveFile(
+          file.fileName,
+          file.text,
+          file.fileName.endsWith('.csv') ? 'text/csv' : 'application/json',
+        );
+      }
+      saveFile(
+        `compliance-${framework}-manifest.json`,
+        `${JSON.stringify(manifest, null, 2)}\n`,
+        'application/json',
+      );
+      setResult({ manifest, verified });
+    } catch (e) {
+      alertApi.post({
+        message: `Export failed: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <InfoCard title="Auditor export">
+      <Box display="flex" flexWrap="wrap" gridGap={8} alignItems="flex-end">
+        <TextField
+          select
+          id="export-framework"
+          label="Framework"
+          value={framework}
+          onChange={e => setFramework(e.target.value)}
+          style={{ minWidth: 180 }}
+        >
+          <MenuItem value="all">All frameworks</MenuItem>
+          {frameworks.map(f => (
+            <MenuItem key={f.id} value={f.id}>
+              {f.title}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField
+          id="export-as-of"
+          label="As of"
+          type="date"
+          value={asOf}
+          onChange={e => setAsOf(e.target.value)}
+          InputLabelProps={{ shrink: true }}
+        />
+        <Button
+          variant="outlined"
+          color="primary"
+          onClick={download}
+          disabled={busy}
+        >
+          {busy ? 'Exporting…' : 'Download export'}
+        </Button>
+      </Box>
+      {result ? (
+        <Box mt={2} data-testid="export-result">
+          <Typography variant="body2">
+            {result.verified
+              ? 'Hashes verified against the manifest.'
+              : 'Hash mismatch: the data changed while exporting; export again.'}
+          </Typography>
+          {result.manifest.files.map(f => (
+            <Typography key={f.name} variant="caption" component="div">
+              {f.name}: {f.rows} rows, sha256 {f.sha256}
+            </Typography>
+          ))}
+        </Box>
+      ) : null}
+    </InfoCard>
+  );
+}

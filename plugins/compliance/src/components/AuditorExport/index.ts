@@ -1,0 +1,2 @@
+export { AuditorExport, sha256Hex } from './AuditorExport';
+export type { AuditorExportProps } from './AuditorExport';

@@ -1,0 +1,1 @@
+export { ComplianceRoutes } from './ComplianceRoutes';

@@ -1,0 +1,2 @@
+export { ControlCampaign, controlEntitiesCsv } from './ControlCampaign';
+export type { ControlCampaignProps } from './ControlCampaign';

@@ -1,0 +1,295 @@
+import { useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Chip from '@material-ui/core/Chip';
+import MenuItem from '@material-ui/core/MenuItem';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { alertApiRef, useApi, useApiHolder } from '@backstage/core-plugin-api';
+import type {
+  ComplianceGovernanceApi,
+  ComplianceWaiver,
+  ControlResultWithControl,
+} from 'backstage-plugin-compliance-common';
+import { complianceGovernanceApiRef } from '../../api';
+import { formatAbsolute } from '../../lib/format';
+
+/**
+ * Props of {@link EntityWaivers}.
+ *
+ * @public
+ */
+export interface EntityWaiversProps {
+  entityRef: string;
+  /** The entity's results: the controls a waiver can be requested for. */
+  results: ControlResultWithControl[];
+  /** Called after a waiver changed, so the tab can reload its results. */
+  onChange?: () => void;
+}
+
+const inDays = (n: number) =>
+  new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+function WaiverRequestForm(props: {
+  api: ComplianceGovernanceApi;
+  entityRef: string;
+  results: ControlResultWithControl[];
+  onDone: () => void;
+}) {
+  const { api, entityRef, results, onDone } = props;
+  const alertApi = useApi(alertApiRef);
+  const candidates = results.filter(
+    r => r.status === 'fail' || r.status === 'warn',
+  );
+  const [controlId, setControlId] = useState(candidates[0]?.controlId ?? '');
+  const [reason, setReason] = useState('');
+  const [expiresAt, setExpiresAt] = useState(inDays(30));
+  const [link, setLink] = useState('');
+  const [busy, setBusy] = useState(false);
+  if (candidates.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No failing or warning control to waive.
+      </Typography>
+    );
+  }
+  const submit = async () => {
+    setBusy(true);
+    try {
+      await api.requestWaiver(entityRef, {
+        controlId,
+        reason,
+        expiresAt,
+        ...(link ? { link } : {}),
+      });
+      alertApi.post({ message: 'Waiver requested', severity: 'success' });
+      setReason('');
+      setLink('');
+      onDone();
+    } catch (e) {
+      alertApi.post({
+        message: `Waiver request failed: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Box
+      component="form"
+      display="flex"
+      flexWrap="wrap"
+      gridGap={8}
+      alignItems="flex-end"
+      aria-label="Request a waiver"
+      onSubmit={(e: React.FormEvent) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <TextField
+        select
+        id="waiver-control"
+        label="Control"
+        value={controlId}
+        onChange={e => setControlId(e.target.value)}
+        style={{ minWidth: 220 }}
+        inputProps={{ 'aria-label': 'Control' }}
+      >
+        {candidates.map(r => (
+          <MenuItem key={r.controlId} value={r.controlId}>
+            {r.controlId} · {r.control.title}
+          </MenuItem>
+        ))}
+      </TextField>
+      <TextField
+        id="waiver-reason"
+        label="Reason"
+        value={reason}
+        onChange={e => setReason(e.target.value)}
+        helperText="Why the risk is accepted (10+ characters)"
+        style={{ minWidth: 260, flexGrow: 1 }}
+        inputProps={{ maxLength: 2000 }}
+      />
+      <TextField
+        id="waiver-expires"
+        label="Expires"
+        type="date"
+        value={expiresAt}
+        onChange={e => setExpiresAt(e.target.value)}
+        InputLabelProps={{ shrink: true }}
+      />
+      <TextField
+        id="waiver-link-optional"
+        label="Link (optional)"
+        value={link}
+        onChange={e => setLink(e.target.value)}
+        inputProps={{ maxLength: 2000 }}
+      />
+      <Button
+        type="submit"
+        variant="contained"
+        color="primary"
+        disabled={busy || reason.trim().length < 10 || !controlId}
+      >
+        Request waiver
+      </Button>
+    </Box>
+  );
+}
+
+function statusLabel(w: ComplianceWaiver) {
+  if (w.status === 'approved' && w.reviewRequired) return 'review required';
+  return w.status;
+}
+
+/**
+ * The waivers of an entity on its Compliance tab: config and requested
+ * waivers with approver and expiry, a request form, and approve / reject /
+ * revoke for those allowed (the backend decides; a refusal shows its
+ * message).
+ *
+ * @public
+ */
+export function EntityWaivers(props: EntityWaiversProps) {
+  const holder = useApiHolder();
+  const api = holder.get(complianceGovernanceApiRef);
+  if (!api) return null;
+  return <EntityWaiversWithApi {...props} api={api} />;
+}
+
+function EntityWaiversWithApi(
+  props: EntityWaiversProps & { api: ComplianceGovernanceApi },
+) {
+  const { api, entityRef, results, onChange } = props;
+  const alertApi = useApi(alertApiRef);
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.getWaivers(entityRef),
+    [api, entityRef],
+  );
+  const decide = async (
+    w: ComplianceWaiver,
+    step: 'approve' | 'reject' | 'revoke',
+  ) => {
+    try {
+      await api.decideWaiver(w.id, step);
+      alertApi.post({ message: `Waiver ${step}d`, severity: 'success' });
+      retry();
+      onChange?.();
+    } catch (e) {
+      alertApi.post({
+        message: `Could not ${step} the waiver: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    }
+  };
+  return (
+    <InfoCard title="Waivers">
+      {loading && !value ? <Progress /> : null}
+      {error ? <ResponseErrorPanel error={error} /> : null}
+      {value ? (
+        <>
+          {value.items.length === 0 ? (
+            <Typography variant="body2" color="textSecondary">
+              No waivers.
+            </Typography>
+          ) : (
+            <Table size="small" aria-label="Waivers">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Control</TableCell>
+                  <TableCell>Status</TableCell>
+                  <TableCell>Reason</TableCell>
+                  <TableCell>Requested by</TableCell>
+                  <TableCell>Approver</TableCell>
+                  <TableCell>Expires</TableCell>
+                  <TableCell>Actions</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {value.items.map(w => (
+                  <TableRow key={w.id} data-testid={`waiver-${w.controlId}`}>
+                    <TableCell>{w.controlId}</TableCell>
+                    <TableCell>
+                      <Chip size="small" label={statusLabel(w)} />
+                      {w.source === 'config' ? (
+                        <Chip size="small" variant="outlined" label="config" />
+                      ) : null}
+                    </TableCell>
+                    <TableCell>
+                      {w.reason}
+                      {w.link ? (
+                        <>
+                          {' '}
+                          <Link to={w.link}>link</Link>
+                        </>
+                      ) : null}
+                    </TableCell>
+                    <TableCell>{w.requestedBy ?? '—'}</TableCell>
+                    <TableCell>{w.decidedBy ?? '—'}</TableCell>
+                    <TableCell>
+                      {w.expiresAt ? formatAbsolute(w.expiresAt) : '—'}
+                    </TableCell>
+                    <TableCell>
+                      {w.source === 'api' &&
+                      (w.status === 'requested' ||
+                        (w.status === 'approved' && w.reviewRequired)) ? (
+                        <>
+                          <Button
+                            size="small"
+                            onClick={() => decide(w, 'approve')}
+                          >
+                            Approve
+                          </Button>
+                          <Button
+                            size="small"
+                            onClick={() => decide(w, 'reject')}
+                          >
+                            Reject
+                          </Button>
+                        </>
+                      ) : null}
+                      {w.source === 'api' &&
+                      (w.status === 'requested' || w.status === 'approved') ? (
+                        <Button
+                          size="small"
+                          onClick={() => decide(w, 'revoke')}
+                        >
+                          Revoke
+                        </Button>
+                      ) : null}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+          <Box mt={2}>
+            <WaiverRequestForm
+              api={api}
+              entityRef={entityRef}
+              results={results}
+              onDone={() => {
+                retry();
+                onChange?.();
+              }}
+            />
+          </Box>
+        </>
+      ) : null}
+    </InfoCard>
+  );
+}

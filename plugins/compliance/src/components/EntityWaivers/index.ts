@@ -1,0 +1,2 @@
+export { EntityWaivers } from './EntityWaivers';
+export type { EntityWaiversProps } from './EntityWaivers';

@@ -1,0 +1,2 @@
+export { OrgTrend, formatLevels } from './OrgTrend';
+export type { OrgTrendProps } from './OrgTrend';
