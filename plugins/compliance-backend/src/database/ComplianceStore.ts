@@ -329,6 +329,8 @@ export interface ReadModelStore {
   getAggregates(): Promise<
     { version: number; aggregates: OverviewAggregates } | undefined
   >;
+}
+
 /** An entity as the auditor export lists it. */
 export interface ExportEntity {
   entityRef: string;

@@ -3,6 +3,7 @@ import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
+import ListItemSecondaryAction from '@material-ui/core/ListItemSecondaryAction';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import { InfoCard, Link } from '@backstage/core-components';
@@ -85,15 +86,19 @@ export function OverviewAggregates(props: OverviewAggregatesProps) {
                   }
                 >
                   <ListItemText
-                    primary={
-                      <Link to={`controls/${encodeURIComponent(c.controlId)}`}>
-                        {c.title}
-                      </Link>
-                    }
+                    primary={c.title}
                     secondary={t('overview.topFailingEntities', {
                       entities: String(c.count),
                     })}
                   />
+                  <ListItemSecondaryAction>
+                    <Link
+                      to={`controls/${encodeURIComponent(c.controlId)}`}
+                      aria-label={`Campaign page for ${c.title}`}
+                    >
+                      Campaign
+                    </Link>
+                  </ListItemSecondaryAction>
                 </ListItem>
               ))}
             </List>

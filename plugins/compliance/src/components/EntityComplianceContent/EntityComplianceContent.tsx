@@ -11,11 +11,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import {
-  alertApiRef,
-  configApiRef,
-  useApi,
-} from '@backstage/core-plugin-api';
+import { alertApiRef, configApiRef, useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -238,13 +234,15 @@ export function EntityComplianceContent(props: EntityComplianceContentProps) {
           </Grid>
         </Grid>
       </Grid>
-      <Grid item xs={12}>
-        <EntityWaivers
-          entityRef={entityRef}
-          results={value.results}
-          onChange={retry}
-        />
-      </Grid>
+      {value && (
+        <Grid item xs={12}>
+          <EntityWaivers
+            entityRef={entityRef}
+            results={value.results}
+            onChange={retry}
+          />
+        </Grid>
+      )}
     </Grid>
   );
 }
