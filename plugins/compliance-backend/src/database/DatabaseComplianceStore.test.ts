@@ -14,6 +14,7 @@ describe('DatabaseComplianceStore.create', () => {
     expect(Object.keys(stores).sort()).toEqual([
       'campaigns',
       'ciRuns',
+      'creations',
       'entities',
       'evaluations',
       'evidence',
