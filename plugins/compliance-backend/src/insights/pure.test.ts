@@ -292,7 +292,7 @@ describe('failover policy', () => {
 
   it('classifies SDK-shaped errors and never keeps a key in the message', () => {
     const err = (status: number | undefined, extra: object = {}) =>
-      Object.assign(new Error('boom sk-abcdefghijklmnop1234'), {
+      Object.assign(new Error('boom sk-FAKEnotARealKey0000'), {
         status,
         headers: new Headers({ 'retry-after': '3' }),
         ...extra,
@@ -323,7 +323,7 @@ describe('failover policy', () => {
       ),
     ).toBe('unavailable');
     expect(classifyProviderError('p', err(500)).message).not.toContain(
-      'abcdefghijklmnop',
+      'FAKEnotARealKey0000',
     );
     const typed = new InsightProviderError({ kind: 'auth', message: 'x' });
     expect(classifyProviderError('p', typed)).toBe(typed);
