@@ -64,14 +64,14 @@ describe('HTTP caching of reads', () => {
     },
   );
 
-  it('passes the history days into the entity tag', async () => {
+  it('passes the history days and the creation records into the entity tag', async () => {
     const { server, reports } = await app();
     await request(server).get('/entities/component/default/a/history?days=7');
     expect(reports.entityTag).toHaveBeenCalledWith(
       'history',
       { kind: 'component', namespace: 'default', name: 'a' },
       expect.anything(),
-      [7],
+      [7, 0],
     );
   });
 

@@ -71,7 +71,7 @@ export function OverviewAggregates(props: OverviewAggregatesProps) {
       <Grid item xs={12}>
         <InfoCard title={t('overview.topFailing')}>
           {value && value.topFailingControls.length > 0 ? (
-            <List dense component="div">
+            <List dense>
               {value.topFailingControls.map(c => (
                 <ListItem
                   key={c.controlId}
