@@ -1,15 +1,9 @@
 import {
   coreServices,
   createBackendPlugin,
-  LoggerService,
-  SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { assertError } from '@backstage/errors';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
-import {
-  CatalogService,
-  catalogServiceRef,
-} from '@backstage/plugin-catalog-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   ControlDefinition,
   compliancePermissions,
@@ -22,13 +16,11 @@ import {
   InsightProvider,
   InsightProviderFactory,
 } from 'backstage-plugin-compliance-node';
-import { DateTime } from 'luxon';
-import { ComplianceConfig, readComplianceConfig } from './config';
+import { readComplianceConfig } from './config';
 import { createCatalogCollector } from './collectors/catalogCollector';
 import { catalogControls, defaultLevels } from './controls/catalogControls';
 import { ControlCatalogue } from './controls/ControlCatalogue';
 import { DatabaseComplianceStore } from './database/DatabaseComplianceStore';
-import type { ComplianceStores } from './database/ComplianceStore';
 import { CollectionRunner } from './service/CollectionRunner';
 import { EvaluationRunner } from './service/EvaluationRunner';
 import { ReportService } from './service/ReportService';
@@ -37,15 +29,8 @@ import { createRouter } from './service/router';
 import { createCiRouter } from './service/ciRouter';
 import { CiPushService } from './service/CiPushService';
 import { PUSHED_CI_WINDOW_DAYS } from './lib/pushedCiFacts';
-import {
-  assertCollectorId,
-  collectTaskId,
-  EVALUATE_TASK_ID,
-  INSIGHTS_TASK_ID,
-  RETENTION_TASK_ID,
-  ROLLUP_TASK_ID,
-  shardsOf,
-} from './service/taskIds';
+import { assertCollectorId } from './service/taskIds';
+import { scheduleTasks } from './service/scheduleTasks';
 import { createComplianceActions } from './actions/createComplianceActions';
 import { readGovernanceConfig } from './governanceConfig';
 import { CatalogScope } from './service/CatalogScope';
@@ -55,179 +40,9 @@ import { GroupCollector } from './service/GroupCollector';
 import { ReadModel } from './service/ReadModel';
 import { createInsightActions } from './actions/createInsightActions';
 import { readInsightsConfig } from './insights/config';
-import { InsightRunner } from './insights/InsightRunner';
-import {
-  createInsightProviders,
-  InsightService,
-} from './insights/InsightService';
+import { setUpInsights } from './insights/setUpInsights';
 import { ExportService } from './service/ExportService';
 import { GovernanceReadService } from './service/GovernanceReadService';
-
-const DEFAULT_COLLECTOR_SCHEDULE = {
-  frequency: { minutes: 30 },
-  timeout: { minutes: 15 },
-};
-
-/** Schedules one task per collector shard, the evaluation, roll-up and retention. */
-async function scheduleTasks(options: {
-  scheduler: SchedulerService;
-  logger: LoggerService;
-  settings: ComplianceConfig;
-  stores: ComplianceStores;
-  collection: CollectionRunner;
-  evaluation: EvaluationRunner;
-  groups?: GroupCollector;
-  readModel?: ReadModel;
-  /** Runs after each evaluation cycle (queues AI insights). */
-  afterEvaluation?: () => Promise<void>;
-}) {
-  const { scheduler, logger, settings, stores, collection, evaluation } =
-    options;
-  const triggerEvaluation = async () => {
-    try {
-      await scheduler.triggerTask(EVALUATE_TASK_ID);
-    } catch (error) {
-      // Already running (its loop picks the new work up) or not yet scheduled.
-      assertError(error);
-      logger.debug('Evaluation not triggered', { reason: error.message });
-    }
-  };
-
-  for (const collector of collection.collectors) {
-    const s = settings.collectors[collector.id];
-    if (s?.disabled) {
-      logger.info('Collector disabled by config', {
-        collectorId: collector.id,
-      });
-      continue;
-    }
-    const schedule =
-      s?.schedule ?? collector.defaultSchedule ?? DEFAULT_COLLECTOR_SCHEDULE;
-    for (const shard of shardsOf(s?.shards ?? 1)) {
-      await scheduler.scheduleTask({
-        id: collectTaskId(collector.id, shard),
-        ...schedule,
-        fn: async signal => {
-          await collection.collect(collector.id, {
-            shard,
-            signal: signal as AbortSignal,
-          });
-          if (collector.id === 'catalog' && shard.index === 0) {
-            // The group hierarchy, for owner filters, with the catalog.
-            await options.groups?.collect(signal as AbortSignal);
-            await options.readModel?.changed();
-          }
-          await triggerEvaluation();
-        },
-      });
-    }
-  }
-
-  await scheduler.scheduleTask({
-    id: EVALUATE_TASK_ID,
-    ...settings.schedules.evaluate,
-    fn: async signal => {
-      await evaluation.evaluateDirty(signal as AbortSignal);
-      await options.afterEvaluation?.();
-    },
-  });
-
-  await scheduler.scheduleTask({
-    id: ROLLUP_TASK_ID,
-    ...settings.schedules.rollup,
-    fn: async () => {
-      const day = DateTime.utc().toISODate()!;
-      const removed = await collection.pruneEntities();
-      if (removed) {
-        logger.info('Removed entities no longer in the catalog', { removed });
-      }
-      const written = await stores.evaluations.rollUp(day);
-      if (written) logger.info('Rolled up daily history', { day, written });
-      if (removed || written) await options.readModel?.cycleEvaluated();
-    },
-  });
-
-  await scheduler.scheduleTask({
-    id: RETENTION_TASK_ID,
-    ...settings.schedules.retention,
-    fn: async () => {
-      const now = DateTime.utc();
-      const r = settings.retention;
-      const days = (n: number) => now.minus({ days: n });
-      const { history, ledger } = await stores.evaluations.deleteBefore({
-        history: days(r.historyDays).toISODate()!,
-        ledger: days(r.ledgerDays).toJSDate(),
-      });
-      const factHistory = await stores.facts.deleteHistoryBefore(
-        days(r.factHistoryDays).toJSDate(),
-      );
-      const runs = await stores.runs.deleteBefore(days(r.runDays).toJSDate());
-      const state = await stores.facts.deleteStateBefore(
-        days(r.stateDays).toJSDate(),
-      );
-      logger.info('Applied retention', {
-        history,
-        ledger,
-        factHistory,
-        runs,
-        state,
-      });
-    },
-  });
-}
-
-/**
- * Builds the insight providers, runner and service, and schedules the
- * insights cycle. Returns the service and a trigger for after evaluations.
- */
-async function setUpInsights(options: {
-  settings: ReturnType<typeof readInsightsConfig>;
-  stores: ComplianceStores;
-  catalogue: ControlCatalogue;
-  catalog: CatalogService;
-  scheduler: SchedulerService;
-  logger: LoggerService;
-  factories: InsightProviderFactory[];
-  extra: InsightProvider[];
-}) {
-  const { settings, stores, catalogue, catalog, scheduler, logger } = options;
-  const providers = createInsightProviders({
-    settings,
-    factories: options.factories,
-    extra: options.extra,
-    logger,
-  });
-  const runner = new InsightRunner({
-    stores,
-    catalogue,
-    providers,
-    settings,
-    logger,
-  });
-  await scheduler.scheduleTask({
-    id: INSIGHTS_TASK_ID,
-    ...settings.schedule,
-    fn: async signal => {
-      await runner.runCycle(signal as AbortSignal);
-    },
-  });
-  logger.info('AI insights ready', {
-    providers: providers.map(p => p.provider.id).join(', ') || 'none (rules)',
-  });
-  return {
-    service: new InsightService({ catalog, runner }),
-    trigger: async () => {
-      if (!runner.providersConfigured) return;
-      try {
-        await scheduler.triggerTask(INSIGHTS_TASK_ID);
-      } catch (error) {
-        // Already running; its next cycle picks the changes up.
-        assertError(error);
-        logger.debug('Insights not triggered', { reason: error.message });
-      }
-    },
-  };
-}
 
 /**
  * The compliance backend plugin: collects facts on the scheduler, evaluates

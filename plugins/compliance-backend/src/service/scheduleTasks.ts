@@ -1,0 +1,129 @@
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { assertError } from '@backstage/errors';
+import { DateTime } from 'luxon';
+import type { ComplianceConfig } from '../config';
+import type { ComplianceStores } from '../database/ComplianceStore';
+import type { CollectionRunner } from './CollectionRunner';
+import type { EvaluationRunner } from './EvaluationRunner';
+import type { GroupCollector } from './GroupCollector';
+import type { ReadModel } from './ReadModel';
+import {
+  collectTaskId,
+  EVALUATE_TASK_ID,
+  RETENTION_TASK_ID,
+  ROLLUP_TASK_ID,
+  shardsOf,
+} from './taskIds';
+
+const DEFAULT_COLLECTOR_SCHEDULE = {
+  frequency: { minutes: 30 },
+  timeout: { minutes: 15 },
+};
+
+/** Schedules one task per collector shard, the evaluation, roll-up and retention. */
+export async function scheduleTasks(options: {
+  scheduler: SchedulerService;
+  logger: LoggerService;
+  settings: ComplianceConfig;
+  stores: ComplianceStores;
+  collection: CollectionRunner;
+  evaluation: EvaluationRunner;
+  groups?: GroupCollector;
+  readModel?: ReadModel;
+  /** Runs after each evaluation cycle (queues AI insights). */
+  afterEvaluation?: () => Promise<void>;
+}) {
+  const { scheduler, logger, settings, stores, collection, evaluation } =
+    options;
+  const triggerEvaluation = async () => {
+    try {
+      await scheduler.triggerTask(EVALUATE_TASK_ID);
+    } catch (error) {
+      // Already running (its loop picks the new work up) or not yet scheduled.
+      assertError(error);
+      logger.debug('Evaluation not triggered', { reason: error.message });
+    }
+  };
+
+  for (const collector of collection.collectors) {
+    const s = settings.collectors[collector.id];
+    if (s?.disabled) {
+      logger.info('Collector disabled by config', {
+        collectorId: collector.id,
+      });
+      continue;
+    }
+    const schedule =
+      s?.schedule ?? collector.defaultSchedule ?? DEFAULT_COLLECTOR_SCHEDULE;
+    for (const shard of shardsOf(s?.shards ?? 1)) {
+      await scheduler.scheduleTask({
+        id: collectTaskId(collector.id, shard),
+        ...schedule,
+        fn: async signal => {
+          await collection.collect(collector.id, {
+            shard,
+            signal: signal as AbortSignal,
+          });
+          if (collector.id === 'catalog' && shard.index === 0) {
+            // The group hierarchy, for owner filters, with the catalog.
+            await options.groups?.collect(signal as AbortSignal);
+            await options.readModel?.changed();
+          }
+          await triggerEvaluation();
+        },
+      });
+    }
+  }
+
+  await scheduler.scheduleTask({
+    id: EVALUATE_TASK_ID,
+    ...settings.schedules.evaluate,
+    fn: async signal => {
+      await evaluation.evaluateDirty(signal as AbortSignal);
+      await options.afterEvaluation?.();
+    },
+  });
+
+  await scheduler.scheduleTask({
+    id: ROLLUP_TASK_ID,
+    ...settings.schedules.rollup,
+    fn: async () => {
+      const day = DateTime.utc().toISODate()!;
+      const removed = await collection.pruneEntities();
+      if (removed) {
+        logger.info('Removed entities no longer in the catalog', { removed });
+      }
+      const written = await stores.evaluations.rollUp(day);
+      if (written) logger.info('Rolled up daily history', { day, written });
+      if (removed || written) await options.readModel?.cycleEvaluated();
+    },
+  });
+
+  await scheduler.scheduleTask({
+    id: RETENTION_TASK_ID,
+    ...settings.schedules.retention,
+    fn: async () => {
+      const now = DateTime.utc();
+      const r = settings.retention;
+      const days = (n: number) => now.minus({ days: n });
+      const { history, ledger } = await stores.evaluations.deleteBefore({
+        history: days(r.historyDays).toISODate()!,
+        ledger: days(r.ledgerDays).toJSDate(),
+      });
+      const factHistory = await stores.facts.deleteHistoryBefore(
+        days(r.factHistoryDays).toJSDate(),
+      );
+      const runs = await stores.runs.deleteBefore(days(r.runDays).toJSDate());
+      const state = await stores.facts.deleteStateBefore(
+        days(r.stateDays).toJSDate(),
+      );
+      logger.info('Applied retention', {
+        history,
+        ledger,
+        factHistory,
+        runs,
+        state,
+      });
+    },
+  });
+}
