@@ -11,7 +11,8 @@ import type { ControlsResponse } from 'backstage-plugin-compliance-common';
 import request from 'supertest';
 import githubModule from '../index';
 import { readGithubBaselineConfig } from './config';
-import { deriveGithubBaseline, predictGithubFacts } from './deriveBaseline';
+import { deriveGithubBaseline } from './deriveBaseline';
+import { predictGithubFacts } from './predictFacts';
 import { ConfigReader } from '@backstage/config';
 
 // The baseline's predictions (this module's output) fed to the real
@@ -73,7 +74,9 @@ describe('predicted GitHub facts in POST /evaluate', () => {
     });
     const auth = mockCredentials.user.header();
     const controls: ControlsResponse = (
-      await request(server).get('/api/compliance/controls').set('Authorization', auth)
+      await request(server)
+        .get('/api/compliance/controls')
+        .set('Authorization', auth)
     ).body;
 
     const evaluate = async (level: string) => {

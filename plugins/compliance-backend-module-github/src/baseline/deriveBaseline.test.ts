@@ -16,11 +16,8 @@ import {
 import { GITHUB_COMPLIANCE_DEFAULTS } from '../config';
 import { createGithubControls } from '../controls';
 import { readGithubBaselineConfig } from './config';
-import {
-  deriveGithubBaseline,
-  isGithubControl,
-  predictGithubFacts,
-} from './deriveBaseline';
+import { deriveGithubBaseline, isGithubControl } from './deriveBaseline';
+import { predictGithubFacts } from './predictFacts';
 import type { GithubBaseline, GithubBaselineConfig } from './types';
 
 const controls = createGithubControls({
@@ -198,9 +195,9 @@ describe('deriveGithubBaseline', () => {
     // Gold needs every GitHub control; CI and a public license are not
     // settings.
     expect(gold.controls).toHaveLength(35);
-    expect(
-      gold.controls.filter(c => !c.covered).map(c => c.controlId),
-    ).toEqual(['GH-CI-01', 'GH-CI-02', 'GH-CI-06', 'GH-CI-07']);
+    expect(gold.controls.filter(c => !c.covered).map(c => c.controlId)).toEqual(
+      ['GH-CI-01', 'GH-CI-02', 'GH-CI-06', 'GH-CI-07'],
+    );
     expect(gold.controls.find(c => c.controlId === 'GH-CI-01')?.reason).toMatch(
       /workflow runs/,
     );
@@ -308,7 +305,9 @@ describe('deriveGithubBaseline', () => {
     expect(() =>
       read({ gold: { requiredStatusChecks: ['ok', 'bad\nname'] } }),
     ).toThrow(/invalid status check name/);
-    expect(() => deriveGithubBaseline({ controls, levels: LEVELS, level: 'platinum' })).toThrow(
+    expect(() =>
+      deriveGithubBaseline({ controls, levels: LEVELS, level: 'platinum' }),
+    ).toThrow(
       /Unknown level "platinum"; configured levels: bronze, silver, gold/,
     );
   });

@@ -1,21 +1,21 @@
 import type {
   ComplianceLevel,
   ControlDefinition,
-  FactCondition,
   JsonValue,
   RuleCondition,
 } from 'backstage-plugin-compliance-common';
-import { GITHUB_FACTS as F } from '../githubFactIds';
 import { compareValue, holds, isLeaf, leafFacts } from './conditions';
+import { Draft, emptyDraft, LEVERS, ruleset, whyNot } from './levers';
+import {
+  GithubBaselineRepository,
+  newRepositoryFacts,
+  predictGithubFacts,
+} from './predictFacts';
 import type {
   GithubBaseline,
   GithubBaselineConfig,
   GithubBaselineControl,
-  GithubBaselineRuleset,
 } from './types';
-
-/** GitHub allows at most 10 required approving reviews. */
-const MAX_APPROVALS = 10;
 
 /**
  * The default `compliance.github.baseline`.
@@ -27,22 +27,6 @@ export const DEFAULT_GITHUB_BASELINE_CONFIG: GithubBaselineConfig = {
   requiredStatusChecks: [],
   levels: {},
 };
-
-/**
- * What is known about the repository the baseline goes to.
- *
- * @public
- */
-export interface GithubBaselineRepository {
-  /**
-   * True for a repository a template creates: it has no alerts, pull
-   * requests or workflow runs yet, which decides some controls before the
-   * first collection.
-   */
-  isNew: boolean;
-  /** The visibility it is (or will be) created with, when known. */
-  visibility?: 'public' | 'private' | 'internal';
-}
 
 /**
  * Input of {@link deriveGithubBaseline}.
@@ -58,231 +42,6 @@ export interface DeriveGithubBaselineOptions {
   level: string;
   config?: GithubBaselineConfig;
   repository?: GithubBaselineRepository;
-}
-
-type Draft = Omit<GithubBaseline, 'level' | 'levels' | 'controls'>;
-
-function emptyDraft(): Draft {
-  return {
-    ruleset: null,
-    security: {
-      secretScanning: false,
-      pushProtection: false,
-      dependabotAlerts: false,
-      dependabotSecurityUpdates: false,
-      codeScanningDefaultSetup: false,
-    },
-    workflowPermissions: null,
-    files: { codeowners: false, securityPolicy: false, dependabotConfig: false },
-  };
-}
-
-function ruleset(d: Draft, name: string): GithubBaselineRuleset {
-  d.ruleset ??= {
-    name,
-    requirePullRequest: false,
-    requiredApprovals: 0,
-    requireCodeOwnerReview: false,
-    dismissStaleReviews: false,
-    requiredStatusChecks: [],
-    strictStatusChecks: false,
-    blockForcePushes: false,
-    blockDeletions: false,
-    requireSignatures: false,
-    bypassActors: [],
-  };
-  return d.ruleset;
-}
-
-function workflow(d: Draft) {
-  d.workflowPermissions ??= {
-    defaultWorkflowPermissions: 'read',
-    canApprovePullRequestReviews: false,
-  };
-  return d.workflowPermissions;
-}
-
-/** The smallest number satisfying a lower-bound comparison. */
-function lowerBound(c: FactCondition): number | undefined {
-  if (typeof c.value !== 'number') return undefined;
-  switch (c.operator) {
-    case 'greaterThanInclusive':
-    case 'equal':
-      return c.value;
-    case 'greaterThan':
-      return Math.floor(c.value) + 1;
-    default:
-      return undefined;
-  }
-}
-
-interface Lever {
-  /** Names of the settings it moves, as the plan shows them. */
-  setting: string;
-  /** Moves the draft toward the condition; returns why it cannot. */
-  apply(c: FactCondition, d: Draft, config: GithubBaselineConfig): string | void;
-}
-
-const enables = (
-  setting: string,
-  on: (d: Draft, config: GithubBaselineConfig) => void,
-): Lever => ({
-  setting,
-  apply(c, d, config) {
-    if (c.operator === 'equal' && c.value === true) on(d, config);
-  },
-});
-
-/** Every fact the baseline can decide, and how. */
-const LEVERS: Record<string, Lever> = {
-  [F.protected]: enables('ruleset', (d, c) => {
-    ruleset(d, c.rulesetName);
-  }),
-  [F.forcePushesBlocked]: enables('ruleset.blockForcePushes', (d, c) => {
-    ruleset(d, c.rulesetName).blockForcePushes = true;
-  }),
-  [F.deletionsBlocked]: enables('ruleset.blockDeletions', (d, c) => {
-    ruleset(d, c.rulesetName).blockDeletions = true;
-  }),
-  [F.requiredApprovals]: {
-    setting: 'ruleset.requiredApprovals',
-    apply(c, d, config) {
-      const need = lowerBound(c);
-      if (need === undefined) return undefined;
-      if (need > MAX_APPROVALS)
-        return `${c.value} approvals is above GitHub's maximum of ${MAX_APPROVALS}`;
-      const rs = ruleset(d, config.rulesetName);
-      rs.requirePullRequest = true;
-      rs.requiredApprovals = Math.max(rs.requiredApprovals, need);
-      return undefined;
-    },
-  },
-  [F.codeOwnerReviewRequired]: enables(
-    'ruleset.requireCodeOwnerReview',
-    (d, c) => {
-      const rs = ruleset(d, c.rulesetName);
-      rs.requirePullRequest = true;
-      rs.requireCodeOwnerReview = true;
-    },
-  ),
-  [F.staleReviewsDismissed]: enables('ruleset.dismissStaleReviews', (d, c) => {
-    const rs = ruleset(d, c.rulesetName);
-    rs.requirePullRequest = true;
-    rs.dismissStaleReviews = true;
-  }),
-  [F.requiredStatusChecks]: {
-    setting: 'ruleset.requiredStatusChecks',
-    apply(c, d, config) {
-      const need = lowerBound(c);
-      if (need === undefined) return undefined;
-      if (config.requiredStatusChecks.length < need) {
-        return `it needs ${need} required status check(s) and ${config.requiredStatusChecks.length} are configured (compliance.github.baseline.requiredStatusChecks names the checks the repository's CI reports)`;
-      }
-      ruleset(d, config.rulesetName).requiredStatusChecks = [
-        ...config.requiredStatusChecks,
-      ];
-      return undefined;
-    },
-  },
-  [F.strictStatusChecks]: {
-    setting: 'ruleset.strictStatusChecks',
-    apply(c, d, config) {
-      if (!(c.operator === 'equal' && c.value === true)) return undefined;
-      if (config.requiredStatusChecks.length === 0) {
-        return 'strict status checks need at least one required status check, and none is configured (compliance.github.baseline.requiredStatusChecks)';
-      }
-      const rs = ruleset(d, config.rulesetName);
-      rs.strictStatusChecks = true;
-      if (rs.requiredStatusChecks.length === 0)
-        rs.requiredStatusChecks = [...config.requiredStatusChecks];
-      return undefined;
-    },
-  },
-  [F.adminsEnforced]: enables('ruleset.bypassActors', (d, c) => {
-    ruleset(d, c.rulesetName).bypassActors = [];
-  }),
-  [F.requiresSignatures]: enables('ruleset.requireSignatures', (d, c) => {
-    ruleset(d, c.rulesetName).requireSignatures = true;
-  }),
-  [F.codeownersPresent]: enables('files.codeowners', d => {
-    d.files.codeowners = true;
-  }),
-  [F.codeownersErrors]: {
-    setting: 'files.codeowners',
-    apply(c, d) {
-      if (compareValue(c.operator, 0, c.value) === true)
-        d.files.codeowners = true;
-    },
-  },
-  [F.securityPolicyEnabled]: enables('files.securityPolicy', d => {
-    d.files.securityPolicy = true;
-  }),
-  [F.dependencyUpdatesConfigured]: enables('files.dependabotConfig', d => {
-    d.files.dependabotConfig = true;
-  }),
-  [F.dependabotAlertsEnabled]: enables('security.dependabotAlerts', d => {
-    d.security.dependabotAlerts = true;
-    d.security.dependabotSecurityUpdates = true;
-  }),
-  [F.secretScanningEnabled]: enables('security.secretScanning', d => {
-    d.security.secretScanning = true;
-  }),
-  [F.pushProtectionEnabled]: enables('security.pushProtection', d => {
-    d.security.secretScanning = true;
-    d.security.pushProtection = true;
-  }),
-  [F.codeScanningEnabled]: enables('security.codeScanningDefaultSetup', d => {
-    d.security.codeScanningDefaultSetup = true;
-  }),
-  [F.workflowTokenReadOnly]: enables(
-    'workflowPermissions.defaultWorkflowPermissions',
-    d => {
-      workflow(d);
-    },
-  ),
-  [F.workflowCanApprovePullRequests]: {
-    setting: 'workflowPermissions.canApprovePullRequestReviews',
-    apply(c, d) {
-      if (c.operator === 'equal' && c.value === false)
-        workflow(d).canApprovePullRequestReviews = false;
-    },
-  },
-};
-
-/** Why a fact the baseline does not set stays open, for the report. */
-const WHY_NOT: Array<[RegExp, string]> = [
-  [
-    /^github\.repo\.visibility$/,
-    'visibility is chosen where the repository is created (publish:github repoVisibility), not by the baseline',
-  ],
-  [
-    /^github\.repo\.license$/,
-    'a license is a file of the template skeleton, not a setting',
-  ],
-  [
-    /^github\.ci\./,
-    'CI signals come from workflow runs on the default branch, observed at the first collection after the repository’s CI has run',
-  ],
-  [
-    /^github\.pullRequests\./,
-    'review history comes from merged pull requests, observed by collection',
-  ],
-  [
-    /^github\.(dependabot|secretScanning|codeScanning)\.open|Overdue/,
-    'open alerts are observed by collection (only a new repository is known to have none)',
-  ],
-  [
-    /^github\.(repo|commits)\./,
-    'observed by collection, not set by the baseline',
-  ],
-  [/^entity\./, 'depends on the entity (compliance:check evaluates it)'],
-];
-
-function whyNot(factId: string): string {
-  return (
-    WHY_NOT.find(([re]) => re.test(factId))?.[1] ??
-    'no baseline setting decides this fact'
-  );
 }
 
 /** Moves the draft toward a condition; collects the settings and problems. */
@@ -335,85 +94,10 @@ function solve(
     const open = [...new Set(leafFacts(condition))].filter(
       f => !LEVERS[f] && !known.has(f),
     );
-    problems.push(
-      ...open.map(f => `${f}: ${whyNot(f)}`),
-    );
+    problems.push(...open.map(f => `${f}: ${whyNot(f)}`));
     return;
   }
   problems.push('a negated condition is not something the baseline can set');
-}
-
-/** The facts a new repository is known to have before its first collection. */
-export function newRepositoryFacts(
-  repository: GithubBaselineRepository | undefined,
-): Map<string, JsonValue> {
-  const facts = new Map<string, JsonValue>();
-  if (repository?.visibility) facts.set(F.repoVisibility, repository.visibility);
-  if (!repository?.isNew) return facts;
-  facts.set(F.repoArchived, false);
-  facts.set(F.repoDaysSinceLastCommit, 0);
-  facts.set(F.dependabotOpenCriticalHigh, 0);
-  facts.set(F.dependabotOverdueCriticalHigh, 0);
-  facts.set(F.secretScanningOpenAlerts, 0);
-  facts.set(F.codeScanningOpenCriticalHigh, 0);
-  facts.set(F.mergedPullRequests, 0);
-  facts.set(F.ciRuns, 0);
-  return facts;
-}
-
-/**
- * The facts the baseline decides once applied: only settings it turns on
- * (protection merges most-restrictive-wins, so these are lower bounds).
- *
- * @public
- */
-export function predictGithubFacts(
-  baseline: Pick<
-    GithubBaseline,
-    'ruleset' | 'security' | 'workflowPermissions' | 'files'
-  >,
-  repository?: GithubBaselineRepository,
-): Map<string, JsonValue> {
-  const facts = newRepositoryFacts(repository);
-  const rs = baseline.ruleset;
-  if (rs) {
-    facts.set(F.protected, true);
-    if (rs.blockForcePushes) facts.set(F.forcePushesBlocked, true);
-    if (rs.blockDeletions) facts.set(F.deletionsBlocked, true);
-    if (rs.requirePullRequest) {
-      facts.set(F.requiredApprovals, rs.requiredApprovals);
-      if (rs.requireCodeOwnerReview) facts.set(F.codeOwnerReviewRequired, true);
-      if (rs.dismissStaleReviews) facts.set(F.staleReviewsDismissed, true);
-    }
-    if (rs.requiredStatusChecks.length > 0) {
-      facts.set(F.requiredStatusChecks, rs.requiredStatusChecks.length);
-      if (rs.strictStatusChecks) facts.set(F.strictStatusChecks, true);
-    }
-    // A bypass actor means administrators (or others) can skip the rules.
-    facts.set(F.adminsEnforced, rs.bypassActors.length === 0);
-    if (rs.requireSignatures) facts.set(F.requiresSignatures, true);
-  }
-  const s = baseline.security;
-  if (s.dependabotAlerts) facts.set(F.dependabotAlertsEnabled, true);
-  if (s.secretScanning) facts.set(F.secretScanningEnabled, true);
-  if (s.pushProtection) facts.set(F.pushProtectionEnabled, true);
-  if (s.codeScanningDefaultSetup) facts.set(F.codeScanningEnabled, true);
-  const wp = baseline.workflowPermissions;
-  if (wp) {
-    facts.set(F.workflowTokenReadOnly, true);
-    facts.set(
-      F.workflowCanApprovePullRequests,
-      wp.canApprovePullRequestReviews,
-    );
-  }
-  if (baseline.files.codeowners) {
-    facts.set(F.codeownersPresent, true);
-    facts.set(F.codeownersErrors, 0);
-  }
-  if (baseline.files.securityPolicy) facts.set(F.securityPolicyEnabled, true);
-  if (baseline.files.dependabotConfig)
-    facts.set(F.dependencyUpdatesConfigured, true);
-  return facts;
 }
 
 /**
@@ -560,5 +244,10 @@ export function deriveGithubBaseline(
     },
   );
 
-  return { level: options.level, levels: levels.map(l => l.id), ...d, controls };
+  return {
+    level: options.level,
+    levels: levels.map(l => l.id),
+    ...d,
+    controls,
+  };
 }

@@ -1,11 +1,13 @@
 export {
   deriveGithubBaseline,
-  predictGithubFacts,
   isGithubControl,
   DEFAULT_GITHUB_BASELINE_CONFIG,
   type DeriveGithubBaselineOptions,
-  type GithubBaselineRepository,
 } from './deriveBaseline';
+export {
+  predictGithubFacts,
+  type GithubBaselineRepository,
+} from './predictFacts';
 export { readGithubBaselineConfig } from './config';
 export type {
   GithubBaseline,
