@@ -9,7 +9,8 @@
  * and an unchanged second cycle, and times an org-overview page. The last
  * line printed is one JSON object with the figures per database.
  */
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
+import { noopLogger, numberArg, onEachDatabase, runMain } from './support';
 import type { ControlDefinition } from 'backstage-plugin-compliance-common';
 import { DatabaseComplianceStore } from '../src/database/DatabaseComplianceStore';
 import { EvaluationRunner } from '../src/service/EvaluationRunner';
@@ -21,24 +22,9 @@ import {
 import type { EntitySnapshot } from '../src/lib/evaluate';
 import type { FactWrite } from '../src/database/ComplianceStore';
 
-const args = process.argv.slice(2);
-const argValue = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const N = argValue('entities', Number(process.env.BENCH_ENTITIES ?? 10000));
+const N = numberArg('entities', Number(process.env.BENCH_ENTITIES ?? 10000));
 const OWNERS = 50;
 const SYNTHETIC = 33;
-
-const noopLogger: any = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return noopLogger;
-  },
-};
 
 function syntheticControls(): ControlDefinition[] {
   const ops = ['equal', 'greaterThanInclusive', 'in', 'exists'] as const;
@@ -269,46 +255,7 @@ function round(n: number) {
 }
 
 async function main() {
-  const out: Record<string, unknown> = {};
-  const sqlite = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: ':memory:' },
-    useNullAsDefault: true,
-  });
-  out.sqlite = await runOn('sqlite (better-sqlite3, in memory)', sqlite);
-  await sqlite.destroy();
-
-  const pgUrl =
-    process.env.COMPLIANCE_BENCH_POSTGRES ??
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  if (pgUrl) {
-    const dbName = `compliance_bench_${Date.now()}`;
-    const admin = knexFactory({ client: 'pg', connection: pgUrl });
-    await admin.raw(`create database ${dbName}`);
-    const url = new URL(pgUrl);
-    url.pathname = `/${dbName}`;
-    const pg = knexFactory({
-      client: 'pg',
-      connection: url.toString(),
-      pool: { min: 1, max: 5 },
-    });
-    try {
-      out.postgres = await runOn(`postgres (${dbName})`, pg);
-    } finally {
-      await pg.destroy();
-      if (!process.env.BENCH_KEEP_DB)
-        await admin.raw(`drop database if exists ${dbName}`);
-      await admin.destroy();
-    }
-  } else {
-    console.log(
-      '\npostgres: skipped (set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING)',
-    );
-  }
-  console.log(JSON.stringify(out));
+  await onEachDatabase('compliance_bench', runOn);
 }
 
-main().catch(e => {
-  console.error(e);
-  process.exit(1);
-});
+runMain(main);

@@ -12,7 +12,8 @@
  * bytes, and the RSS before and at the peak of the export (sampled every
  * 20 ms). The last line is one JSON object with the figures per database.
  */
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
+import { noopLogger, numberArg, onEachDatabase, runMain } from './support';
 import type { ControlDefinition } from 'backstage-plugin-compliance-common';
 import { DatabaseComplianceStore } from '../src/database/DatabaseComplianceStore';
 import { EvaluationRunner } from '../src/service/EvaluationRunner';
@@ -25,23 +26,8 @@ import {
 import type { EntitySnapshot } from '../src/lib/evaluate';
 import type { FactWrite } from '../src/database/ComplianceStore';
 
-const args = process.argv.slice(2);
-const argValue = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const N = argValue('entities', Number(process.env.BENCH_ENTITIES ?? 10000));
+const N = numberArg('entities', Number(process.env.BENCH_ENTITIES ?? 10000));
 const SYNTHETIC = 33;
-
-const noopLogger: any = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return noopLogger;
-  },
-};
 
 function syntheticControls(): ControlDefinition[] {
   return Array.from({ length: SYNTHETIC }, (_, i) => ({
@@ -197,41 +183,8 @@ function round(n: number) {
 }
 
 async function main() {
-  const out: Record<string, unknown> = {};
-  const sqlite = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: ':memory:' },
-    useNullAsDefault: true,
-  });
   console.log(`Seeding ${N} entities...`);
-  out.sqlite = await runOn('sqlite', sqlite);
-  await sqlite.destroy();
-  const pg =
-    process.env.COMPLIANCE_BENCH_POSTGRES ??
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  if (pg) {
-    const admin = knexFactory({ client: 'pg', connection: pg });
-    const db = `compliance_bench_export_${Date.now()}`;
-    await admin.raw(`create database ${db}`);
-    const url = new URL(pg);
-    url.pathname = `/${db}`;
-    const conn = knexFactory({
-      client: 'pg',
-      connection: url.toString(),
-      pool: { min: 1, max: 5 },
-    });
-    try {
-      out.postgres = await runOn('postgres', conn);
-    } finally {
-      await conn.destroy();
-      await admin.raw(`drop database ${db}`);
-      await admin.destroy();
-    }
-  }
-  console.log(JSON.stringify(out));
+  await onEachDatabase('compliance_bench_export', runOn);
 }
 
-main().catch(e => {
-  console.error(e);
-  process.exit(1);
-});
+runMain(main);
