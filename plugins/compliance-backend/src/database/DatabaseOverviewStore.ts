@@ -9,9 +9,16 @@ import type {
 import { EntityRow, summaryFromRow } from './rows';
 import { Dialect, countOf } from './util';
 import { normalizeSearchText, prefixRange } from '../lib/searchTerms';
-import { decodeCursor, encodeCursor, keysetSql } from './overviewCursor';
+import { encodeCursor } from './overviewCursor';
+import { readOverviewPage } from './overviewPage';
 
 type Count = { n: number | string };
+
+type PageRow = EntityRow & {
+  f_score?: number | null;
+  f_coverage?: number;
+  sort_value: unknown;
+};
 
 /**
  * A SQL `case` expression that maps a score column to the id of its score
@@ -210,13 +217,7 @@ export class DatabaseOverviewStore implements OverviewStore {
 
   /** The rows of a page (one more was read to know whether more follow). */
   #page(
-    rows: Array<
-      EntityRow & {
-        f_score?: number | null;
-        f_coverage?: number;
-        sort_value: unknown;
-      }
-    >,
+    rows: PageRow[],
     filter: OverviewFilter,
   ): { items: OverviewRow[]; nextCursor?: string } {
     const more = rows.length > filter.pageSize;
@@ -253,34 +254,24 @@ export class DatabaseOverviewStore implements OverviewStore {
 
     // The columns of a row: never the entity snapshot; the categories and
     // frameworks (summary_json) only when asked for.
-    const pageQuery = this.#entities(filter)
-      .select(ROW_COLUMNS.map(c => `e.${c}`))
-      .select({ sort_value: db.raw(sortCol) })
-      .orderByRaw(`case when ${sortCol} is null then 1 else 0 end`)
-      .orderBy(sortCol, filter.order)
-      .orderBy('e.entity_ref', 'asc')
-      .limit(filter.pageSize + 1);
-    if (filter.cursor) {
-      const cursor = decodeCursor(filter.cursor, filter);
-      const [sql, bindings] = keysetSql(sortCol, filter.order, cursor);
-      pageQuery.whereRaw(sql, bindings);
-    } else {
-      pageQuery.offset((filter.page - 1) * filter.pageSize);
-    }
-    if (filter.framework) {
-      pageQuery.select({ f_score: 'f.score', f_coverage: 'f.coverage' });
-    }
+    const pageQuery = readOverviewPage<PageRow>({
+      base: () => {
+        const q = this.#entities(filter)
+          .select(ROW_COLUMNS.map(c => `e.${c}`))
+          .select({ sort_value: db.raw(sortCol) });
+        if (filter.framework) {
+          q.select({ f_score: 'f.score', f_coverage: 'f.coverage' });
+        }
+        return q;
+      },
+      sortColumn: sortCol,
+      filter,
+    });
     const bucket = scoreBucketSql(columns.score);
-    type PageRow = EntityRow & {
-      f_score?: number | null;
-      f_coverage?: number;
-      sort_value: unknown;
-    };
 
     if (precomputed) {
-      const page = (await pageQuery) as PageRow[];
       return {
-        ...this.#page(page, filter),
+        ...this.#page(await pageQuery, filter),
         ...precomputed,
       };
     }
@@ -289,7 +280,7 @@ export class DatabaseOverviewStore implements OverviewStore {
     // connections; SQLite runs them one after another).
     const [countRow, rows, dist, levelRows, topFailing] = await Promise.all([
       this.#entities(filter).count({ n: '*' }).first(),
-      pageQuery as Promise<PageRow[]>,
+      pageQuery,
       this.#entities(filter)
         .select(db.raw(`${bucket.sql} as bucket`, bucket.bindings))
         .count({ n: '*' })

@@ -1,5 +1,4 @@
 import { InputError } from '@backstage/errors';
-import type { Knex } from 'knex';
 import type { OverviewFilter } from './ComplianceStore';
 
 /** Where a page ended: the sort value and the ref of its last row. */
@@ -79,23 +78,4 @@ export function decodeCursor(
     value = date;
   }
   return { value, ref: e.r };
-}
-
-/**
- * The keyset condition of the rows after the cursor, for the order
- * `<nulls last>, <column> <order>, entity_ref asc`.
- */
-export function keysetSql(
-  column: string,
-  order: 'asc' | 'desc',
-  cursor: OverviewCursor,
-): [string, Knex.RawBinding[]] {
-  if (cursor.value === null) {
-    return [`(${column} is null and e.entity_ref > ?)`, [cursor.ref]];
-  }
-  const op = order === 'asc' ? '>' : '<';
-  return [
-    `(${column} is null or ${column} ${op} ? or (${column} = ? and e.entity_ref > ?))`,
-    [cursor.value, cursor.value, cursor.ref],
-  ];
 }

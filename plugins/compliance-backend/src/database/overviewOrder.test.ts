@@ -1,0 +1,252 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import knexFactory, { Knex } from 'knex';
+import { DatabaseComplianceStore } from './DatabaseComplianceStore';
+import {
+  createTestStores,
+  describeOnEachDatabase,
+} from '../__testUtils__/databases';
+import type { OverviewFilter } from './ComplianceStore';
+import {
+  counts,
+  evaluation,
+  result,
+  score,
+  snapshot,
+} from './__testUtils__/fixtures';
+
+type Sort = OverviewFilter['sort'];
+
+/** What the test wrote for one entity (null: the column has no value). */
+interface Written {
+  name: string;
+  ref: string;
+  score: number | null;
+  coverage: number;
+  owner: string | null;
+  level: string | null;
+  failing: number;
+  evaluatedAt: number | null;
+}
+
+const FIRST = new Date('2026-11-20T10:00:00Z');
+const SECOND = new Date('2026-11-21T10:00:00Z');
+
+/** 23 entities with ties and missing values in every sort column. */
+function corpus(): Written[] {
+  return Array.from({ length: 23 }, (_, i) => {
+    // Names out of ref order relative to every sort column.
+    const name = `e${String((i * 7) % 23).padStart(2, '0')}`;
+    const evaluated = i % 8 !== 7;
+    return {
+      name,
+      ref: `component:default/${name}`,
+      score: evaluated && i % 5 !== 4 ? [40, 70, 70, 10][i % 4] : null,
+      coverage: evaluated ? [1, 0.5, 0.5][i % 3] : 0,
+      owner: i % 6 === 5 ? null : `group:default/t${i % 3}`,
+      level: evaluated && i % 3 !== 2 ? ['gold', 'bronze'][i % 2] : null,
+      failing: evaluated ? i % 3 : 0,
+      evaluatedAt: evaluated ? (i % 2 ? SECOND : FIRST).getTime() : null,
+    };
+  });
+}
+
+const VALUE: Record<Sort, (w: Written) => string | number | null> = {
+  score: w => w.score,
+  coverage: w => w.coverage,
+  name: w => w.name,
+  owner: w => w.owner,
+  level: w => w.level,
+  evaluatedAt: w => w.evaluatedAt,
+  failing: w => w.failing,
+};
+
+/** The documented order: the sort value (missing last), then the ref. */
+function expectedOrder(rows: Written[], sort: Sort, order: 'asc' | 'desc') {
+  const cmp = (a: string | number, b: string | number) => {
+    if (a === b) return 0;
+    return a < b ? -1 : 1;
+  };
+  return [...rows]
+    .sort((a, b) => {
+      const va = VALUE[sort](a);
+      const vb = VALUE[sort](b);
+      if (va === null || vb === null) {
+        if (va !== vb) return va === null ? 1 : -1;
+      } else if (va !== vb) {
+        return order === 'asc' ? cmp(va, vb) : cmp(vb, va);
+      }
+      return cmp(a.ref, b.ref);
+    })
+    .map(w => w.name);
+}
+
+async function write(
+  stores: Awaited<ReturnType<typeof createTestStores>>['stores'],
+  rows: Written[],
+) {
+  await stores.entities.upsertEntities(
+    rows.map(w => snapshot(w.name, w.owner ? { owner: w.owner } : {})),
+    FIRST,
+  );
+  for (const at of [FIRST, SECOND]) {
+    const batch = rows.filter(w => w.evaluatedAt === at.getTime());
+    await stores.evaluations.saveEvaluations(
+      batch.map(w =>
+        evaluation(w.ref, {
+          upsertResults: Array.from({ length: w.failing }, (_, k) =>
+            result(w.ref, `C${k}`, 'fail'),
+          ),
+          score: score(w.ref, {
+            score: w.score,
+            coverage: w.coverage,
+            level: w.level,
+            counts: counts({ fail: w.failing }),
+          }),
+        }),
+      ),
+      [],
+      undefined,
+      at,
+    );
+  }
+}
+
+const SORTS: Sort[] = [
+  'score',
+  'coverage',
+  'name',
+  'owner',
+  'level',
+  'evaluatedAt',
+  'failing',
+];
+
+describeOnEachDatabase('overview order', setup => {
+  it('pages every sort in both orders, missing values last, ties by ref, the same by offset and by cursor', async () => {
+    const { stores } = await setup();
+    const rows = corpus();
+    await write(stores, rows);
+    for (const sort of SORTS) {
+      for (const order of ['asc', 'desc'] as const) {
+        const expected = expectedOrder(rows, sort, order);
+        const filter = { sort, order, page: 1, pageSize: 4 };
+
+        const byOffset: string[] = [];
+        for (let page = 1; page <= 7; page++) {
+          const res = await stores.overview.getOverview({ ...filter, page });
+          byOffset.push(...res.items.map(i => i.name));
+        }
+        expect({ sort, order, names: byOffset }).toEqual({
+          sort,
+          order,
+          names: expected,
+        });
+
+        const byCursor: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const res = await stores.overview.getOverview({ ...filter, cursor });
+          byCursor.push(...res.items.map(i => i.name));
+          cursor = res.nextCursor;
+        } while (cursor);
+        expect({ sort, order, names: byCursor }).toEqual({
+          sort,
+          order,
+          names: expected,
+        });
+      }
+    }
+  });
+
+  it('keeps the filters while paging past the missing values', async () => {
+    const { stores } = await setup();
+    const rows = corpus();
+    await write(stores, rows);
+    const owners = ['group:default/t1', 'group:default/t2'];
+    const mine = rows.filter(w => w.owner && owners.includes(w.owner));
+    const expected = expectedOrder(mine, 'score', 'asc');
+    const names: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await stores.overview.getOverview({
+        owners,
+        sort: 'score',
+        order: 'asc',
+        page: 1,
+        pageSize: 3,
+        cursor,
+      });
+      names.push(...res.items.map(i => i.name));
+      cursor = res.nextCursor;
+    } while (cursor);
+    expect(names).toEqual(expected);
+    const last = await stores.overview.getOverview({
+      owners,
+      sort: 'score',
+      order: 'asc',
+      page: Math.ceil(mine.length / 3),
+      pageSize: 3,
+    });
+    expect(last.items.map(i => i.name)).toEqual(
+      expected.slice((Math.ceil(mine.length / 3) - 1) * 3),
+    );
+  });
+});
+
+describe('overview order on SQLite', () => {
+  it('pages from the sort column index instead of sorting the whole table', async () => {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    try {
+      const stores = await DatabaseComplianceStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+      });
+      await write(stores, corpus());
+      const statements: Array<{ sql: string; bindings: Knex.RawBinding[] }> =
+        [];
+      knex.on('query', q => statements.push(q));
+      for (const sort of SORTS) {
+        for (const order of ['asc', 'desc'] as const) {
+          statements.length = 0;
+          // The last page: the rows with a value, then those without one.
+          await stores.overview.getOverview({
+            sort,
+            order,
+            page: 6,
+            pageSize: 4,
+          });
+          const pages = statements.filter(
+            s => /order by/i.test(s.sql) && !/group by/i.test(s.sql),
+          );
+          expect(pages.length).toBeGreaterThan(0);
+          for (const { sql, bindings } of pages) {
+            const plan = (
+              (await knex.raw(`explain query plan ${sql}`, bindings)) as Array<{
+                detail: string;
+              }>
+            )
+              .map(r => r.detail)
+              .join('; ');
+            // An index gives the sort column's order; at most the ties are
+            // sorted ("RIGHT PART OF ORDER BY"), never the whole result.
+            expect({ sort, order, plan }).toEqual({
+              sort,
+              order,
+              plan: expect.stringMatching(/USING (COVERING )?INDEX/),
+            });
+            expect({ sort, order, plan }).not.toEqual({
+              sort,
+              order,
+              plan: expect.stringMatching(/TEMP B-TREE FOR ORDER BY/),
+            });
+          }
+        }
+      }
+    } finally {
+      await knex.destroy();
+    }
+  });
+});

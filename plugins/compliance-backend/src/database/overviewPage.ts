@@ -1,0 +1,79 @@
+import type { Knex } from 'knex';
+import type { OverviewFilter } from './ComplianceStore';
+import { decodeCursor } from './overviewCursor';
+import { countOf } from './util';
+
+/**
+ * Reads one overview page in the order
+ * `<sort column> <order> nulls last, entity_ref asc` with queries that an
+ * index on the sort column serves on SQLite and PostgreSQL alike.
+ *
+ * A `case when <column> is null` first sort term would give that order in
+ * one query, but no index matches it, so every page (and every deep page)
+ * sorted the whole filtered table. Instead the rows with a value are read
+ * in index order (`where <column> is not null order by <column>`), and the
+ * rows without one (`where <column> is null order by entity_ref`) follow
+ * only when the first part runs out. Both databases read the index for the
+ * sort column and sort only the ties by ref, and stop after the page.
+ *
+ * `base` returns the filtered query with the row columns selected; the
+ * result holds up to `pageSize + 1` rows (one more tells whether more follow).
+ */
+export async function readOverviewPage<Row>(options: {
+  base: () => Knex.QueryBuilder;
+  sortColumn: string;
+  filter: Pick<
+    OverviewFilter,
+    'sort' | 'order' | 'framework' | 'cursor' | 'page' | 'pageSize'
+  >;
+}): Promise<Row[]> {
+  const { base, sortColumn: col, filter } = options;
+  const limit = filter.pageSize + 1;
+  const valued = () =>
+    base()
+      .whereNotNull(col)
+      .orderBy(col, filter.order)
+      .orderBy('e.entity_ref', 'asc');
+  const unvalued = () => base().whereNull(col).orderBy('e.entity_ref', 'asc');
+
+  if (filter.cursor) {
+    const cursor = decodeCursor(filter.cursor, filter);
+    if (cursor.value === null) {
+      return (await unvalued()
+        .where('e.entity_ref', '>', cursor.ref)
+        .limit(limit)) as Row[];
+    }
+    // A range on the sort column (the index bound) and the tie on the ref.
+    const [op, strict] = filter.order === 'asc' ? ['>=', '>'] : ['<=', '<'];
+    const head = (await valued()
+      .where(col, op, cursor.value)
+      .where(w =>
+        w
+          .where(col, strict, cursor.value!)
+          .orWhere('e.entity_ref', '>', cursor.ref),
+      )
+      .limit(limit)) as Row[];
+    if (head.length >= limit) return head;
+    const tail = (await unvalued().limit(limit - head.length)) as Row[];
+    return [...head, ...tail];
+  }
+
+  const offset = (filter.page - 1) * filter.pageSize;
+  const head = (await valued().offset(offset).limit(limit)) as Row[];
+  if (head.length >= limit) return head;
+  // The valued rows end on this page (then the unvalued ones start at 0)
+  // or before it (then skip what the offset left over after them).
+  let tailOffset = 0;
+  if (head.length === 0 && offset > 0) {
+    const valuedCount = await base()
+      .clearSelect()
+      .whereNotNull(col)
+      .count({ n: '*' })
+      .first();
+    tailOffset = Math.max(0, offset - countOf(valuedCount));
+  }
+  const tail = (await unvalued()
+    .offset(tailOffset)
+    .limit(limit - head.length)) as Row[];
+  return [...head, ...tail];
+}
