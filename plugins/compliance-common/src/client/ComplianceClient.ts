@@ -1,5 +1,4 @@
-import { ResponseError } from '@backstage/errors';
-import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   ControlResultWithControl,
   ControlsResponse,
@@ -14,6 +13,7 @@ import type {
 import type { OverviewQueryInput } from '../schemas';
 import type { EntityInsightResponse } from '../insights';
 import type { CreationRecord } from '../creationRecords';
+import { entityPath, queryString, Transport } from './transport';
 
 /**
  * Options of every client call.
@@ -83,29 +83,30 @@ export interface ComplianceApi {
  * @public
  */
 export class ComplianceClient implements ComplianceApi {
-  readonly #discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
-  readonly #fetchApi: { fetch: typeof fetch };
+  readonly #http: Transport;
 
   constructor(options: {
     discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
     fetchApi?: { fetch: typeof fetch };
   }) {
-    this.#discoveryApi = options.discoveryApi;
-    this.#fetchApi = options.fetchApi ?? { fetch: (...a) => fetch(...a) };
+    this.#http = new Transport(options);
   }
 
   getSummary(
     entityRef: string | CompoundEntityRef,
     options?: ComplianceRequestOptions,
   ) {
-    return this.#get<EntityComplianceSummary>(entityPath(entityRef), options);
+    return this.#http.get<EntityComplianceSummary>(
+      entityPath(entityRef),
+      options,
+    );
   }
 
   getResults(
     entityRef: string | CompoundEntityRef,
     options?: ComplianceRequestOptions,
   ) {
-    return this.#get<{ items: ControlResultWithControl[] }>(
+    return this.#http.get<{ items: ControlResultWithControl[] }>(
       `${entityPath(entityRef)}/results`,
       options,
     );
@@ -117,7 +118,7 @@ export class ComplianceClient implements ComplianceApi {
     options?: ComplianceRequestOptions,
   ) {
     const qs = query?.days ? `?days=${encodeURIComponent(query.days)}` : '';
-    return this.#get<EntityHistory>(
+    return this.#http.get<EntityHistory>(
       `${entityPath(entityRef)}/history${qs}`,
       options,
     );
@@ -131,7 +132,7 @@ export class ComplianceClient implements ComplianceApi {
     const qs = query?.prefix
       ? `?prefix=${encodeURIComponent(query.prefix)}`
       : '';
-    return this.#get<{ items: Fact[] }>(
+    return this.#http.get<{ items: Fact[] }>(
       `${entityPath(entityRef)}/facts${qs}`,
       options,
     );
@@ -141,7 +142,7 @@ export class ComplianceClient implements ComplianceApi {
     entityRef: string | CompoundEntityRef,
     options?: ComplianceRequestOptions,
   ) {
-    return this.#request<EntityComplianceSummary>(
+    return this.#http.json<EntityComplianceSummary>(
       `${entityPath(entityRef)}/refresh`,
       { method: 'POST' },
       options,
@@ -152,7 +153,7 @@ export class ComplianceClient implements ComplianceApi {
     entityRef: string | CompoundEntityRef,
     options?: ComplianceRequestOptions,
   ) {
-    return this.#get<EntityInsightResponse>(
+    return this.#http.get<EntityInsightResponse>(
       `${entityPath(entityRef)}/insight`,
       options,
     );
@@ -167,7 +168,7 @@ export class ComplianceClient implements ComplianceApi {
     body: { templateRef: string; taskId: string; runUrl?: string },
     options?: ComplianceRequestOptions,
   ) {
-    return this.#request<CreationRecord>(
+    return this.#http.json<CreationRecord>(
       `${entityPath(entityRef)}/creation`,
       { method: 'POST', body: JSON.stringify(body) },
       options,
@@ -175,27 +176,21 @@ export class ComplianceClient implements ComplianceApi {
   }
 
   getControls(options?: ComplianceRequestOptions) {
-    return this.#get<ControlsResponse>('/controls', options);
+    return this.#http.get<ControlsResponse>('/controls', options);
   }
 
   getOverview(
     query: OverviewQueryInput = {},
     options?: ComplianceRequestOptions,
   ) {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value === undefined || value === null) continue;
-      params.set(key, Array.isArray(value) ? value.join(',') : String(value));
-    }
-    const qs = params.toString();
-    return this.#get<OverviewResponse>(
-      `/overview${qs ? `?${qs}` : ''}`,
+    return this.#http.get<OverviewResponse>(
+      `/overview${queryString(query)}`,
       options,
     );
   }
 
   getStatus(options?: ComplianceRequestOptions) {
-    return this.#get<ComplianceStatusResponse>('/status', options);
+    return this.#http.get<ComplianceStatusResponse>('/status', options);
   }
 
   evaluate(
@@ -205,7 +200,7 @@ export class ComplianceClient implements ComplianceApi {
     },
   ) {
     const predictedFacts = options?.predictedFacts;
-    return this.#request<EvaluationPreview>(
+    return this.#http.json<EvaluationPreview>(
       '/evaluate',
       {
         method: 'POST',
@@ -216,42 +211,4 @@ export class ComplianceClient implements ComplianceApi {
       options,
     );
   }
-
-  #get<T>(path: string, options?: ComplianceRequestOptions): Promise<T> {
-    return this.#request<T>(path, { method: 'GET' }, options);
-  }
-
-  async #request<T>(
-    path: string,
-    init: RequestInit,
-    options?: ComplianceRequestOptions,
-  ): Promise<T> {
-    const baseUrl = await this.#discoveryApi.getBaseUrl('compliance');
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (init.body) headers['Content-Type'] = 'application/json';
-    if (options?.token) headers.Authorization = `Bearer ${options.token}`;
-    const res = await this.#fetchApi.fetch(`${baseUrl}${path}`, {
-      ...init,
-      headers,
-    });
-    if (!res.ok) {
-      throw await ResponseError.fromResponse(res);
-    }
-    return (await res.json()) as T;
-  }
-}
-
-function entityPath(entityRef: string | CompoundEntityRef): string {
-  const ref =
-    typeof entityRef === 'string'
-      ? parseEntityRef(entityRef, {
-          defaultKind: 'component',
-          defaultNamespace: 'default',
-        })
-      : entityRef;
-  return `/entities/${encodeURIComponent(
-    ref.kind.toLocaleLowerCase('en-US'),
-  )}/${encodeURIComponent(
-    ref.namespace.toLocaleLowerCase('en-US'),
-  )}/${encodeURIComponent(ref.name)}`;
 }

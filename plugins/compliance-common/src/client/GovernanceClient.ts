@@ -1,5 +1,4 @@
-import { ResponseError } from '@backstage/errors';
-import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   ComplianceWaiver,
   ControlEntitiesResponse,
@@ -11,6 +10,7 @@ import type {
   WaiverStatus,
 } from '../governance';
 import type { ComplianceRequestOptions } from './ComplianceClient';
+import { entityPath, queryString, Transport } from './transport';
 
 /**
  * An auditor export request: a framework id or `all`, a format, the as-of
@@ -97,22 +97,20 @@ export interface CampaignQuery {
  * @public
  */
 export class ComplianceGovernanceClient implements ComplianceGovernanceApi {
-  readonly #discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
-  readonly #fetchApi: { fetch: typeof fetch };
+  readonly #http: Transport;
 
   constructor(options: {
     discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
     fetchApi?: { fetch: typeof fetch };
   }) {
-    this.#discoveryApi = options.discoveryApi;
-    this.#fetchApi = options.fetchApi ?? { fetch: (...a) => fetch(...a) };
+    this.#http = new Transport(options);
   }
 
   getWaivers(
     entityRef: string | CompoundEntityRef,
     options?: ComplianceRequestOptions,
   ) {
-    return this.#json<EntityWaiversResponse>(
+    return this.#http.json<EntityWaiversResponse>(
       `${entityPath(entityRef)}/waivers`,
       { method: 'GET' },
       options,
@@ -123,7 +121,7 @@ export class ComplianceGovernanceClient implements ComplianceGovernanceApi {
     query: { status?: WaiverStatus; limit?: number } = {},
     options?: ComplianceRequestOptions,
   ) {
-    return this.#json<{ items: ComplianceWaiver[] }>(
+    return this.#http.json<{ items: ComplianceWaiver[] }>(
       `/waivers${queryString(query)}`,
       { method: 'GET' },
       options,
@@ -135,7 +133,7 @@ export class ComplianceGovernanceClient implements ComplianceGovernanceApi {
     request: WaiverRequest,
     options?: ComplianceRequestOptions,
   ) {
-    return this.#json<ComplianceWaiver>(
+    return this.#http.json<ComplianceWaiver>(
       `${entityPath(entityRef)}/waivers`,
       { method: 'POST', body: JSON.stringify(request) },
       options,
@@ -148,7 +146,7 @@ export class ComplianceGovernanceClient implements ComplianceGovernanceApi {
     comment?: string,
     options?: ComplianceRequestOptions,
   ) {
-    return this.#json<ComplianceWaiver>(
+    return this.#http.json<ComplianceWaiver>(
       `/waivers/${encodeURIComponent(id)}/${step}`,
       { method: 'POST', body: JSON.stringify(comment ? { comment } : {}) },
       options,
@@ -160,7 +158,7 @@ export class ComplianceGovernanceClient implements ComplianceGovernanceApi {
     asOf: string,
     options?: ComplianceRequestOptions,
   ) {
-    return this.#json<EntityAsOfResponse>(
+    return this.#http.json<EntityAsOfResponse>(
       `${entityPath(entityRef)}/as-of${queryString({ asOf })}`,
       { method: 'GET' },
       options,
@@ -171,7 +169,7 @@ export class ComplianceGovernanceClient implements ComplianceGovernanceApi {
     request: ExportRequest,
     options?: ComplianceRequestOptions,
   ) {
-    const res = await this.#fetch(
+    const res = await this.#http.fetch(
       `/export${queryString({ ...request })}`,
       { method: 'GET' },
       options,
@@ -187,7 +185,7 @@ export class ComplianceGovernanceClient implements ComplianceGovernanceApi {
     request: ExportRequest,
     options?: ComplianceRequestOptions,
   ) {
-    return this.#json<ExportManifest>(
+    return this.#http.json<ExportManifest>(
       `/export/manifest${queryString({ ...request })}`,
       { method: 'GET' },
       options,
@@ -199,7 +197,7 @@ export class ComplianceGovernanceClient implements ComplianceGovernanceApi {
     query: CampaignQuery = {},
     options?: ComplianceRequestOptions,
   ) {
-    return this.#json<ControlEntitiesResponse>(
+    return this.#http.json<ControlEntitiesResponse>(
       `/controls/${encodeURIComponent(controlId)}/entities${queryString(
         query,
       )}`,
@@ -212,65 +210,10 @@ export class ComplianceGovernanceClient implements ComplianceGovernanceApi {
     query: CampaignQuery & { kind?: string[]; days?: number } = {},
     options?: ComplianceRequestOptions,
   ) {
-    return this.#json<TrendResponse>(
+    return this.#http.json<TrendResponse>(
       `/overview/trend${queryString(query)}`,
       { method: 'GET' },
       options,
     );
   }
-
-  async #json<T>(
-    path: string,
-    init: RequestInit,
-    options?: ComplianceRequestOptions,
-  ): Promise<T> {
-    const res = await this.#fetch(path, init, options);
-    return (await res.json()) as T;
-  }
-
-  async #fetch(
-    path: string,
-    init: RequestInit,
-    options?: ComplianceRequestOptions,
-  ): Promise<Response> {
-    const baseUrl = await this.#discoveryApi.getBaseUrl('compliance');
-    const headers: Record<string, string> = {};
-    if (init.body) headers['Content-Type'] = 'application/json';
-    if (options?.token) headers.Authorization = `Bearer ${options.token}`;
-    const res = await this.#fetchApi.fetch(`${baseUrl}${path}`, {
-      ...init,
-      headers,
-    });
-    if (!res.ok) throw await ResponseError.fromResponse(res);
-    return res;
-  }
-}
-
-function queryString(query: object): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    if (Array.isArray(value)) {
-      if (value.length) params.set(key, value.join(','));
-      continue;
-    }
-    params.set(key, String(value));
-  }
-  const qs = params.toString();
-  return qs ? `?${qs}` : '';
-}
-
-function entityPath(entityRef: string | CompoundEntityRef): string {
-  const ref =
-    typeof entityRef === 'string'
-      ? parseEntityRef(entityRef, {
-          defaultKind: 'component',
-          defaultNamespace: 'default',
-        })
-      : entityRef;
-  return `/entities/${encodeURIComponent(
-    ref.kind.toLocaleLowerCase('en-US'),
-  )}/${encodeURIComponent(
-    ref.namespace.toLocaleLowerCase('en-US'),
-  )}/${encodeURIComponent(ref.name)}`;
 }
