@@ -34,6 +34,7 @@ import { scheduleTasks } from './service/scheduleTasks';
 import { createComplianceActions } from './actions/createComplianceActions';
 import { readGovernanceConfig } from './governanceConfig';
 import { CatalogScope } from './service/CatalogScope';
+import { ReadAccess } from './service/ReadAccess';
 import { createGovernanceRouter } from './service/governanceRouter';
 import { WaiverService } from './service/WaiverService';
 import { GroupCollector } from './service/GroupCollector';
@@ -173,6 +174,23 @@ export const compliancePlugin = createBackendPlugin({
           settings: settings.collectors,
           controlCount: catalogue.controls.length,
         });
+        // One read decision cache and one hierarchy-aware scope for every
+        // router: owner filters expand child groups from the hierarchy the
+        // scheduler collects (a local lookup), readable refs come from the
+        // same per-user cache.
+        const access = new ReadAccess({
+          catalog,
+          permissions,
+          ttlMs: settings.authorization.cacheTtlMs,
+        });
+        const scope = new CatalogScope({
+          catalog,
+          permissions,
+          kinds: catalogue.kinds,
+          access,
+          groups: stores.groups,
+          ttlMs: settings.authorization.cacheTtlMs,
+        });
         const reports = new ReportService({
           ...stores,
           catalog,
@@ -184,7 +202,8 @@ export const compliancePlugin = createBackendPlugin({
           status,
           refresh: settings.refresh,
           readModel,
-          authorizationCacheMs: settings.authorization.cacheTtlMs,
+          access,
+          scope,
         });
 
         const insightSettings = readInsightsConfig(config);
@@ -252,18 +271,13 @@ export const compliancePlugin = createBackendPlugin({
           policy: governance.waiverMaxDays,
           logger,
         });
-        const governanceScope = new CatalogScope({
-          catalog,
-          permissions,
-          kinds: catalogue.kinds,
-        });
         httpRouter.use(
           await createGovernanceRouter({
             httpAuth,
             permissions,
             auditor,
             waivers: waiverService,
-            scope: governanceScope,
+            scope,
             exports: new ExportService({
               ...stores,
               catalogue,
@@ -272,7 +286,7 @@ export const compliancePlugin = createBackendPlugin({
             reads: new GovernanceReadService({
               ...stores,
               catalogue,
-              scope: governanceScope,
+              scope,
               waivers: waiverService,
             }),
           }),

@@ -266,6 +266,18 @@ describe.each(databases.eachSupportedId())(
       expect(levels.reduce((a, b) => a + b, 0)).toBe(8);
       const buckets = res.body.distribution.map((d: any) => d.count);
       expect(buckets.reduce((a: number, b: number) => a + b, 0)).toBe(8);
+      // The governance routes use the same hierarchy-aware scope.
+      const control = await get(
+        '/controls/CAT-01/entities?owner=group:default/org&limit=100',
+      );
+      expect(control.status).toBe(200);
+      expect(control.body.items.map((i: any) => i.entityRef).sort()).toEqual(
+        res.body.items.map((i: any) => i.entityRef).sort(),
+      );
+      const trend = await get('/overview/trend?owner=group:default/dept-a');
+      expect(trend.status).toBe(200);
+      expect(trend.body.points.map((p: any) => p.entities)).toContain(8);
+      expect(catalog.calls).toEqual([]);
       // A second catalog cycle collects the hierarchy again.
       await scheduler.triggerTask('compliance:collect:catalog');
       expect(

@@ -86,6 +86,10 @@ export class ReportService {
     readModel?: ReadModelStore | ReadModel;
     /** How long per-caller read decisions are reused. Default 10 seconds. */
     authorizationCacheMs?: number;
+    /** Read decisions shared with other routers; built here when absent. */
+    access?: ReadAccess;
+    /** The caller's catalog scope shared with other routers; built here when absent. */
+    scope?: CatalogScope;
   }) {
     this.#catalog = options.catalog;
     this.#logger = options.logger;
@@ -96,19 +100,23 @@ export class ReportService {
     this.#collection = options.collection;
     this.#evaluation = options.evaluation;
     this.#status = options.status;
-    this.#access = new ReadAccess({
-      catalog: options.catalog,
-      permissions: options.permissions,
-      ttlMs: options.authorizationCacheMs,
-    });
-    this.#scope = new CatalogScope({
-      catalog: options.catalog,
-      permissions: options.permissions,
-      kinds: options.catalogue.kinds,
-      access: this.#access,
-      groups: options.groups,
-      ttlMs: options.authorizationCacheMs,
-    });
+    this.#access =
+      options.access ??
+      new ReadAccess({
+        catalog: options.catalog,
+        permissions: options.permissions,
+        ttlMs: options.authorizationCacheMs,
+      });
+    this.#scope =
+      options.scope ??
+      new CatalogScope({
+        catalog: options.catalog,
+        permissions: options.permissions,
+        kinds: options.catalogue.kinds,
+        access: this.#access,
+        groups: options.groups,
+        ttlMs: options.authorizationCacheMs,
+      });
     this.#readModel =
       options.readModel instanceof ReadModel || !options.readModel
         ? options.readModel

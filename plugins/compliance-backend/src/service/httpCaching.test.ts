@@ -7,6 +7,7 @@ import { NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
+import { ifNoneMatchHolds } from './httpCaching';
 import { createRouter } from './router';
 import type { ReportService } from './ReportService';
 
@@ -64,6 +65,33 @@ describe('HTTP caching of reads', () => {
     },
   );
 
+  it('answers 304 to a conditional request that also says Cache-Control: no-cache, as fetch sends it', async () => {
+    const { server, reports } = await app();
+    const res = await request(server)
+      .get('/entities/component/default/a')
+      .set('If-None-Match', '"v1"')
+      .set('Cache-Control', 'no-cache')
+      .set('Pragma', 'no-cache');
+    expect(res.status).toBe(304);
+    expect(reports.getSummary).not.toHaveBeenCalled();
+  });
+
+  it('answers 304 when the tag is sent through fetch itself', async () => {
+    const { server, reports } = await app();
+    const listening = server.listen(0);
+    try {
+      const { port } = listening.address() as { port: number };
+      const res = await fetch(
+        `http://127.0.0.1:${port}/entities/component/default/a`,
+        { headers: { 'if-none-match': '"v1"' } },
+      );
+      expect(res.status).toBe(304);
+      expect(reports.getSummary).not.toHaveBeenCalled();
+    } finally {
+      listening.close();
+    }
+  });
+
   it('passes the history days and the creation records into the entity tag', async () => {
     const { server, reports } = await app();
     await request(server).get('/entities/component/default/a/history?days=7');
@@ -97,5 +125,21 @@ describe('HTTP caching of reads', () => {
     expect(res.status).toBe(404);
     expect(res.headers.etag).not.toBe('"v1"');
     expect(reports.getSummary).not.toHaveBeenCalled();
+  });
+});
+
+describe('ifNoneMatchHolds', () => {
+  it('matches the tag, its weak form, a list holding it and a star', () => {
+    expect(ifNoneMatchHolds('"a"', '"a"')).toBe(true);
+    expect(ifNoneMatchHolds('W/"a"', '"a"')).toBe(true);
+    expect(ifNoneMatchHolds('"b", W/"a"', '"a"')).toBe(true);
+    expect(ifNoneMatchHolds(' * ', '"a"')).toBe(true);
+  });
+
+  it('does not match another tag, an unquoted value, nothing or an oversized header', () => {
+    expect(ifNoneMatchHolds('"b"', '"a"')).toBe(false);
+    expect(ifNoneMatchHolds('a', '"a"')).toBe(false);
+    expect(ifNoneMatchHolds(undefined, '"a"')).toBe(false);
+    expect(ifNoneMatchHolds(`${'"b", '.repeat(2000)}"a"`, '"a"')).toBe(false);
   });
 });
