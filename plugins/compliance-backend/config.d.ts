@@ -117,6 +117,38 @@ export interface Config {
       };
     };
     /**
+     * Notifications through the Backstage notifications service (install
+     * `@backstage/plugin-notifications-backend`). Each is sent exactly once,
+     * whatever the number of replicas.
+     */
+    notifications?: {
+      /** Send notifications. Default: true. */
+      enabled?: boolean;
+      /**
+       * Lowest severity of a control that newly fails (after passing,
+       * warning or being waived) that notifies the entity's owner; level
+       * drops always do. One notification per entity per UTC day.
+       * Default: medium.
+       */
+      minSeverity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+      /** Entity refs (users or groups) told of each waiver request. Default: none. */
+      waiverApprovers?: string[];
+      /** Owners are told this many days before an approved waiver expires. Default: 7. */
+      waiverExpiryDays?: number;
+      /** Entity refs (users or groups) told of collectors that keep failing. Default: none. */
+      admins?: string[];
+      /** Consecutive failed runs after which a collector is reported (at most daily). Default: 3. */
+      collectorFailureThreshold?: number;
+      /** Days the record of a sent notification is kept. Default: 90. */
+      claimRetentionDays?: number;
+      /** How often regressions, expiring waivers and collectors are checked. Default: every 10 minutes. */
+      schedule?: {
+        frequency: HumanDuration | string;
+        timeout?: HumanDuration | string;
+        initialDelay?: HumanDuration | string;
+      };
+    };
+    /**
      * AI insights per entity. Without providers every entity shows the
      * deterministic rules insight; with providers, insights are generated
      * asynchronously by a job queue in the database, only for entities whose

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   ControlDefinition,
   compliancePermissions,
@@ -44,6 +45,8 @@ import { readInsightsConfig } from './insights/config';
 import { setUpInsights } from './insights/setUpInsights';
 import { ExportService } from './service/ExportService';
 import { GovernanceReadService } from './service/GovernanceReadService';
+import { ComplianceNotifier } from './service/ComplianceNotifier';
+import { NOTIFY_TASK_ID } from './service/taskIds';
 
 /**
  * The compliance backend plugin: collects facts on the scheduler, evaluates
@@ -107,6 +110,7 @@ export const compliancePlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
         auditor: coreServices.auditor,
+        notificationService,
       },
       async init({
         config,
@@ -121,6 +125,7 @@ export const compliancePlugin = createBackendPlugin({
         catalog,
         actionsRegistry,
         auditor,
+        notificationService: notificationSender,
       }) {
         const settings = readComplianceConfig(config);
         const governance = readGovernanceConfig(config);
@@ -262,7 +267,26 @@ export const compliancePlugin = createBackendPlugin({
             creations: stores.creations,
           }),
         );
+        const notifier = governance.notifications.enabled
+          ? new ComplianceNotifier({
+              ...stores,
+              catalogue,
+              notificationService: notificationSender,
+              settings: governance.notifications,
+              logger,
+            })
+          : undefined;
+        if (notifier) {
+          await scheduler.scheduleTask({
+            id: NOTIFY_TASK_ID,
+            ...governance.notifications.schedule,
+            fn: async () => {
+              await notifier.run();
+            },
+          });
+        }
         const waiverService = new WaiverService({
+          ...(notifier ? { notifier } : {}),
           ...stores,
           catalog,
           catalogue,

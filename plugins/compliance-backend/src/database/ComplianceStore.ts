@@ -24,6 +24,7 @@ import type {
 } from 'backstage-plugin-compliance-common';
 import type { EntitySnapshot } from '../lib/evaluate';
 import type { InsightStore } from './DatabaseInsightStore';
+import type { NotificationStore } from './DatabaseNotificationStore';
 
 /** A fact to write. `value` is absent for an unknown fact. */
 export interface FactWrite {
@@ -398,4 +399,6 @@ export interface ComplianceStores {
   creations: CreationStore;
   evidence: EvidenceStore;
   campaigns: CampaignStore;
+  /** Exactly-once notification claims and what the notifier reads. */
+  notifications: NotificationStore;
 }

@@ -18,6 +18,7 @@ import {
 } from './DatabaseReadModelStore';
 import { DatabaseEvidenceStore } from './DatabaseEvidenceStore';
 import { DatabaseCampaignStore } from './DatabaseCampaignStore';
+import { DatabaseNotificationStore } from './DatabaseNotificationStore';
 import { dialectOf } from './util';
 
 const migrationsDir = resolvePackagePath(
@@ -55,6 +56,7 @@ export const DatabaseComplianceStore = {
       creations: new DatabaseCreationStore(client),
       evidence: new DatabaseEvidenceStore(client),
       campaigns: new DatabaseCampaignStore(client, dialect),
+      notifications: new DatabaseNotificationStore(client),
     };
   },
 };

@@ -10,7 +10,7 @@ import type { WaiverStore } from './ComplianceStore';
 import { Timestamp, chunks, selectInChunks, toIso } from './util';
 
 /** A row of `compliance_waivers`. */
-interface WaiverRow {
+export interface WaiverRow {
   id: string;
   entity_ref: string;
   control_id: string;
@@ -42,7 +42,7 @@ interface WaiverEventRow {
   at: Timestamp;
 }
 
-function toWaiver(r: WaiverRow): ComplianceWaiver {
+export function toWaiver(r: WaiverRow): ComplianceWaiver {
   return {
     id: r.id,
     source: 'api',

@@ -47,6 +47,11 @@ export function actorOf(credentials: BackstageCredentials): string {
   return 'unknown';
 }
 
+/** Told of a new waiver request; never throws. */
+export interface WaiverNotifier {
+  waiverRequested(waiver: ComplianceWaiver): Promise<void>;
+}
+
 /**
  * The waiver workflow: request, approve or reject, revoke; expiry and
  * review on evidence change happen in the evaluation. Authorization of each
@@ -64,6 +69,7 @@ export class WaiverService {
   readonly #policy: WaiverDurationPolicy;
   readonly #logger: LoggerService;
   readonly #clock: () => Date;
+  readonly #notifier?: WaiverNotifier;
 
   constructor(options: {
     catalog: CatalogService;
@@ -76,7 +82,10 @@ export class WaiverService {
     policy: WaiverDurationPolicy;
     logger: LoggerService;
     clock?: () => Date;
+    /** Told of each new request (notifies the approvers). */
+    notifier?: WaiverNotifier;
   }) {
+    this.#notifier = options.notifier;
     this.#catalog = options.catalog;
     this.#catalogue = options.catalogue;
     this.#store = options.waiverRecords;
@@ -190,6 +199,7 @@ export class WaiverService {
       entityRef: ref,
       controlId: control.id,
     });
+    await this.#notifier?.waiverRequested(waiver);
     return waiver;
   }
 

@@ -50,6 +50,8 @@ export const ROLLUP_TASK_ID = 'compliance:rollup';
 export const RETENTION_TASK_ID = 'compliance:retention';
 /** The AI insights cycle (queue changed entities, drain the job queue). */
 export const INSIGHTS_TASK_ID = 'compliance:insights';
+/** Notifications of regressions, expiring waivers and failing collectors. */
+export const NOTIFY_TASK_ID = 'compliance:notify';
 
 /** Run-record key of the evaluation cycles. */
 export const EVALUATION_RUN_KEY = '$evaluation';
