@@ -41,6 +41,7 @@ import { WaiverService } from './service/WaiverService';
 import { GroupCollector } from './service/GroupCollector';
 import { ReadModel } from './service/ReadModel';
 import { createInsightActions } from './actions/createInsightActions';
+import { createGovernanceActions } from './actions/createGovernanceActions';
 import { readInsightsConfig } from './insights/config';
 import { setUpInsights } from './insights/setUpInsights';
 import { ExportService } from './service/ExportService';
@@ -317,6 +318,14 @@ export const compliancePlugin = createBackendPlugin({
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         createComplianceActions({ actionsRegistry, reports });
+        createGovernanceActions({
+          actionsRegistry,
+          permissions,
+          auditor,
+          reports,
+          waivers: waiverService,
+          policy: governance.waiverMaxDays,
+        });
         if (insights) {
           createInsightActions({ actionsRegistry, insights: insights.service });
         }
