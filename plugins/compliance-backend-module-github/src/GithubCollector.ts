@@ -12,7 +12,12 @@ import {
   ComplianceCollector,
 } from 'backstage-plugin-compliance-node';
 import { runsStateKey } from './ci/runsState';
-import { collectCiFacts } from './ci/workflowRunSync';
+import {
+  emitCiFacts,
+  PendingCi,
+  resolvePendingAttempts,
+  syncCi,
+} from './ci/workflowRunSync';
 import { checksStateKey } from './ci/checkObservations';
 import {
   GithubClient,
@@ -275,10 +280,7 @@ export class GithubCollector implements ComplianceCollector {
   ) {
     const ready = chunk.filter((item): item is ReadRepo => !!item.graphql);
     const runStates = await ctx.state.getMany(
-      ready.flatMap(item => [
-        runsStateKey(item.key),
-        checksStateKey(item.key),
-      ]),
+      ready.flatMap(item => [runsStateKey(item.key), checksStateKey(item.key)]),
     );
     const cache = await EtagCache.load({
       state: ctx.state,
@@ -288,6 +290,16 @@ export class GithubCollector implements ComplianceCollector {
       targets: ready.map(item => restTarget(item.ref, item.graphql.node)),
     });
     const runWrites: Array<{ key: string; value: JsonValue }> = [];
+    const ciOptions = () => ({
+      octokit: client.octokit,
+      budget: client.budget,
+      logger: this.#logger,
+      now: this.#now(),
+      windowDays: this.#config.windowDays,
+      runStates,
+      writes: runWrites,
+    });
+    const pending: PendingCi[] = [];
 
     let next = 0;
     const worker = async () => {
@@ -306,17 +318,11 @@ export class GithubCollector implements ComplianceCollector {
             now: this.#now(),
             staleAlertDays: this.#config.thresholds.staleAlertDays,
           });
-          await collectCiFacts(
+          const synced = await syncCi(
             { ref, key, sink, node: graphql.node, errors: graphql.errors },
-            {
-              octokit: client.octokit,
-              logger: this.#logger,
-              now: this.#now(),
-              windowDays: this.#config.windowDays,
-              runStates,
-              writes: runWrites,
-            },
+            ciOptions(),
           );
+          if (synced) pending.push(synced);
         } catch (error) {
           this.#logger.warn('GitHub collection failed for repository', {
             repository: item.key,
@@ -331,6 +337,23 @@ export class GithubCollector implements ComplianceCollector {
         worker,
       ),
     );
+    // Earlier attempts of re-runs: one GraphQL query for the whole batch.
+    await resolvePendingAttempts(pending, {
+      ...ciOptions(),
+      stopped: this.#mayContinue(client, ctx, stopper)
+        ? undefined
+        : 'The collection cycle stopped before earlier workflow run attempts were read',
+    });
+    for (const item of pending) {
+      try {
+        emitCiFacts(item, ciOptions());
+      } catch (error) {
+        this.#logger.warn('GitHub CI facts failed for repository', {
+          repository: item.target.key,
+          error: isError(error) ? error.message : String(error),
+        });
+      }
+    }
     const writes = [...cache.writes, ...runWrites];
     if (writes.length) {
       await ctx.state.set(writes);

@@ -138,9 +138,7 @@ export function observationsFromHistory(
 export function checksForbidden(errors: GraphqlErrorEntry[]): boolean {
   return errors.some(
     e =>
-      (e.path ?? []).some(
-        p => p === 'statusCheckRollup' || p === 'contexts',
-      ) &&
+      (e.path ?? []).some(p => p === 'statusCheckRollup' || p === 'contexts') &&
       (e.type === 'FORBIDDEN' ||
         /resource not accessible|permission/i.test(e.message ?? '')),
   );

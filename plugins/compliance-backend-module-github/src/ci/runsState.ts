@@ -1,5 +1,5 @@
 import { JsonValue } from 'backstage-plugin-compliance-common';
-import { StoredRun } from '../lib/ciStats';
+import { isCheckSuiteNodeId, StoredRun } from '../lib/ciStats';
 import {
   isBoolean,
   isJsonObject,
@@ -57,6 +57,9 @@ function readStoredRun(value: JsonValue): StoredRun | undefined {
     createdAt,
     durationSeconds,
   };
+  if (isCheckSuiteNodeId(value.checkSuiteNodeId)) {
+    run.checkSuiteNodeId = value.checkSuiteNodeId;
+  }
   if (isBoolean(value.rerunAfterFailure)) {
     run.rerunAfterFailure = value.rerunAfterFailure;
   }

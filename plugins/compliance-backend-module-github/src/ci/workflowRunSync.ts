@@ -1,23 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { isError } from '@backstage/errors';
-import {
-  buildCiSummaryFromStatistics,
-  CiObservation,
-  computeCiStatistics,
-  DEFAULT_CI_MIN_RUNS,
-  JsonValue,
-} from 'backstage-plugin-compliance-common';
+import { JsonValue } from 'backstage-plugin-compliance-common';
 import { DateTime } from 'luxon';
-import { GithubOctokit } from '../client/GithubClients';
+import { GithubOctokit, RateBudget } from '../client/GithubClients';
 import { RepositoryNode } from '../client/repositoryQuery';
 import { GITHUB_FACTS as F } from '../githubFactIds';
 import {
-  isFailedConclusion,
   mergeRuns,
+  runsNeedingAttemptLookup,
   nextWatermark,
   RestWorkflowRun,
-  runObservation,
-  runsNeedingAttemptLookup,
   StoredRun,
   toStoredRun,
 } from '../lib/ciStats';
@@ -29,36 +20,21 @@ import {
   MalformedAnswerError,
   unknownOf,
 } from '../lib/classify';
-import { FactSink, sha256Of } from '../lib/factSink';
+import { FactSink } from '../lib/factSink';
 import { isRecord } from '../lib/json';
 import { GithubRepositoryRef, repositoryUrl } from '../lib/repository';
+import { runFacts, RUNS_SOURCE } from './ciFacts';
+import { AttemptLookup, resolveEarlierAttempts } from './earlierAttempts';
 import { readRunsState, RunsState, runsStateKey } from './runsState';
-import {
-  checksForbidden,
-  checksStateKey,
-  checksStateValue,
-  mergeObservations,
-  observationsFromHistory,
-  readChecksState,
-} from './checkObservations';
 
 /** Workflow runs are refetched at least this often even when HEAD did not change. */
 const RUNS_MAX_AGE_MS = 24 * 3_600_000;
 const RUNS_PER_PAGE = 100;
 const MAX_RUN_PAGES = 10;
-/** Earlier-attempt lookups per repository per cycle; the rest are refined in later cycles. */
-const MAX_ATTEMPT_LOOKUPS = 1;
 const HEAD_SOURCE = 'GraphQL statusCheckRollup';
-const RUNS_SOURCE = 'GET /repos/{owner}/{repo}/actions/runs';
-const CHECKS_SOURCE =
-  'GraphQL statusCheckRollup of the default branch history (statuses and check runs)';
-/** The permission a GitHub App needs to read check runs. */
-const CHECKS_PERMISSION = 'Checks: read (checks:read)';
-const ATTEMPT_ROUTE =
-  'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}';
 
 /** The facts that come from workflow runs. */
-const RUN_FACT_IDS = [
+export const RUN_FACT_IDS = [
   F.ciRuns,
   F.ciPassRate,
   F.ciFlakyRate,
@@ -68,13 +44,6 @@ const RUN_FACT_IDS = [
   F.ciChecksMaxP95DurationSeconds,
   F.ciChecksMinPassRate,
   F.ciSummary,
-];
-
-/** The per-check facts (worst check among those with enough runs). */
-const CHECK_FACT_IDS = [
-  F.ciChecksMaxFlakyRate,
-  F.ciChecksMaxP95DurationSeconds,
-  F.ciChecksMinPassRate,
 ];
 
 /** One repository's part of a CI sync. */
@@ -91,6 +60,8 @@ export interface CiSyncTarget {
 /** What a CI sync reads and writes besides GitHub. */
 export interface CiSyncOptions {
   octokit: GithubOctokit;
+  /** The credential bucket's budget, told the cost of GraphQL lookups. */
+  budget?: RateBudget;
   logger: LoggerService;
   now: Date;
   windowDays: number;
@@ -156,56 +127,6 @@ async function fetchRuns(
 }
 
 /**
- * Asks whether the earlier attempt of successful re-runs failed (flaky).
- * Returns the answer of a lookup that failed transiently (an outage, a rate
- * limit): the run then stays "assumed flaky", which must not stand as a
- * new flaky rate.
- */
-async function lookUpEarlierAttempts(
-  octokit: GithubOctokit,
-  target: CiSyncTarget,
-  runs: StoredRun[],
-  logger: LoggerService,
-): Promise<GithubAnswer | undefined> {
-  let failed: GithubAnswer | undefined;
-  for (const run of runsNeedingAttemptLookup(runs).slice(
-    0,
-    MAX_ATTEMPT_LOOKUPS,
-  )) {
-    try {
-      const attempt = await octokit.request(ATTEMPT_ROUTE, {
-        owner: target.ref.owner,
-        repo: target.ref.repo,
-        run_id: run.id,
-        attempt_number: run.attempt - 1,
-      });
-      const conclusion = isRecord(attempt.data)
-        ? attempt.data.conclusion
-        : undefined;
-      if (typeof conclusion !== 'string') {
-        // An attempt that ended has a conclusion; anything else proves nothing.
-        throw new MalformedAnswerError(ATTEMPT_ROUTE);
-      }
-      run.rerunAfterFailure = isFailedConclusion(conclusion);
-    } catch (error) {
-      const answer = classifyRequestError(error);
-      if (
-        answer.kind === 'unknown' &&
-        (answer.reason === 'error' || answer.reason === 'rate_limited')
-      ) {
-        failed ??= answer;
-      }
-      logger.debug('Could not read an earlier workflow run attempt', {
-        repository: target.key,
-        runId: run.id,
-        error: isError(error) ? error.message : String(error),
-      });
-    }
-  }
-  return failed;
-}
-
-/**
  * Brings the kept runs up to date: fetches runs created since the
  * watermark unless HEAD is unchanged and the last sync is recent (or the
  * repository never had checks), prunes runs older than the window.
@@ -216,9 +137,7 @@ async function syncRuns(
   signature: string,
   hasChecks: boolean,
   options: CiSyncOptions,
-): Promise<
-  { runs: StoredRun[]; attemptError?: GithubAnswer } | { error: GithubAnswer }
-> {
+): Promise<{ runs: StoredRun[]; state?: RunsState } | { error: GithubAnswer }> {
   const { now } = options;
   const windowStart = DateTime.fromJSDate(now, { zone: 'utc' })
     .startOf('day')
@@ -243,137 +162,40 @@ async function syncRuns(
       watermark < start ? start : watermark,
     );
     const runs = mergeRuns(previous?.runs ?? [], fetched, windowStart);
-    const attemptError = await lookUpEarlierAttempts(
-      options.octokit,
-      target,
-      runs,
-      options.logger,
-    );
     const state: RunsState = {
-      // After a failed lookup the sync is not complete: the next cycle
-      // syncs (and looks up) again even if HEAD did not move.
-      signature: attemptError ? '' : signature,
+      signature,
       syncedAt: now.toISOString(),
       watermark: nextWatermark(runs, windowStart),
       runs,
     };
     options.writes.push({ key, value: state });
-    return { runs, attemptError };
+    return { runs, state };
   } catch (error) {
     return { error: classifyRequestError(error) };
   }
 }
 
-/**
- * Brings the kept status and check-run observations up to date with the
- * commits of the GraphQL history (no extra request) and returns them.
- */
-function syncChecks(
-  target: CiSyncTarget,
-  options: CiSyncOptions,
-): CiObservation[] {
-  const key = checksStateKey(target.key);
-  const previous = readChecksState(options.runStates.get(key));
-  const windowStart = DateTime.fromJSDate(options.now, { zone: 'utc' })
-    .startOf('day')
-    .minus({ days: options.windowDays - 1 })
-    .toJSDate();
-  const history =
-    target.node.defaultBranchRef?.target?.history?.nodes ?? [];
-  const merged = mergeObservations(
-    previous,
-    observationsFromHistory(history),
-    windowStart,
-  );
-  const value = checksStateValue(merged);
-  if (JSON.stringify(value) !== JSON.stringify(checksStateValue(previous))) {
-    options.writes.push({ key, value });
-  }
-  return merged;
-}
-
-/** Run and check facts and the `github.ci.summary` contract value. */
-function runFacts(
-  target: CiSyncTarget,
-  head: { branch: string; sha: string | null; state: CiHeadState },
-  present: boolean,
-  runs: StoredRun[],
-  options: CiSyncOptions & { runsUrl: string },
-) {
-  const { sink } = target;
-  const evidence = { source: RUNS_SOURCE, url: options.runsUrl };
-  const minRuns = options.minRuns ?? DEFAULT_CI_MIN_RUNS;
-  const forbidden = checksForbidden(target.errors ?? []);
-  const observations = [
-    ...runs.map(run => runObservation(run, repositoryUrl(target.ref))),
-    ...syncChecks(target, options),
-  ];
-  const statistics = computeCiStatistics(observations, { ...options, minRuns });
-  const stats = statistics.overall;
-  const checkEvidence = {
-    source: `${RUNS_SOURCE}; ${CHECKS_SOURCE}`,
-    url: options.runsUrl,
-  };
-  sink.set(F.ciPresent, present || stats.runs > 0, evidence);
-  sink.set(F.ciRuns, stats.runs, evidence);
-  sink.set(F.ciPassRate, stats.passRate, evidence);
-  sink.set(F.ciFlakyRate, stats.flakyRate, evidence);
-  sink.set(F.ciP50DurationSeconds, stats.p50DurationSeconds, evidence);
-  sink.set(F.ciP95DurationSeconds, stats.p95DurationSeconds, evidence);
-  if (forbidden) {
-    // Without checks:read the check runs are hidden: a worst-check figure
-    // without them could pass what would fail.
-    sink.unknownAll(
-      CHECK_FACT_IDS,
-      'insufficient_permission',
-      `GitHub hides the check runs of ${target.ref.owner}/${target.ref.repo}: the GitHub App needs ${CHECKS_PERMISSION}`,
-    );
-  } else if (!statistics.checks.some(c => c.status === 'ok')) {
-    sink.unknownAll(
-      CHECK_FACT_IDS,
-      'insufficient_data',
-      `No check has ${minRuns} or more completed runs in the last ${options.windowDays} days`,
-    );
-  } else {
-    sink.set(F.ciChecksMaxFlakyRate, statistics.worst.flakyRate, checkEvidence);
-    sink.set(
-      F.ciChecksMaxP95DurationSeconds,
-      statistics.worst.p95DurationSeconds,
-      checkEvidence,
-    );
-    sink.set(F.ciChecksMinPassRate, statistics.worst.passRate, checkEvidence);
-  }
-  try {
-    const summary = buildCiSummaryFromStatistics(
-      { defaultBranch: head.branch, headSha: head.sha, headState: head.state },
-      statistics,
-      minRuns,
-    );
-    sink.set(F.ciSummary, summary, {
-      ...checkEvidence,
-      sha256: sha256Of(summary),
-    });
-  } catch (error) {
-    sink.unknown(
-      F.ciSummary,
-      'error',
-      `The CI summary does not satisfy its contract: ${
-        isError(error) ? error.message : String(error)
-      }`,
-      evidence,
-    );
-  }
+/** A repository whose runs are synced, waiting for earlier attempts and its facts. */
+export interface PendingCi {
+  target: CiSyncTarget;
+  head: { branch: string; sha: string | null; state: CiHeadState };
+  present: boolean;
+  runsUrl: string;
+  runs: StoredRun[];
+  /** Set when the runs were fetched this cycle: their re-runs are looked up. */
+  lookup?: AttemptLookup & { state: RunsState };
 }
 
 /**
- * CI signals of one repository: the combined state of the default branch
- * head (GraphQL) and statistics over the window from workflow runs, synced
- * incrementally.
+ * First half of the CI facts of one repository: the head state and the
+ * runs synced incrementally. Returns what the facts still need, or
+ * `undefined` when the facts are already set (an empty repository, runs
+ * that could not be read).
  */
-export async function collectCiFacts(
+export async function syncCi(
   target: CiSyncTarget,
   options: CiSyncOptions,
-): Promise<void> {
+): Promise<PendingCi | undefined> {
   const { sink, ref, node } = target;
   const branch = node.defaultBranchRef?.name;
   if (!branch) {
@@ -382,7 +204,7 @@ export async function collectCiFacts(
       'feature_unavailable',
       `Repository ${ref.owner}/${ref.repo} is empty (no default branch)`,
     );
-    return;
+    return undefined;
   }
   const commit = node.defaultBranchRef?.target;
   const head = {
@@ -413,21 +235,86 @@ export async function collectCiFacts(
     } else {
       sink.unknown(F.ciPresent, reason, message);
     }
-    return;
+    return undefined;
   }
-  if (synced.attemptError) {
-    // A run whose earlier attempt could not be read counts as flaky until
-    // it is: a transient failure must not raise the flaky rate.
+  const present = head.state !== 'NONE' || suites > 0;
+  return {
+    target,
+    head,
+    present,
+    runsUrl,
+    runs: synced.runs,
+    lookup: synced.state && {
+      owner: ref.owner,
+      repo: ref.repo,
+      repositoryKey: target.key,
+      runs: synced.runs,
+      state: synced.state,
+    },
+  };
+}
+
+/**
+ * Reads the earlier attempts of the re-runs of several repositories at
+ * once (one GraphQL query for up to 100 check suites).
+ */
+export async function resolvePendingAttempts(
+  pending: PendingCi[],
+  options: Pick<CiSyncOptions, 'octokit' | 'logger' | 'budget'> & {
+    /** Why the cycle stopped: nothing is asked, the syncs stay incomplete. */
+    stopped?: string;
+  },
+): Promise<void> {
+  const lookups = pending.flatMap(p => (p.lookup ? [p.lookup] : []));
+  if (options.stopped) {
+    for (const lookup of lookups) {
+      if (runsNeedingAttemptLookup(lookup.runs).length) {
+        lookup.error = {
+          kind: 'unknown',
+          reason: 'rate_limited',
+          message: options.stopped,
+        };
+      }
+    }
+  } else if (lookups.length) {
+    await resolveEarlierAttempts({ ...options, lookups });
+  }
+}
+
+/** Second half: the run and check facts once earlier attempts were read. */
+export function emitCiFacts(pending: PendingCi, options: CiSyncOptions): void {
+  const { target, head, present, runs, runsUrl, lookup } = pending;
+  if (lookup?.error) {
+    // After a failed lookup the sync is not complete: the next cycle syncs
+    // (and looks up) again even if HEAD did not move. A run whose earlier
+    // attempt could not be read counts as flaky until it is: a transient
+    // failure must not raise the flaky rate.
+    lookup.state.signature = '';
     const { reason, message } = unknownOf(
-      synced.attemptError,
+      lookup.error,
       'An earlier workflow run attempt could not be read',
     );
-    sink.unknownAll(
+    target.sink.unknownAll(
       [F.ciFlakyRate, F.ciChecksMaxFlakyRate, F.ciSummary],
       reason,
       message,
     );
   }
-  const present = head.state !== 'NONE' || suites > 0;
-  runFacts(target, head, present, synced.runs, { ...options, runsUrl });
+  runFacts(target, head, present, runs, { ...options, runsUrl });
+}
+
+/**
+ * CI signals of one repository: the combined state of the default branch
+ * head (GraphQL) and statistics over the window from workflow runs, synced
+ * incrementally (a batch of repositories uses {@link syncCi},
+ * {@link resolvePendingAttempts} and {@link emitCiFacts} to share lookups).
+ */
+export async function collectCiFacts(
+  target: CiSyncTarget,
+  options: CiSyncOptions,
+): Promise<void> {
+  const pending = await syncCi(target, options);
+  if (!pending) return;
+  await resolvePendingAttempts([pending], options);
+  emitCiFacts(pending, options);
 }

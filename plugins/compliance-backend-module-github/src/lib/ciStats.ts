@@ -20,6 +20,8 @@ export type StoredRun = {
   attempt: number;
   createdAt: string;
   durationSeconds: number | null;
+  /** The run's check suite (kept across attempts), to read earlier attempts in GraphQL. */
+  checkSuiteNodeId?: string;
   /** Set once a failed earlier attempt of this run is known (`true`) or ruled out (`false`). */
   rerunAfterFailure?: boolean;
 };
@@ -34,6 +36,13 @@ export type CiWindowStats = Omit<
 >;
 
 const PASSED = new Set(['success']);
+/** A GraphQL node id as GitHub issues them; anything else is not kept. */
+const NODE_ID = /^[A-Za-z0-9_=+/-]{1,100}$/;
+
+/** Whether a value may be kept and sent to GitHub as a check suite node id. */
+export function isCheckSuiteNodeId(value: unknown): value is string {
+  return typeof value === 'string' && NODE_ID.test(value);
+}
 const FAILED = new Set(['failure', 'timed_out', 'startup_failure']);
 
 /** Whether a conclusion counts as a failure. */
@@ -57,7 +66,8 @@ export type RestWorkflowRun = Pick<
   | 'created_at'
   | 'run_started_at'
   | 'updated_at'
->;
+> &
+  Partial<Pick<WorkflowRun, 'check_suite_node_id'>>;
 
 /**
  * Turns a REST workflow run into the stored shape. Duration is approximated
@@ -67,7 +77,7 @@ export function toStoredRun(run: RestWorkflowRun): StoredRun {
   const started = Date.parse(run.run_started_at ?? run.created_at);
   const updated = Date.parse(run.updated_at);
   const done = run.status === 'completed';
-  return {
+  const stored: StoredRun = {
     id: run.id,
     name: run.name ?? 'workflow',
     sha: run.head_sha,
@@ -80,6 +90,10 @@ export function toStoredRun(run: RestWorkflowRun): StoredRun {
         ? Math.round((updated - started) / 1000)
         : null,
   };
+  if (isCheckSuiteNodeId(run.check_suite_node_id)) {
+    stored.checkSuiteNodeId = run.check_suite_node_id;
+  }
+  return stored;
 }
 
 /**
