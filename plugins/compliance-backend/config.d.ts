@@ -202,8 +202,18 @@ export interface Config {
       };
       /** Attempts before a job is dead-lettered. Default: 5. */
       maxAttempts?: number;
-      /** How long a claimed job is leased to a worker. Default: 5 minutes. */
+      /**
+       * How long a claimed job is leased to a worker. Default: 5 minutes.
+       * Must be at least the sum of the providers' timeouts (startup fails
+       * otherwise), so a lease never ends while a worker waits on a provider.
+       */
       lease?: HumanDuration | string;
+      /**
+       * Minimum time between model requests for one entity when a person
+       * asks to regenerate its insight (permission
+       * `compliance.insight.regenerate`). Default: 10 minutes.
+       */
+      regenerateCooldown?: HumanDuration | string;
       /** How long a provider failing with auth or quota errors is skipped. Default: 15 minutes. */
       unhealthyFor?: HumanDuration | string;
       /** Output token limit per request. Default: 1500. */

@@ -28,6 +28,7 @@ import { ReportService } from './service/ReportService';
 import { StatusService } from './service/StatusService';
 import { createRouter } from './service/router';
 import { createCiRouter } from './service/ciRouter';
+import { createInsightRouter } from './service/insightRouter';
 import { CiPushService } from './service/CiPushService';
 import { PUSHED_CI_WINDOW_DAYS } from './lib/pushedCiFacts';
 import { assertCollectorId } from './service/taskIds';
@@ -264,10 +265,18 @@ export const compliancePlugin = createBackendPlugin({
             httpAuth,
             permissions,
             reports,
-            ...(insights ? { insights: insights.service } : {}),
             creations: stores.creations,
           }),
         );
+        if (insights) {
+          httpRouter.use(
+            await createInsightRouter({
+              httpAuth,
+              permissions,
+              insights: insights.service,
+            }),
+          );
+        }
         const notifier = governance.notifications.enabled
           ? new ComplianceNotifier({
               ...stores,

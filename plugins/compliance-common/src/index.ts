@@ -14,5 +14,6 @@ export * from './permissions';
 export * from './schemas';
 export * from './client';
 export * from './insights';
+export * from './teamInsights';
 export * from './governance';
 export * from './creationRecords';

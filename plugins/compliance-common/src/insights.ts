@@ -251,3 +251,41 @@ export function parseInsight(value: unknown): Insight | undefined {
   const parsed = insightSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
+
+/**
+ * The state of an entity's insight as people read it:
+ *
+ * - `fresh`: a model insight for the current inputs, nothing pending;
+ * - `queued` / `generating`: a model insight is waiting or being written;
+ * - `failed`: the last attempt failed (see the job's error and next attempt);
+ * - `rules`: the rules insight, no model insight pending.
+ *
+ * @public
+ */
+export type InsightDisplayState =
+  | 'fresh'
+  | 'queued'
+  | 'generating'
+  | 'failed'
+  | 'rules';
+
+/**
+ * The {@link InsightDisplayState} of an insight endpoint answer.
+ *
+ * @public
+ */
+export function insightDisplayState(
+  answer: Pick<EntityInsightResponse, 'status' | 'job'>,
+): InsightDisplayState {
+  switch (answer.job?.state) {
+    case 'retrying':
+    case 'dead':
+      return 'failed';
+    case 'running':
+      return 'generating';
+    case 'queued':
+      return 'queued';
+    default:
+      return answer.status === 'fresh' ? 'fresh' : 'rules';
+  }
+}

@@ -92,6 +92,21 @@ export const complianceCiRunsPushPermission: BasicPermission = createPermission(
 );
 
 /**
+ * Regenerate an entity's AI insight even when its inputs did not change
+ * (`POST /entities/:kind/:namespace/:name/insight/regenerate`). A resource
+ * permission on the catalog entity, separate from refresh because it spends
+ * model tokens: a policy can allow it to the entity's owners only.
+ *
+ * @public
+ */
+export const complianceInsightRegeneratePermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'compliance.insight.regenerate',
+    attributes: { action: 'update' },
+    resourceType: COMPLIANCE_REFRESH_RESOURCE_TYPE,
+  });
+
+/**
  * All permissions of the compliance suite.
  *
  * @public
@@ -103,4 +118,5 @@ export const compliancePermissions: Permission[] = [
   complianceWaiverApprovePermission,
   complianceExportPermission,
   complianceCiRunsPushPermission,
+  complianceInsightRegeneratePermission,
 ];

@@ -26,13 +26,23 @@ export interface InsightGenerationRequest {
 }
 
 /**
+ * Tokens of one provider request, as the provider reported them.
+ *
+ * @public
+ */
+export interface InsightTokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
  * A provider's answer: the raw text (JSON expected) and the tokens used.
  *
  * @public
  */
 export interface InsightGenerationResult {
   text: string;
-  usage: { inputTokens: number; outputTokens: number };
+  usage: InsightTokenUsage;
   /** The model that answered, when the API reports it. */
   model?: string;
 }
@@ -85,12 +95,18 @@ export class InsightProviderError extends CustomErrorBase {
   readonly retryAfterMs?: number;
   /** The HTTP status, when there was one. */
   readonly status?: number;
+  /**
+   * Tokens the provider billed for a failed request (a truncated, refused
+   * or malformed answer), recorded in the usage ledger.
+   */
+  readonly usage?: InsightTokenUsage;
 
   constructor(options: {
     kind: InsightProviderErrorKind;
     message: string;
     retryAfterMs?: number;
     status?: number;
+    usage?: InsightTokenUsage;
     cause?: Error | unknown;
   }) {
     super(options.message, options.cause);
@@ -99,6 +115,7 @@ export class InsightProviderError extends CustomErrorBase {
       this.retryAfterMs = options.retryAfterMs;
     }
     if (options.status !== undefined) this.status = options.status;
+    if (options.usage !== undefined) this.usage = options.usage;
   }
 }
 

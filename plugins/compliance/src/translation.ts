@@ -203,6 +203,29 @@ export const complianceTranslationRef = createTranslationRef({
         'Generating a model insight failed (attempt {{attempts}} of {{maxAttempts}}): {{error}}. Next attempt {{next}}. The rules-based insight is shown meanwhile.',
       jobDead:
         'Generating a model insight failed after {{attempts}} attempts: {{error}}. The rules-based insight is shown.',
+      regenerate: 'Regenerate',
+      regenerating: 'Regenerating…',
+      regenerateQueued: 'A new insight is queued',
+      regenerateFailed: 'Could not regenerate the insight: {{error}}',
+      state: {
+        fresh: 'fresh',
+        queued: 'queued',
+        generating: 'generating',
+        failed: 'failed',
+        rules: 'rules-based',
+      },
+      team: {
+        title: 'Team insight',
+        description:
+          'Across {{count}} entities of {{owner}} and its subgroups: top risks and the controls that would move the most entities to their next level.',
+        risks: 'Top risks',
+        lifts: 'Controls that would lift the most entities',
+        riskEntities: '{{count}} entities',
+        liftCounts: 'lifts {{lifts}}, needed by {{blocks}}',
+        truncated: 'Only the first {{count}} entities were read.',
+        empty: 'No team insight',
+        sources: 'From {{model}} model and {{rules}} rules-based entity insights',
+      },
     },
     tab: {
       emptyTitle: 'No compliance data yet',

@@ -1,101 +1,17 @@
-import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { entityInsightResponseSchema } from 'backstage-plugin-compliance-common';
 import { setupServer } from 'msw/node';
 import { describeOnEachDatabase } from '../__testUtils__/databases';
-import { createPipeline } from '../__testUtils__/pipeline';
-import { syntheticEntities } from '../__testUtils__/syntheticCatalog';
-import {
-  anthropicHandler,
-  FakeCounters,
-  FakeReply,
-  goodAnswer,
-  openAiHandler,
-} from './__testUtils__/fakeLlm';
-import type { InsightsSettings } from './config';
-import { InsightRunner } from './InsightRunner';
-import { AnthropicInsightProvider, OpenAiInsightProvider } from './providers';
+import { goodAnswer } from './__testUtils__/fakeLlm';
+import { createRunnerWorld, TestClock } from './__testUtils__/runnerWorld';
 
 const server = setupServer();
 registerMswTestHooks(server);
 
-const OPENAI = 'https://llm.example.test/v1';
-const ANTHROPIC = 'https://anthropic.example.test';
-const pricing = { inputPerMillionTokens: 1, outputPerMillionTokens: 4 };
-
-const settings = (
-  overrides: Partial<InsightsSettings> = {},
-): InsightsSettings => ({
-  enabled: true,
-  schedule: { frequency: { minutes: 5 }, timeout: { minutes: 5 } },
-  maxAttempts: 3,
-  leaseMs: 60_000,
-  unhealthyForMs: 15 * 60_000,
-  maxOutputTokens: 800,
-  budget: { jobsPerCycle: 100, tokensPerCycle: 10_000_000 },
-  providers: [],
-  ...overrides,
-});
-
 describeOnEachDatabase('InsightRunner', setup => {
-  let now = new Date('2026-12-01T10:00:00Z');
-  const clock = () => now;
-
-  async function world(options: {
-    openai?: (call: number) => FakeReply;
-    anthropic?: (call: number) => FakeReply;
-    settings?: Partial<InsightsSettings>;
-  }) {
-    now = new Date('2026-12-01T10:00:00Z');
-    const { knex } = await setup();
-    const pipeline = await createPipeline({
-      knex,
-      entities: syntheticEntities(4, { groups: 2, systems: 1 }),
-    });
-    await pipeline.runCycle();
-    const counters: FakeCounters = { openai: 0, anthropic: 0 };
-    const providers = [];
-    if (options.openai) {
-      const script = options.openai;
-      server.use(openAiHandler(OPENAI, (_d, n) => script(n), counters));
-      providers.push({
-        provider: new OpenAiInsightProvider({
-          id: 'openai',
-          model: 'gpt-test',
-          baseUrl: OPENAI,
-          apiKey: 'sk-test',
-          timeoutMs: 500,
-        }),
-        pricing,
-      });
-    }
-    if (options.anthropic) {
-      const script = options.anthropic;
-      server.use(anthropicHandler(ANTHROPIC, (_d, n) => script(n), counters));
-      providers.push({
-        provider: new AnthropicInsightProvider({
-          id: 'anthropic',
-          model: 'claude-test',
-          baseUrl: ANTHROPIC,
-          apiKey: 'sk-ant-test',
-          timeoutMs: 500,
-        }),
-        pricing,
-      });
-    }
-    const runner = new InsightRunner({
-      stores: pipeline.stores,
-      catalogue: pipeline.catalogue,
-      providers,
-      settings: settings(options.settings),
-      logger: mockServices.logger.mock(),
-      clock,
-    });
-    const refs = await pipeline.stores.insights.listEvaluatedRefs(100);
-    return { runner, counters, refs, stores: pipeline.stores, pipeline };
-  }
+  const clock: TestClock = { now: new Date('2026-12-01T10:00:00Z') };
+  const world = async (options: Parameters<typeof createRunnerWorld>[3]) =>
+    createRunnerWorld((await setup()).knex, server, clock, options);
 
   it('shows the rules insight for every evaluated entity without a provider', async () => {
     const { runner, refs } = await world({});
@@ -149,7 +65,7 @@ describeOnEachDatabase('InsightRunner', setup => {
     ]);
     expect(usage[0].costUsd).toBeGreaterThan(0);
 
-    now = new Date('2026-12-01T10:10:00Z');
+    clock.now = new Date('2026-12-01T10:10:00Z');
     const second = await runner.runCycle();
     expect(second).toMatchObject({ queued: 0, jobs: 0 });
     expect(counters.openai).toBe(refs.length);
@@ -246,12 +162,12 @@ describeOnEachDatabase('InsightRunner', setup => {
       },
     });
     expect(Date.parse(answer!.job!.nextAttemptAt!)).toBeGreaterThan(
-      now.getTime(),
+      clock.now.getTime(),
     );
     // Not due yet: no request.
     await runner.runCycle();
     expect(counters.openai).toBe(refs.length);
-    now = new Date('2026-12-01T12:00:00Z');
+    clock.now = new Date('2026-12-01T12:00:00Z');
     await runner.runCycle();
     expect(counters.openai).toBe(2 * refs.length);
     expect(await runner.getEntityInsight(refs[0])).toMatchObject({
@@ -275,7 +191,7 @@ describeOnEachDatabase('InsightRunner', setup => {
       await Promise.all(refs.map(r => runner.getEntityInsight(r)))
     ).flatMap(a => (a?.job?.state === 'retrying' ? [a.job] : []));
     expect(job).toMatchObject({ attempts: 0 });
-    expect(Date.parse(job.nextAttemptAt!) - now.getTime()).toBe(30_000);
+    expect(Date.parse(job.nextAttemptAt!) - clock.now.getTime()).toBe(30_000);
   });
 
   it('shrinks the input when the context is too long', async () => {
@@ -297,7 +213,7 @@ describeOnEachDatabase('InsightRunner', setup => {
     expect(stats.succeeded).toBe(refs.length);
     expect(counters).toEqual({ openai: 1, anthropic: refs.length });
     expect([
-      ...(await stores.insights.getUnhealthyProviders(now)).keys(),
+      ...(await stores.insights.getUnhealthyProviders(clock.now)).keys(),
     ]).toEqual(['openai']);
   });
 
@@ -308,14 +224,14 @@ describeOnEachDatabase('InsightRunner', setup => {
     await runner.enqueueChanged();
     const lost = await stores.insights.claim({
       owner: 'dead-worker',
-      now,
+      now: clock.now,
       leaseMs: 60_000,
       maxAttempts: 3,
     });
     expect(lost).toBeDefined();
     await runner.drain();
     expect(counters.openai).toBe(refs.length - 1);
-    now = new Date(now.getTime() + 61_000);
+    clock.now = new Date(clock.now.getTime() + 61_000);
     await runner.drain();
     expect(counters.openai).toBe(refs.length);
     expect(await runner.getEntityInsight(lost!.entityRef)).toMatchObject({

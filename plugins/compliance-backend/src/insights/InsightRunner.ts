@@ -1,20 +1,17 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { assertError } from '@backstage/errors';
 import {
-  CI_SUMMARY_FACT_ID,
-  parseCiSummary,
   type EntityInsightResponse,
   type InsightJob,
 } from 'backstage-plugin-compliance-common';
 import type { InsightProvider } from 'backstage-plugin-compliance-node';
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
 import type { ComplianceStores } from '../database/ComplianceStore';
 import type {
   ClaimedInsightJob,
   InsightJobRecord,
   InsightUsageEntry,
-} from '../database/DatabaseInsightStore';
+  RegenerationOutcome,
+} from '../database/InsightStore';
 import type { ControlCatalogue } from '../controls/ControlCatalogue';
 import type { InsightsSettings } from './config';
 import { backoffMs, classifyProviderError, failoverAction } from './failover';
@@ -27,6 +24,7 @@ import {
   insightInputHash,
 } from './input';
 import { buildRequest, extractJson, SHRINK_LEVELS } from './prompt';
+import { readInsightSources } from './insightSources';
 
 /** A provider with the prices used for cost estimates. */
 export interface PricedProvider {
@@ -50,7 +48,6 @@ export interface InsightCycleStats {
 }
 
 const PAGE = 100;
-const HISTORY_DAYS = 30;
 
 /**
  * The insights pipeline: builds each entity's normalized inputs, queues a
@@ -69,6 +66,9 @@ export class InsightRunner {
   readonly #logger: LoggerService;
   readonly #clock: () => Date;
   readonly #owner: string;
+  readonly #readSources: (
+    refs: string[],
+  ) => Promise<Map<string, InsightSources>>;
 
   constructor(options: {
     stores: Pick<
@@ -82,6 +82,8 @@ export class InsightRunner {
     clock?: () => Date;
     /** The worker id written to leases; unique per runner by default. */
     owner?: string;
+    /** Reads the insight sources; the stores by default (the bench feeds fixtures). */
+    readSources?: (refs: string[]) => Promise<Map<string, InsightSources>>;
   }) {
     this.#stores = options.stores;
     this.#catalogue = options.catalogue;
@@ -90,96 +92,27 @@ export class InsightRunner {
     this.#logger = options.logger;
     this.#clock = options.clock ?? (() => new Date());
     this.#owner = options.owner ?? randomUUID();
+    this.#readSources =
+      options.readSources ??
+      (refs =>
+        readInsightSources(
+          {
+            stores: this.#stores,
+            catalogue: this.#catalogue,
+            logger: this.#logger,
+            now: this.#clock(),
+          },
+          refs,
+        ));
   }
 
   get providersConfigured(): boolean {
     return this.#providers.length > 0;
   }
 
-  /** Reads what the insight inputs of the given entities are built from. */
-  async #sources(refs: string[]): Promise<Map<string, InsightSources>> {
-    const { entities, facts, evaluations } = this.#stores;
-    const [snapshots, results, ciFacts] = await Promise.all([
-      entities.getEntitySnapshots(refs),
-      evaluations.getResults(refs),
-      facts.getFacts(refs, CI_SUMMARY_FACT_ID),
-    ]);
-    const since = DateTime.fromJSDate(this.#clock())
-      .toUTC()
-      .minus({ days: HISTORY_DAYS - 1 })
-      .toISODate()!;
-    const out = new Map<string, InsightSources>();
-    for (const ref of refs) {
-      const entity = snapshots.get(ref);
-      if (!entity) continue;
-      // One bad row never fails the batch.
-      try {
-        const summary = await evaluations.getSummary(ref);
-        if (!summary) continue;
-        const history = await evaluations.getHistory(ref, since);
-        const ci = (ciFacts.get(ref) ?? []).find(
-          f => f.factId === CI_SUMMARY_FACT_ID,
-        );
-        const parsedCi = ci?.known ? parseCiSummary(ci.value) : undefined;
-        let ciUnknownReason: string | undefined;
-        if (!parsedCi) {
-          ciUnknownReason = ci
-            ? ci.message ?? ci.unknownReason ?? 'unreadable CI summary'
-            : 'no CI statistics collected';
-        }
-        out.set(ref, {
-          entityRef: ref,
-          entity: {
-            kind: entity.kind,
-            ...(entity.type ? { type: entity.type } : {}),
-            ...(entity.lifecycle ? { lifecycle: entity.lifecycle } : {}),
-            ...(entity.title ? { title: entity.title } : {}),
-          },
-          score: summary.score,
-          coverage: summary.coverage,
-          level: summary.level?.id ?? null,
-          ...(summary.nextLevel
-            ? {
-                nextLevel: {
-                  id: summary.nextLevel.id,
-                  missingControls: summary.nextLevel.missingControls,
-                },
-              }
-            : {}),
-          results: (results.get(ref) ?? []).flatMap(r => {
-            const control = this.#catalogue.get(r.controlId);
-            return control
-              ? [
-                  {
-                    controlId: r.controlId,
-                    status: r.status,
-                    reason: r.reason,
-                    ...(r.unknownReason
-                      ? { unknownReason: r.unknownReason }
-                      : {}),
-                    control,
-                  },
-                ]
-              : [];
-          }),
-          ...(parsedCi ? { ci: parsedCi } : {}),
-          ...(ciUnknownReason ? { ciUnknownReason } : {}),
-          history: history.points.map(p => ({ day: p.day, score: p.score })),
-        });
-      } catch (error) {
-        assertError(error);
-        this.#logger.warn('Could not read the insight inputs of an entity', {
-          entityRef: ref,
-          error: error.message,
-        });
-      }
-    }
-    return out;
-  }
-
   /** The normalized insight inputs of the given entities. */
   async inputsOf(refs: string[]): Promise<Map<string, InsightInput>> {
-    const sources = await this.#sources(refs);
+    const sources = await this.#readSources(refs);
     return new Map(
       [...sources].map(([ref, s]) => [ref, buildInsightInput(s)] as const),
     );
@@ -214,6 +147,22 @@ export class InsightRunner {
       queued += await insights.enqueue(jobs, this.#clock());
     }
     return queued;
+  }
+
+  /**
+   * Queues a model insight for the entity's current inputs even if they did
+   * not change (bounded by the store: one pending job, a cooldown).
+   * `undefined` when the entity has not been evaluated.
+   */
+  async regenerate(
+    entityRef: string,
+  ): Promise<RegenerationOutcome | undefined> {
+    const input = (await this.inputsOf([entityRef])).get(entityRef);
+    if (!input) return undefined;
+    return this.#stores.insights.requestRegeneration(
+      { entityRef, inputHash: insightInputHash(input), input },
+      { now: this.#clock(), cooldownMs: this.#settings.regenerateCooldownMs },
+    );
   }
 
   /** One scheduled cycle: tidy, queue changed entities, drain the queue. */
@@ -359,7 +308,8 @@ export class InsightRunner {
           return 'done';
         } catch (e) {
           const error = classifyProviderError(provider.id, e);
-          record(p, error.kind, provider.model);
+          // A truncated or refused answer is billed: its tokens count.
+          record(p, error.kind, provider.model, error.usage);
           errors.push(error.message);
           const action = failoverAction(error.kind, level, SHRINK_LEVELS - 1);
           this.#logger.warn('Insight provider failed', {

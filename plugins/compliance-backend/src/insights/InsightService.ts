@@ -3,7 +3,7 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { EntityInsightResponse } from 'backstage-plugin-compliance-common';
 import type {
@@ -82,10 +82,73 @@ export function createInsightProviders(options: {
 export class InsightService {
   readonly #catalog: CatalogService;
   readonly #runner: InsightRunner;
+  readonly #onQueued: () => Promise<void>;
+  readonly #cooldownMs: number;
 
-  constructor(options: { catalog: CatalogService; runner: InsightRunner }) {
+  constructor(options: {
+    catalog: CatalogService;
+    runner: InsightRunner;
+    /** Called after a regeneration was queued (triggers the insights task). */
+    onQueued?: () => Promise<void>;
+    /** The regenerate cooldown, for error messages. */
+    cooldownMs?: number;
+  }) {
     this.#catalog = options.catalog;
     this.#runner = options.runner;
+    this.#onQueued = options.onQueued ?? (async () => {});
+    this.#cooldownMs = options.cooldownMs ?? 0;
+  }
+
+  /** The stored ref of an entity the caller may read; 404 otherwise. */
+  async #readableRef(
+    name: EntityName,
+    credentials: BackstageCredentials,
+  ): Promise<string> {
+    const requested = canonicalEntityRef(name, { defaultKind: 'component' });
+    const entity = await this.#catalog.getEntityByRef(requested, {
+      credentials,
+    });
+    if (!entity) {
+      throw new NotFoundError(
+        `Entity ${requested} was not found in the catalog`,
+      );
+    }
+    return normalizeRef(stringifyEntityRef(entity));
+  }
+
+  /**
+   * Queues a model insight for an entity the caller may read, even if its
+   * inputs did not change; answers the insight with its job. At most one
+   * pending job per entity (a second request returns the pending one), and
+   * none within the cooldown of the entity's last model request (409).
+   */
+  async regenerate(
+    name: EntityName,
+    credentials: BackstageCredentials,
+  ): Promise<EntityInsightResponse> {
+    const ref = await this.#readableRef(name, credentials);
+    if (!this.#runner.providersConfigured) {
+      throw new ConflictError(
+        'No insight provider is configured: the rules insight is computed from the current results on every read, there is nothing to regenerate',
+      );
+    }
+    const outcome = await this.#runner.regenerate(ref);
+    if (!outcome) {
+      throw new NotFoundError(
+        `No compliance data for ${ref} yet; it has not been evaluated`,
+      );
+    }
+    if (outcome.outcome === 'cooldown') {
+      throw new ConflictError(
+        `A model was asked for the insight of ${ref} less than ${Math.round(
+          this.#cooldownMs / 60_000,
+        )} minutes ago; it can be regenerated after ${outcome.retryAt}`,
+      );
+    }
+    // The answer shows the queued job; then the insights task is woken.
+    const answer = await this.getInsight(name, credentials);
+    if (outcome.outcome === 'queued') await this.#onQueued();
+    return answer;
   }
 
   /**
@@ -96,16 +159,7 @@ export class InsightService {
     name: EntityName,
     credentials: BackstageCredentials,
   ): Promise<EntityInsightResponse> {
-    const requested = canonicalEntityRef(name, { defaultKind: 'component' });
-    const entity = await this.#catalog.getEntityByRef(requested, {
-      credentials,
-    });
-    if (!entity) {
-      throw new NotFoundError(
-        `Entity ${requested} was not found in the catalog`,
-      );
-    }
-    const ref = normalizeRef(stringifyEntityRef(entity));
+    const ref = await this.#readableRef(name, credentials);
     const answer = await this.#runner.getEntityInsight(ref);
     if (!answer) {
       throw new NotFoundError(

@@ -44,6 +44,20 @@ describe('readInsightsConfig', () => {
     expect(s.budget).toEqual({ jobsPerCycle: 5, tokensPerCycle: 1000 });
   });
 
+  it('accepts a lease that covers every provider timeout, and reads the regenerate cooldown', () => {
+    const s = read({
+      lease: { minutes: 2 },
+      regenerateCooldown: { minutes: 30 },
+      providers: [
+        { id: 'a', type: 'openai', model: 'm', timeout: { seconds: 60 } },
+        { id: 'b', type: 'anthropic', model: 'n', timeout: { seconds: 60 } },
+      ],
+    });
+    expect(s.leaseMs).toBe(120_000);
+    expect(s.regenerateCooldownMs).toBe(30 * 60_000);
+    expect(read({}).regenerateCooldownMs).toBe(10 * 60_000);
+  });
+
   it.each([
     [{ providers: [{ type: 'openai' }] }, /model/],
     [
@@ -81,6 +95,17 @@ describe('readInsightsConfig', () => {
     ],
     [{ budget: { jobsPerCycle: 1.5 } }, /budget\.jobsPerCycle/],
     [{ lease: 'soon' }, /compliance\.insights\.lease/],
+    [
+      {
+        lease: { seconds: 90 },
+        providers: [
+          { id: 'a', type: 'openai', model: 'm', timeout: { seconds: 60 } },
+          { id: 'b', type: 'anthropic', model: 'n', timeout: { seconds: 60 } },
+        ],
+      },
+      /compliance\.insights\.lease \(90000 ms\) must be at least the sum of the providers' timeouts \(120000 ms for 2 providers\)/,
+    ],
+    [{ regenerateCooldown: 'often' }, /compliance\.insights\.regenerateCooldown/],
   ])('rejects %j naming the key', (insights, message) => {
     expect(() => read(insights)).toThrow(message);
   });

@@ -26,6 +26,8 @@ export interface InsightsSettings {
   leaseMs: number;
   unhealthyForMs: number;
   maxOutputTokens: number;
+  /** Minimum time between two model requests for one entity asked by a person (regenerate). */
+  regenerateCooldownMs: number;
   budget: { jobsPerCycle: number; tokensPerCycle: number };
   providers: InsightProviderSettings[];
 }
@@ -115,6 +117,16 @@ export function readInsightsConfig(root: Config): InsightsSettings {
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new Error(`${path}.providers: id "${dup}" is used twice`);
 
+  const leaseMs = durationMs(c, 'lease', 5 * 60_000, `${path}.lease`);
+  // A lease that can end while a worker still waits on its providers lets
+  // a second worker claim the job: two requests billed for one insight.
+  const worstCaseMs = providers.reduce((sum, p) => sum + p.timeoutMs, 0);
+  if (leaseMs < worstCaseMs) {
+    throw new Error(
+      `${path}.lease (${leaseMs} ms) must be at least the sum of the providers' timeouts (${worstCaseMs} ms for ${providers.length} providers), or a job's lease can expire while a worker still waits on a provider`,
+    );
+  }
+
   return {
     enabled: c?.getOptionalBoolean('enabled') ?? true,
     schedule: readSchedule(
@@ -127,7 +139,13 @@ export function readInsightsConfig(root: Config): InsightsSettings {
       `${path}.schedule`,
     ),
     maxAttempts: positiveInt(c, 'maxAttempts', 5, { path, max: 100 }),
-    leaseMs: durationMs(c, 'lease', 5 * 60_000, `${path}.lease`),
+    leaseMs,
+    regenerateCooldownMs: durationMs(
+      c,
+      'regenerateCooldown',
+      10 * 60_000,
+      `${path}.regenerateCooldown`,
+    ),
     unhealthyForMs: durationMs(
       c,
       'unhealthyFor',

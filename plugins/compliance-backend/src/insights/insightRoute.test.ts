@@ -120,8 +120,112 @@ describe.each(databases.eachSupportedId())(
         request(backend.server)
           .get(`/api/compliance/entities/${path}/insight`)
           .set('Authorization', mockCredentials.user.header(user));
-      return { backend, cycle, get };
+      const regenerate = (path: string, user?: string) =>
+        request(backend.server)
+          .post(`/api/compliance/entities/${path}/insight/regenerate`)
+          .set('Authorization', mockCredentials.user.header(user));
+      return { backend, cycle, get, regenerate };
     }
+
+    const provider = {
+      providers: [
+        {
+          id: 'local',
+          type: 'openai',
+          baseUrl: 'http://llm.local/v1',
+          model: 'llama3.1',
+        },
+      ],
+    };
+
+    it('regenerates on request: 202 with the queued job, wakes the insights task, then the cooldown', async () => {
+      const counters: FakeCounters = { openai: 0, anthropic: 0 };
+      server.use(
+        openAiHandler(
+          'http://llm.local/v1',
+          () => ({ kind: 'answer' }),
+          counters,
+        ),
+      );
+      const { backend, cycle, regenerate } = await start({
+        insights: { ...provider, regenerateCooldown: { seconds: 4 } },
+      });
+      await cycle();
+      const done = counters.openai;
+      // The cooldown counts from the entity's last model request.
+      expect((await regenerate('component/default/orphan')).status).toBe(409);
+      await new Promise(resolve => setTimeout(resolve, 4_100));
+      // Inputs unchanged, a fresh model insight: the request still queues one.
+      const first = await regenerate('component/default/orphan');
+      expect(first.status).toBe(202);
+      expect(entityInsightResponseSchema.parse(first.body)).toMatchObject({
+        status: 'fresh',
+        job: { state: 'queued', attempts: 0 },
+      });
+      // The request woke the insights task: the model was asked once more.
+      expect(counters.openai).toBe(done + 1);
+      // Within the cooldown: refused, naming when it may be asked again.
+      const soon = await regenerate('component/default/orphan');
+      expect(soon.status).toBe(409);
+      expect(soon.body.error.message).toMatch(/regenerated after \d{4}-/);
+      expect(counters.openai).toBe(done + 1);
+      await backend.stop();
+    });
+
+    it('answers 403 without the regenerate permission, even with read access', async () => {
+      const permissions = mockServices.permissions.mock({
+        authorize: async requests =>
+          requests.map(r => ({
+            result:
+              r.permission.name === 'compliance.insight.regenerate'
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          })),
+      });
+      const { backend, cycle, get, regenerate } = await start({
+        insights: provider,
+        extraFeatures: [permissions.factory],
+      });
+      await cycle();
+      expect((await get('component/default/orphan')).status).toBe(200);
+      const denied = await regenerate('component/default/orphan');
+      expect(denied.status).toBe(403);
+      expect(denied.body.error.message).toContain(
+        'compliance.insight.regenerate',
+      );
+      expect(permissions.authorize).toHaveBeenCalledWith(
+        [
+          expect.objectContaining({
+            resourceRef: 'component:default/orphan',
+          }),
+        ],
+        expect.anything(),
+      );
+      await backend.stop();
+    });
+
+    it('answers 404 for unknown or hidden entities, 400 for a malformed ref, 409 without providers', async () => {
+      const { backend, cycle, regenerate } = await start({
+        insights: provider,
+      });
+      await cycle();
+      expect((await regenerate('component/default/nope')).status).toBe(404);
+      expect(
+        (await regenerate('component/default/secret-project', OUTSIDER))
+          .status,
+      ).toBe(404);
+      const bad = await regenerate('component/default/a%20b');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.name).toBe('InputError');
+      await backend.stop();
+
+      const rulesOnly = await start();
+      await rulesOnly.cycle();
+      const none = await rulesOnly.regenerate('component/default/orphan');
+      expect(none.status).toBe(409);
+      expect(none.body.error.message).toMatch(/No insight provider/);
+      await rulesOnly.backend.stop();
+    });
 
     it('serves the rules insight of an evaluated entity, readable through the shared schema', async () => {
       const { backend, cycle, get } = await start();

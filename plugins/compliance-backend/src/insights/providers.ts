@@ -96,6 +96,7 @@ export class OpenAiInsightProvider implements InsightProvider {
     if (choice?.finish_reason === 'length' || !text) {
       throw new InsightProviderError({
         kind: 'invalid_output',
+        usage,
         message: `${this.id}: ${
           choice?.finish_reason === 'length'
             ? 'answer truncated at the output token limit'
@@ -160,6 +161,7 @@ export class AnthropicInsightProvider implements InsightProvider {
     if (message.stop_reason === 'max_tokens' || !text) {
       throw new InsightProviderError({
         kind: 'invalid_output',
+        usage,
         message: `${this.id}: ${
           message.stop_reason === 'max_tokens'
             ? 'answer truncated at the output token limit'

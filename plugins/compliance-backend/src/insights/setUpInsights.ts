@@ -50,17 +50,23 @@ export async function setUpInsights(options: {
   logger.info('AI insights ready', {
     providers: providers.map(p => p.provider.id).join(', ') || 'none (rules)',
   });
+  const trigger = async () => {
+    if (!runner.providersConfigured) return;
+    try {
+      await scheduler.triggerTask(INSIGHTS_TASK_ID);
+    } catch (error) {
+      // Already running; its next cycle picks the changes up.
+      assertError(error);
+      logger.debug('Insights not triggered', { reason: error.message });
+    }
+  };
   return {
-    service: new InsightService({ catalog, runner }),
-    trigger: async () => {
-      if (!runner.providersConfigured) return;
-      try {
-        await scheduler.triggerTask(INSIGHTS_TASK_ID);
-      } catch (error) {
-        // Already running; its next cycle picks the changes up.
-        assertError(error);
-        logger.debug('Insights not triggered', { reason: error.message });
-      }
-    },
+    service: new InsightService({
+      catalog,
+      runner,
+      onQueued: trigger,
+      cooldownMs: settings.regenerateCooldownMs,
+    }),
+    trigger,
   };
 }

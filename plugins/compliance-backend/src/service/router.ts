@@ -25,7 +25,6 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { ReportService } from './ReportService';
 import { notModified } from './httpCaching';
-import type { InsightService } from '../insights/InsightService';
 import type { CreationStore } from '../database/DatabaseCreationStore';
 import { recordCreation } from './creationRecords';
 
@@ -53,13 +52,39 @@ const factsQuerySchema = z.object({
     .optional(),
 });
 
+/**
+ * The caller's credentials (user or service), once the permission allows
+ * the request; `NotAllowedError` naming the permission otherwise. A
+ * resource permission is asked for `resourceRef`.
+ */
+export async function authorizeRequest(
+  services: { httpAuth: HttpAuthService; permissions: PermissionsService },
+  req: Request,
+  permission: BasicPermission | ResourcePermission,
+  resourceRef?: string,
+) {
+  const credentials = await services.httpAuth.credentials(req, {
+    allow: ['user', 'service'],
+  });
+  const [decision] = await services.permissions.authorize(
+    [
+      resourceRef && isResourcePermission(permission)
+        ? { permission, resourceRef }
+        : { permission: permission as BasicPermission },
+    ],
+    { credentials },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(`Missing permission ${permission.name}`);
+  }
+  return credentials;
+}
+
 /** Dependencies of the router. */
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   reports: ReportService;
-  /** AI insights; the insight route answers 404 without it. */
-  insights?: InsightService;
   /** Born-compliant records; the routes answer 404 without them. */
   creations?: CreationStore;
 }
@@ -71,32 +96,16 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, reports, insights, creations } = options;
+  const { httpAuth, permissions, reports, creations } = options;
   const router = Router();
   router.use(express.json({ limit: '100kb' }));
 
-  /** The caller's credentials, once the permission allows the request. */
-  const authorized = async (
+  const authorized = (
     req: Request,
     permission: BasicPermission | ResourcePermission,
     resourceRef?: string,
-  ) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize(
-      [
-        resourceRef && isResourcePermission(permission)
-          ? { permission, resourceRef }
-          : { permission: permission as BasicPermission },
-      ],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Missing permission ${permission.name}`);
-    }
-    return credentials;
-  };
+  ) =>
+    authorizeRequest({ httpAuth, permissions }, req, permission, resourceRef);
   const entityOf = (req: Request) =>
     parseOrThrow(entityRefParamsSchema, req.params, 'entity reference');
 
@@ -165,13 +174,6 @@ export async function createRouter(
     const name = entityOf(req);
     const { prefix } = parseOrThrow(factsQuerySchema, req.query, 'facts query');
     res.json(await reports.getFacts(name, prefix, credentials));
-  });
-
-  router.get('/entities/:kind/:namespace/:name/insight', async (req, res) => {
-    const credentials = await authorized(req, complianceReportReadPermission);
-    const name = entityOf(req);
-    if (!insights) throw new NotFoundError('AI insights are not enabled');
-    res.json(await insights.getInsight(name, credentials));
   });
 
   router.post('/entities/:kind/:namespace/:name/refresh', async (req, res) => {

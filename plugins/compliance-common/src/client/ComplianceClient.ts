@@ -12,6 +12,7 @@ import type {
 } from '../types';
 import type { OverviewQueryInput } from '../schemas';
 import type { EntityInsightResponse } from '../insights';
+import type { TeamInsightResponse } from '../teamInsights';
 import type { CreationRecord } from '../creationRecords';
 import { entityPath, queryString, Transport } from './transport';
 
@@ -74,6 +75,20 @@ export interface ComplianceApi {
     entityRef: string | CompoundEntityRef,
     options?: ComplianceRequestOptions,
   ): Promise<EntityInsightResponse>;
+  /**
+   * Queues a new model insight for the entity even if its inputs did not
+   * change (permission `compliance.insight.regenerate`); answers the
+   * insight with its new job.
+   */
+  regenerateInsight(
+    entityRef: string | CompoundEntityRef,
+    options?: ComplianceRequestOptions,
+  ): Promise<EntityInsightResponse>;
+  /** The short insight of an owner group's entities (team view). */
+  getTeamInsight(
+    owner: string,
+    options?: ComplianceRequestOptions,
+  ): Promise<TeamInsightResponse>;
 }
 
 /**
@@ -155,6 +170,24 @@ export class ComplianceClient implements ComplianceApi {
   ) {
     return this.#http.get<EntityInsightResponse>(
       `${entityPath(entityRef)}/insight`,
+      options,
+    );
+  }
+
+  regenerateInsight(
+    entityRef: string | CompoundEntityRef,
+    options?: ComplianceRequestOptions,
+  ) {
+    return this.#request<EntityInsightResponse>(
+      `${entityPath(entityRef)}/insight/regenerate`,
+      { method: 'POST' },
+      options,
+    );
+  }
+
+  getTeamInsight(owner: string, options?: ComplianceRequestOptions) {
+    return this.#get<TeamInsightResponse>(
+      `/overview/insight?owner=${encodeURIComponent(owner)}`,
       options,
     );
   }

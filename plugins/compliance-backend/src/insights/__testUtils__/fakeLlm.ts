@@ -83,7 +83,9 @@ export type FakeReply =
   | { kind: 'unauthorized' }
   | { kind: 'quota' }
   | { kind: 'context_length' }
-  | { kind: 'truncated' };
+  | { kind: 'truncated' }
+  /** The server is gone: the connection fails (a killed local server). */
+  | { kind: 'down' };
 
 /** Counts of requests per fake, for the tests and the bench. */
 export interface FakeCounters {
@@ -111,6 +113,7 @@ export function openAiHandler(
     };
     const user = body.messages.find(m => m.role === 'user')!.content;
     const reply = script(dataOf(user), call);
+    if (reply.kind === 'down') return HttpResponse.error();
     const requestId = { 'x-request-id': `req_${call}` };
     const error = (
       status: number,
@@ -211,6 +214,7 @@ export function anthropicHandler(
     };
     const user = body.messages[0].content;
     const reply = script(dataOf(user), call);
+    if (reply.kind === 'down') return HttpResponse.error();
     const requestId = `req_fake${call}`;
     const error = (
       status: number,

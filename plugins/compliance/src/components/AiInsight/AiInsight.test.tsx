@@ -1,5 +1,11 @@
 import { screen, within } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   entityInsightResponseSchema,
   type EntityInsightResponse,
@@ -16,6 +22,10 @@ import backendAnswer from '../../__fixtures__/insight.response.json';
 import { AiInsight } from './AiInsight';
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+
+// usePermission caches answers per permission for the module: the allowed
+// case of regenerate lives in AiInsight.regenerate.test.tsx.
+const denied = mockApis.permission({ authorize: AuthorizeResult.DENY });
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
@@ -24,7 +34,12 @@ const render = (answer: EntityInsightResponse) => {
     http.get(`${entityPath}/insight`, () => HttpResponse.json(answer)),
   );
   return renderInTestApp(
-    <TestApiProvider apis={[[complianceApiRef, createTestClient()]]}>
+    <TestApiProvider
+      apis={[
+        [complianceApiRef, createTestClient()],
+        [permissionApiRef, denied],
+      ]}
+    >
       <AiInsight entityRef="component:default/payments-api" />
     </TestApiProvider>,
   );
@@ -41,7 +56,12 @@ describe('AiInsight', () => {
       ),
     );
     await renderInTestApp(
-      <TestApiProvider apis={[[complianceApiRef, createTestClient()]]}>
+      <TestApiProvider
+      apis={[
+        [complianceApiRef, createTestClient()],
+        [permissionApiRef, denied],
+      ]}
+    >
         <AiInsight entityRef="component:default/payments-api" />
       </TestApiProvider>,
     );
@@ -54,6 +74,9 @@ describe('AiInsight', () => {
     await render(answer);
     const view = await screen.findByTestId('compliance-insight');
     expect(within(view).getByText('Source: rules')).toBeInTheDocument();
+    expect(within(view).getByTestId('compliance-insight-state')).toHaveTextContent(
+      'failed',
+    );
     expect(
       within(view).getByTestId('compliance-insight-job-warning'),
     ).toHaveTextContent(
@@ -109,6 +132,13 @@ describe('AiInsight', () => {
     ).not.toBeInTheDocument();
     expect(
       within(view).queryByTestId('compliance-insight-job-warning'),
+    ).not.toBeInTheDocument();
+    expect(within(view).getByTestId('compliance-insight-state')).toHaveTextContent(
+      'fresh',
+    );
+    // The regenerate permission is denied: no button.
+    expect(
+      within(view).queryByRole('button', { name: 'Regenerate' }),
     ).not.toBeInTheDocument();
   });
 

@@ -1,3 +1,4 @@
+import { ReactNode, useEffect, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
@@ -20,6 +21,7 @@ import { DateTime } from 'luxon';
 import { complianceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';
 import { hasStatus } from '../../lib/errors';
+import { InsightActions } from './InsightActions';
 
 /**
  * An entity's compliance insight, as the insight endpoint serves it.
@@ -161,6 +163,8 @@ export function InsightView(props: {
   insight: Insight;
   job?: InsightJob | null;
   status?: EntityInsightResponse['status'];
+  /** Shown at the end of the header row (state, regenerate). */
+  actions?: ReactNode;
 }) {
   const { insight } = props;
   const { t } = useTranslationRef(complianceTranslationRef);
@@ -179,6 +183,7 @@ export function InsightView(props: {
         <Typography variant="caption" color="textSecondary">
           {t('insight.generated', { age: relative(insight.generatedAt) })}
         </Typography>
+        {props.actions}
       </Box>
       <JobState job={props.job ?? null} fresh={props.status === 'fresh'} />
       <Box mt={1}>
@@ -230,6 +235,9 @@ export function AiInsight(props: {
     }
     return api.getInsight(entityRef);
   }, [api, entityRef, insight, props.reloadKey]);
+  // The answer of a regenerate request replaces the loaded one.
+  const [regenerated, setRegenerated] = useState<EntityInsightResponse>();
+  useEffect(() => setRegenerated(undefined), [value]);
 
   if (insight) return <InsightView insight={insight} />;
   if (loading) return <Progress />;
@@ -245,11 +253,21 @@ export function AiInsight(props: {
       />
     );
   }
+  const answer = regenerated ?? value;
   return (
     <InsightView
-      insight={value.insight}
-      job={value.job}
-      status={value.status}
+      insight={answer.insight}
+      job={answer.job}
+      status={answer.status}
+      actions={
+        entityRef && (
+          <InsightActions
+            entityRef={entityRef}
+            answer={answer}
+            onChange={setRegenerated}
+          />
+        )
+      }
     />
   );
 }
