@@ -178,7 +178,7 @@ export class ComplianceClient implements ComplianceApi {
     entityRef: string | CompoundEntityRef,
     options?: ComplianceRequestOptions,
   ) {
-    return this.#request<EntityInsightResponse>(
+    return this.#http.json<EntityInsightResponse>(
       `${entityPath(entityRef)}/insight/regenerate`,
       { method: 'POST' },
       options,
@@ -186,7 +186,7 @@ export class ComplianceClient implements ComplianceApi {
   }
 
   getTeamInsight(owner: string, options?: ComplianceRequestOptions) {
-    return this.#get<TeamInsightResponse>(
+    return this.#http.get<TeamInsightResponse>(
       `/overview/insight?owner=${encodeURIComponent(owner)}`,
       options,
     );
