@@ -6,11 +6,13 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { InfoCard } from '@backstage/core-components';
 import { alertApiRef, useApi, useApiHolder } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type {
   ComplianceGovernanceApi,
   ExportManifest,
 } from 'backstage-plugin-compliance-common';
 import { complianceGovernanceApiRef } from '../../api';
+import { complianceTranslationRef } from '../../translation';
 
 /**
  * Props of {@link AuditorExport}.
@@ -60,6 +62,7 @@ function AuditorExportWithApi(
 ) {
   const { api, frameworks } = props;
   const alertApi = useApi(alertApiRef);
+  const { t } = useTranslationRef(complianceTranslationRef);
   const [framework, setFramework] = useState('all');
   const [asOf, setAsOf] = useState(new Date().toISOString().slice(0, 10));
   const [busy, setBusy] = useState(false);
@@ -105,7 +108,7 @@ function AuditorExportWithApi(
       setResult({ manifest, verified });
     } catch (e) {
       alertApi.post({
-        message: `Export failed: ${(e as Error).message}`,
+        message: t('auditorExport.failed', { message: (e as Error).message }),
         severity: 'error',
       });
     } finally {
@@ -114,17 +117,17 @@ function AuditorExportWithApi(
   };
 
   return (
-    <InfoCard title="Auditor export">
+    <InfoCard title={t('auditorExport.title')}>
       <Box display="flex" flexWrap="wrap" gridGap={8} alignItems="flex-end">
         <TextField
           select
           id="export-framework"
-          label="Framework"
+          label={t('auditorExport.framework')}
           value={framework}
           onChange={e => setFramework(e.target.value)}
           style={{ minWidth: 180 }}
         >
-          <MenuItem value="all">All frameworks</MenuItem>
+          <MenuItem value="all">{t('auditorExport.allFrameworks')}</MenuItem>
           {frameworks.map(f => (
             <MenuItem key={f.id} value={f.id}>
               {f.title}
@@ -133,7 +136,7 @@ function AuditorExportWithApi(
         </TextField>
         <TextField
           id="export-as-of"
-          label="As of"
+          label={t('auditorExport.asOf')}
           type="date"
           value={asOf}
           onChange={e => setAsOf(e.target.value)}
@@ -145,19 +148,23 @@ function AuditorExportWithApi(
           onClick={download}
           disabled={busy}
         >
-          {busy ? 'Exporting…' : 'Download export'}
+          {busy ? t('auditorExport.exporting') : t('auditorExport.download')}
         </Button>
       </Box>
       {result ? (
         <Box mt={2} data-testid="export-result">
           <Typography variant="body2">
             {result.verified
-              ? 'Hashes verified against the manifest.'
-              : 'Hash mismatch: the data changed while exporting; export again.'}
+              ? t('auditorExport.verified')
+              : t('auditorExport.mismatch')}
           </Typography>
           {result.manifest.files.map(f => (
             <Typography key={f.name} variant="caption" component="div">
-              {f.name}: {f.rows} rows, sha256 {f.sha256}
+              {t('auditorExport.file', {
+                name: f.name,
+                rows: String(f.rows),
+                sha256: f.sha256,
+              })}
             </Typography>
           ))}
         </Box>

@@ -19,12 +19,14 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi, useApiHolder } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type {
   ComplianceGovernanceApi,
   ControlEntityRow,
 } from 'backstage-plugin-compliance-common';
 import { complianceApiRef, complianceGovernanceApiRef } from '../../api';
+import { complianceTranslationRef } from '../../translation';
 import { StatusChip } from '../StatusChip';
 import { formatValue } from '../../lib/format';
 
@@ -119,6 +121,7 @@ function ControlCampaignWithApi(props: {
 }) {
   const { controlId, api } = props;
   const complianceApi = useApi(complianceApiRef);
+  const { t } = useTranslationRef(complianceTranslationRef);
   const [owner, setOwner] = useState('');
   const [system, setSystem] = useState('');
   const [lifecycle, setLifecycle] = useState('');
@@ -147,8 +150,8 @@ function ControlCampaignWithApi(props: {
     return (
       <EmptyState
         missing="data"
-        title={`No control ${controlId}`}
-        description="The control does not exist or is disabled."
+        title={t('campaign.noControl', { controlId })}
+        description={t('campaign.noControlDetail')}
       />
     );
   }
@@ -160,8 +163,14 @@ function ControlCampaignWithApi(props: {
             {control.description}
           </Typography>
           <Box display="flex" flexWrap="wrap" gridGap={8} mb={1}>
-            <Chip size="small" label={`severity: ${control.severity}`} />
-            <Chip size="small" label={`category: ${control.category}`} />
+            <Chip
+              size="small"
+              label={t('campaign.severity', { severity: control.severity })}
+            />
+            <Chip
+              size="small"
+              label={t('campaign.category', { category: control.category })}
+            />
             {Object.entries(control.frameworks ?? {}).flatMap(([fw, reqs]) =>
               reqs.map(r => (
                 <Chip
@@ -175,14 +184,14 @@ function ControlCampaignWithApi(props: {
           </Box>
           {control.remediation ? (
             <Typography variant="body2">
-              <strong>How to fix: </strong>
+              <strong>{t('campaign.howToFix')}</strong>
               {control.remediation.text}
             </Typography>
           ) : null}
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title="Entities">
+        <InfoCard title={t('campaign.entities')}>
           <Box
             component="form"
             display="flex"
@@ -197,25 +206,25 @@ function ControlCampaignWithApi(props: {
           >
             <TextField
               id="campaign-owner-includes-child-groups"
-              label="Owner (includes child groups)"
+              label={t('campaign.owner')}
               value={owner}
               onChange={e => setOwner(e.target.value)}
               placeholder="group:default/platform"
             />
             <TextField
               id="campaign-system"
-              label="System"
+              label={t('campaign.system')}
               value={system}
               onChange={e => setSystem(e.target.value)}
             />
             <TextField
               id="campaign-lifecycle"
-              label="Lifecycle"
+              label={t('campaign.lifecycle')}
               value={lifecycle}
               onChange={e => setLifecycle(e.target.value)}
             />
             <Button type="submit" variant="outlined">
-              Apply
+              {t('campaign.apply')}
             </Button>
             <Button
               disabled={!entities.value?.items.length}
@@ -226,7 +235,7 @@ function ControlCampaignWithApi(props: {
                 )
               }
             >
-              Download CSV
+              {t('campaign.downloadCsv')}
             </Button>
           </Box>
           {entities.value ? (
@@ -242,18 +251,21 @@ function ControlCampaignWithApi(props: {
           ) : null}
           {entities.value && entities.value.items.length === 0 ? (
             <Typography color="textSecondary">
-              No entity matches the filters.
+              {t('campaign.noMatch')}
             </Typography>
           ) : null}
           {entities.value && entities.value.items.length > 0 ? (
-            <Table size="small" aria-label={`Entities for ${controlId}`}>
+            <Table
+              size="small"
+              aria-label={t('campaign.tableLabel', { controlId })}
+            >
               <TableHead>
                 <TableRow>
-                  <TableCell>Entity</TableCell>
-                  <TableCell>Owner</TableCell>
-                  <TableCell>Status</TableCell>
-                  <TableCell>Reason</TableCell>
-                  <TableCell>Evidence</TableCell>
+                  <TableCell>{t('campaign.entity')}</TableCell>
+                  <TableCell>{t('campaign.ownerColumn')}</TableCell>
+                  <TableCell>{t('campaign.status')}</TableCell>
+                  <TableCell>{t('campaign.reason')}</TableCell>
+                  <TableCell>{t('campaign.evidence')}</TableCell>
                 </TableRow>
               </TableHead>
               <TableBody>

@@ -18,12 +18,14 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { alertApiRef, useApi, useApiHolder } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type {
   ComplianceGovernanceApi,
   ComplianceWaiver,
   ControlResultWithControl,
 } from 'backstage-plugin-compliance-common';
 import { complianceGovernanceApiRef } from '../../api';
+import { complianceTranslationRef } from '../../translation';
 import { formatAbsolute } from '../../lib/format';
 
 /**
@@ -50,6 +52,7 @@ function WaiverRequestForm(props: {
 }) {
   const { api, entityRef, results, onDone } = props;
   const alertApi = useApi(alertApiRef);
+  const { t } = useTranslationRef(complianceTranslationRef);
   const candidates = results.filter(
     r => r.status === 'fail' || r.status === 'warn',
   );
@@ -61,7 +64,7 @@ function WaiverRequestForm(props: {
   if (candidates.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
-        No failing or warning control to waive.
+        {t('waivers.nothingToWaive')}
       </Typography>
     );
   }
@@ -74,13 +77,13 @@ function WaiverRequestForm(props: {
         expiresAt,
         ...(link ? { link } : {}),
       });
-      alertApi.post({ message: 'Waiver requested', severity: 'success' });
+      alertApi.post({ message: t('waivers.requested'), severity: 'success' });
       setReason('');
       setLink('');
       onDone();
     } catch (e) {
       alertApi.post({
-        message: `Waiver request failed: ${(e as Error).message}`,
+        message: t('waivers.requestFailed', { message: (e as Error).message }),
         severity: 'error',
       });
     } finally {
@@ -94,7 +97,7 @@ function WaiverRequestForm(props: {
       flexWrap="wrap"
       gridGap={8}
       alignItems="flex-end"
-      aria-label="Request a waiver"
+      aria-label={t('waivers.formLabel')}
       onSubmit={(e: React.FormEvent) => {
         e.preventDefault();
         submit();
@@ -103,11 +106,11 @@ function WaiverRequestForm(props: {
       <TextField
         select
         id="waiver-control"
-        label="Control"
+        label={t('waivers.control')}
         value={controlId}
         onChange={e => setControlId(e.target.value)}
         style={{ minWidth: 220 }}
-        inputProps={{ 'aria-label': 'Control' }}
+        inputProps={{ 'aria-label': t('waivers.control') }}
       >
         {candidates.map(r => (
           <MenuItem key={r.controlId} value={r.controlId}>
@@ -117,16 +120,16 @@ function WaiverRequestForm(props: {
       </TextField>
       <TextField
         id="waiver-reason"
-        label="Reason"
+        label={t('waivers.reason')}
         value={reason}
         onChange={e => setReason(e.target.value)}
-        helperText="Why the risk is accepted (10+ characters)"
+        helperText={t('waivers.reasonHelp')}
         style={{ minWidth: 260, flexGrow: 1 }}
         inputProps={{ maxLength: 2000 }}
       />
       <TextField
         id="waiver-expires"
-        label="Expires"
+        label={t('waivers.expires')}
         type="date"
         value={expiresAt}
         onChange={e => setExpiresAt(e.target.value)}
@@ -134,7 +137,7 @@ function WaiverRequestForm(props: {
       />
       <TextField
         id="waiver-link-optional"
-        label="Link (optional)"
+        label={t('waivers.linkOptional')}
         value={link}
         onChange={e => setLink(e.target.value)}
         inputProps={{ maxLength: 2000 }}
@@ -145,14 +148,14 @@ function WaiverRequestForm(props: {
         color="primary"
         disabled={busy || reason.trim().length < 10 || !controlId}
       >
-        Request waiver
+        {t('waivers.request')}
       </Button>
     </Box>
   );
 }
 
-function statusLabel(w: ComplianceWaiver) {
-  if (w.status === 'approved' && w.reviewRequired) return 'review required';
+function statusLabel(w: ComplianceWaiver, reviewRequired: string) {
+  if (w.status === 'approved' && w.reviewRequired) return reviewRequired;
   return w.status;
 }
 
@@ -176,6 +179,7 @@ function EntityWaiversWithApi(
 ) {
   const { api, entityRef, results, onChange } = props;
   const alertApi = useApi(alertApiRef);
+  const { t } = useTranslationRef(complianceTranslationRef);
   const { value, loading, error, retry } = useAsyncRetry(
     () => api.getWaivers(entityRef),
     [api, entityRef],
@@ -186,37 +190,43 @@ function EntityWaiversWithApi(
   ) => {
     try {
       await api.decideWaiver(w.id, step);
-      alertApi.post({ message: `Waiver ${step}d`, severity: 'success' });
+      alertApi.post({
+        message: t('waivers.decided', { step }),
+        severity: 'success',
+      });
       retry();
       onChange?.();
     } catch (e) {
       alertApi.post({
-        message: `Could not ${step} the waiver: ${(e as Error).message}`,
+        message: t('waivers.decideFailed', {
+          step,
+          message: (e as Error).message,
+        }),
         severity: 'error',
       });
     }
   };
   return (
-    <InfoCard title="Waivers">
+    <InfoCard title={t('waivers.title')}>
       {loading && !value ? <Progress /> : null}
       {error ? <ResponseErrorPanel error={error} /> : null}
       {value ? (
         <>
           {value.items.length === 0 ? (
             <Typography variant="body2" color="textSecondary">
-              No waivers.
+              {t('waivers.none')}
             </Typography>
           ) : (
-            <Table size="small" aria-label="Waivers">
+            <Table size="small" aria-label={t('waivers.tableLabel')}>
               <TableHead>
                 <TableRow>
-                  <TableCell>Control</TableCell>
-                  <TableCell>Status</TableCell>
-                  <TableCell>Reason</TableCell>
-                  <TableCell>Requested by</TableCell>
-                  <TableCell>Approver</TableCell>
-                  <TableCell>Expires</TableCell>
-                  <TableCell>Actions</TableCell>
+                  <TableCell>{t('waivers.control')}</TableCell>
+                  <TableCell>{t('waivers.status')}</TableCell>
+                  <TableCell>{t('waivers.reason')}</TableCell>
+                  <TableCell>{t('waivers.requestedBy')}</TableCell>
+                  <TableCell>{t('waivers.approver')}</TableCell>
+                  <TableCell>{t('waivers.expires')}</TableCell>
+                  <TableCell>{t('waivers.actions')}</TableCell>
                 </TableRow>
               </TableHead>
               <TableBody>
@@ -224,9 +234,16 @@ function EntityWaiversWithApi(
                   <TableRow key={w.id} data-testid={`waiver-${w.controlId}`}>
                     <TableCell>{w.controlId}</TableCell>
                     <TableCell>
-                      <Chip size="small" label={statusLabel(w)} />
+                      <Chip
+                        size="small"
+                        label={statusLabel(w, t('waivers.reviewRequired'))}
+                      />
                       {w.source === 'config' ? (
-                        <Chip size="small" variant="outlined" label="config" />
+                        <Chip
+                          size="small"
+                          variant="outlined"
+                          label={t('waivers.config')}
+                        />
                       ) : null}
                     </TableCell>
                     <TableCell>
@@ -234,7 +251,7 @@ function EntityWaiversWithApi(
                       {w.link ? (
                         <>
                           {' '}
-                          <Link to={w.link}>link</Link>
+                          <Link to={w.link}>{t('waivers.link')}</Link>
                         </>
                       ) : null}
                     </TableCell>
@@ -252,13 +269,13 @@ function EntityWaiversWithApi(
                             size="small"
                             onClick={() => decide(w, 'approve')}
                           >
-                            Approve
+                            {t('waivers.approve')}
                           </Button>
                           <Button
                             size="small"
                             onClick={() => decide(w, 'reject')}
                           >
-                            Reject
+                            {t('waivers.reject')}
                           </Button>
                         </>
                       ) : null}
@@ -268,7 +285,7 @@ function EntityWaiversWithApi(
                           size="small"
                           onClick={() => decide(w, 'revoke')}
                         >
-                          Revoke
+                          {t('waivers.revoke')}
                         </Button>
                       ) : null}
                     </TableCell>

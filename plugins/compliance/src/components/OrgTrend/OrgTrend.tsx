@@ -11,11 +11,13 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApiHolder } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type {
   ComplianceGovernanceApi,
   TrendPoint,
 } from 'backstage-plugin-compliance-common';
 import { complianceGovernanceApiRef } from '../../api';
+import { complianceTranslationRef } from '../../translation';
 
 /**
  * Props of {@link OrgTrend}.
@@ -58,26 +60,27 @@ function OrgTrendWithApi(
   props: OrgTrendProps & { api: ComplianceGovernanceApi },
 ) {
   const { api, owner, system, lifecycle, kind, days = 30, rows = 14 } = props;
+  const { t } = useTranslationRef(complianceTranslationRef);
   const key = JSON.stringify([owner, system, lifecycle, kind, days]);
   const { value, loading, error } = useAsync(
     () => api.getTrend({ owner, system, lifecycle, kind, days }),
     [api, key],
   );
   return (
-    <InfoCard title="Org trend">
+    <InfoCard title={t('orgTrend.title')}>
       {loading ? <Progress /> : null}
       {error ? <ResponseErrorPanel error={error} /> : null}
       {value && value.points.length === 0 ? (
-        <Typography color="textSecondary">No history yet.</Typography>
+        <Typography color="textSecondary">{t('orgTrend.noHistory')}</Typography>
       ) : null}
       {value && value.points.length > 0 ? (
-        <Table size="small" aria-label="Average score and levels per day">
+        <Table size="small" aria-label={t('orgTrend.tableLabel')}>
           <TableHead>
             <TableRow>
-              <TableCell>Day</TableCell>
-              <TableCell align="right">Entities</TableCell>
-              <TableCell align="right">Average score</TableCell>
-              <TableCell>Levels</TableCell>
+              <TableCell>{t('orgTrend.day')}</TableCell>
+              <TableCell align="right">{t('orgTrend.entities')}</TableCell>
+              <TableCell align="right">{t('orgTrend.averageScore')}</TableCell>
+              <TableCell>{t('orgTrend.levels')}</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
