@@ -1,0 +1,244 @@
+/*
+ * The child process of the HTTP benchmark (bench/http.ts): the compliance
+ * plugin in a Backstage test backend with a generated catalog, alone in its
+ * process so its CPU and RSS are measured alone. Prints one line
+ * `{"ready":true,...}` with the ingestion figures, then serves until SIGTERM.
+ *
+ *   BENCH_DB=<knex config JSON> node http/backend.ts --entities N [--days D] [--churn C]
+ */
+import {
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  complianceCollectorsExtensionPoint,
+  complianceControlsExtensionPoint,
+} from 'backstage-plugin-compliance-node';
+import knexFactory from 'knex';
+import { compliancePlugin } from '../../src/plugin';
+import { DatabaseComplianceStore } from '../../src/database/DatabaseComplianceStore';
+import {
+  collectFacts,
+  generateCatalog,
+  syntheticControls,
+  syntheticFacts,
+} from './catalog';
+import {
+  compact,
+  overviewPlans,
+  simulateDays,
+  split,
+  tableBytes,
+} from './storage';
+
+const args = process.argv.slice(2);
+const argValue = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const N = Number(argValue('entities', '10000'));
+const DAYS = Number(argValue('days', '0'));
+const CHURN = Number(argValue('churn', '0.1'));
+
+/** The in-memory catalog, with refs looked up in a map (the test client
+ * rebuilds its map on every call, which would dominate the figures). */
+function benchCatalog(entities: ReturnType<typeof generateCatalog>) {
+  const inner = new InMemoryCatalogClient({ entities });
+  const byRef = new Map(
+    entities.map(e => [stringifyEntityRef(e).toLocaleLowerCase('en-US'), e]),
+  );
+  return new Proxy(inner, {
+    get(t, p) {
+      if (p === 'getEntityByRef') {
+        return async (ref: any) =>
+          byRef.get(
+            (typeof ref === 'string'
+              ? ref
+              : stringifyEntityRef(ref)
+            ).toLocaleLowerCase('en-US'),
+          );
+      }
+      if (p === 'getEntitiesByRefs') {
+        return async (req: { entityRefs: string[] }) => ({
+          items: req.entityRefs.map(r =>
+            byRef.get(r.toLocaleLowerCase('en-US')),
+          ),
+        });
+      }
+      const v = (t as any)[p];
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  }) as any;
+}
+
+const benchModule = createBackendModule({
+  pluginId: 'compliance',
+  moduleId: 'bench',
+  register(env) {
+    env.registerInit({
+      deps: {
+        collectors: complianceCollectorsExtensionPoint,
+        controls: complianceControlsExtensionPoint,
+      },
+      async init({ collectors, controls }) {
+        controls.addControls(syntheticControls());
+        collectors.addCollector({
+          id: 'bench',
+          facts: syntheticFacts(),
+          batchSize: 500,
+          filter: e => e.kind === 'Component',
+          async collect(batch) {
+            return collectFacts(batch);
+          },
+        });
+      },
+    });
+  },
+});
+
+const mb = (bytes: number) => Math.round(bytes / 1e6);
+const peakRss = () => {
+  const status = require('node:fs').readFileSync('/proc/self/status', 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+};
+
+async function serve() {
+  const knex = knexFactory(JSON.parse(process.env.BENCH_DB!));
+  const catalog = benchCatalog(generateCatalog(N));
+  const scheduler = mockServices.scheduler() as any;
+  const rssBefore = process.memoryUsage().rss;
+  const backend = await startTestBackend({
+    features: [
+      compliancePlugin,
+      benchModule,
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => catalog,
+      }),
+      scheduler.factory({ skipTaskRunOnStartup: true }),
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({ data: {} }),
+      (mockServices.logger.factory as any)({ level: 'warn' }),
+    ],
+  });
+  const rssStarted = process.memoryUsage().rss;
+  const tasks: string[] = (await scheduler.getScheduledTasks()).map(
+    (t: any) => t.id,
+  );
+  const countEvaluated = async () =>
+    Number(
+      (
+        await knex('compliance_entities')
+          .whereNotNull('evaluated_at')
+          .where('dirty', false)
+          .count({ n: '*' })
+          .first()
+      )?.n ?? 0,
+    );
+  const evaluate = async () => {
+    for (const id of tasks.filter(
+      t =>
+        t.startsWith('compliance:') &&
+        !t.startsWith('compliance:collect:') &&
+        !['compliance:retention', 'compliance:rollup'].includes(t),
+    )) {
+      await scheduler.triggerTask(id);
+    }
+  };
+
+  // Ingestion: the catalog has the entities; collect, then evaluate until
+  // every entity is scored (the scheduler's tasks, triggered back to back).
+  const started = Date.now();
+  const cpu0 = process.cpuUsage();
+  const taskMs: Record<string, number> = {};
+  for (const id of tasks.filter(t => t.startsWith('compliance:collect:'))) {
+    const t0 = Date.now();
+    await scheduler.triggerTask(id);
+    taskMs[id] = Date.now() - t0;
+  }
+  const collectMs = Date.now() - started;
+  let evaluated = 0;
+  for (let round = 0; round < 20 && evaluated < N; round++) {
+    await evaluate();
+    evaluated = await countEvaluated();
+  }
+  const ingestMs = Date.now() - started;
+  const cpu = process.cpuUsage(cpu0);
+  const rssAfter = process.memoryUsage().rss;
+
+  const stores = await DatabaseComplianceStore.create({
+    database: mockServices.database({ knex, migrations: { skip: true } }),
+  });
+  const storage: Record<string, unknown> = {};
+  const raw = await tableBytes(knex);
+  await compact(knex);
+  const compacted = await tableBytes(knex);
+  if (Object.keys(compacted).length) {
+    storage.currentBytesPerEntity = Math.round(split(raw).current / N);
+    storage.currentBytesPerEntityCompacted = Math.round(
+      split(compacted).current / N,
+    );
+    storage.tablesMb = Object.fromEntries(
+      Object.entries(compacted)
+        .sort((a, b) => b[1] - a[1])
+        .map(([t, b]) => [t.replace(/^compliance_/, ''), mb(b)]),
+    );
+  }
+  if (DAYS > 0) {
+    const historyBefore = split(compacted).history;
+    const t0 = Date.now();
+    await simulateDays({
+      stores,
+      entities: N,
+      days: DAYS,
+      churn: CHURN,
+      evaluate,
+    });
+    const after = await tableBytes(knex);
+    storage.days = DAYS;
+    storage.churn = CHURN;
+    storage.simulateMs = Date.now() - t0;
+    storage.historyBytesPerEntityDay = Math.round(
+      (split(after).history - historyBefore) / (N * DAYS),
+    );
+    storage.historyTablesMb = Object.fromEntries(
+      Object.entries(after)
+        .filter(([t]) => /history|status_changes/.test(t))
+        .map(([t, b]) => [t.replace(/^compliance_/, ''), mb(b)]),
+    );
+  }
+  const plans = await overviewPlans(knex, stores, N);
+
+  const port = (backend.server.address() as { port: number }).port;
+  process.stdout.write(
+    `${JSON.stringify({
+      ready: true,
+      port,
+      evaluated,
+      collectMs,
+      taskMs,
+      ingestMs,
+      ingestCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      rssBackendMb: mb(rssStarted - rssBefore),
+      rssGrowthMb: mb(rssAfter - rssStarted),
+      rssPeakMb: mb(peakRss()),
+      storage,
+      plans,
+    })}\n`,
+  );
+  process.on('SIGTERM', async () => {
+    await backend.stop();
+    await knex.destroy();
+    process.exit(0);
+  });
+}
+
+serve().catch(e => {
+  console.error(e);
+  process.exit(1);
+});
