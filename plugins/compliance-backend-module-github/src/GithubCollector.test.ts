@@ -74,6 +74,7 @@ describe('GithubCollector', () => {
         url: 'https://github.com/acme/payments/pull/41',
         mergedAt: '2025-06-11T15:00:00Z',
         author: 'bob',
+        reviewers: ['carol'],
         missing: ['checks failing at merge'],
       },
       {
@@ -81,6 +82,7 @@ describe('GithubCollector', () => {
         url: 'https://github.com/acme/payments/pull/42',
         mergedAt: '2025-06-12T15:00:00Z',
         author: 'carol',
+        reviewers: ['carol'],
         missing: ['no checks reported at merge', 'independent approval'],
       },
     ]);

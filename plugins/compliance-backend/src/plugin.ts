@@ -40,6 +40,7 @@ import { ReadAccess } from './service/ReadAccess';
 import { createGovernanceRouter } from './service/governanceRouter';
 import { WaiverService } from './service/WaiverService';
 import { GroupCollector } from './service/GroupCollector';
+import { UserLoginCollector } from './service/UserLoginCollector';
 import { ReadModel } from './service/ReadModel';
 import { createInsightActions } from './actions/createInsightActions';
 import { createGovernanceActions } from './actions/createGovernanceActions';
@@ -239,6 +240,12 @@ export const compliancePlugin = createBackendPlugin({
             catalog,
             auth,
             groups: stores.groups,
+            logger,
+          }),
+          people: new UserLoginCollector({
+            catalog,
+            auth,
+            logins: stores.userLogins,
             logger,
           }),
           readModel,

@@ -10,6 +10,7 @@ export * from './defaults';
 export * from './ciSummary';
 export * from './ciChecks';
 export * from './ciPush';
+export * from './people';
 export * from './permissions';
 export * from './schemas';
 export * from './client';

@@ -1,3 +1,5 @@
+import type { PersonRef } from './people';
+
 /**
  * A JSON value, as stored for facts and evidence.
  *
@@ -256,6 +258,11 @@ export interface EvidenceFact {
   message?: string;
   observedAt?: string;
   evidence?: FactEvidence;
+  /**
+   * The people the value names (GitHub logins), resolved to catalog users
+   * when reading; see `personRefSchema`.
+   */
+  people?: PersonRef[];
 }
 
 /**

@@ -126,6 +126,7 @@ export const complianceTranslationRef = createTranslationRef({
       evidence: 'Evidence',
       observed: 'observed {{relative}}',
       source: 'source',
+      people: 'people:',
       remediation: 'How to fix',
       learnMore: 'Learn more',
       reason: 'Reason',

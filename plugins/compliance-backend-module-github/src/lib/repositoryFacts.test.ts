@@ -1,3 +1,4 @@
+import { JsonValue, loginsInValue } from 'backstage-plugin-compliance-common';
 import graphqlRepository from '../__fixtures__/graphql-repository.json';
 import { RepositoryNode } from '../client/repositoryQuery';
 import { GITHUB_FACTS as F } from '../githubFactIds';
@@ -127,6 +128,14 @@ describe('deriveRepositoryFacts', () => {
     );
     expect(value(sink, F.mergedPullRequests)).toBe(0);
     expect(value(sink, F.reviewedRatio)).toBeNull();
+  });
+});
+
+describe('people in change-management evidence', () => {
+  it('names pull request authors and reviewers where the engine looks for people', () => {
+    // The seam: the shared loginsInValue reads what this module writes.
+    const offenders = value(derive(node()), F.changesOffenders) as JsonValue;
+    expect(loginsInValue(offenders)).toEqual(['bob', 'carol']);
   });
 });
 

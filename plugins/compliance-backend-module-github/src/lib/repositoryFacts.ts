@@ -276,6 +276,8 @@ export function changeManagement(prs: MergedPullRequest[]) {
     url: string | null;
     mergedAt: string | null;
     author: string | null;
+    /** Logins of the approving reviewers (none independent when `missing` says so). */
+    reviewers: string[];
     missing: string[];
   }> = [];
   for (const pr of prs) {
@@ -308,6 +310,15 @@ export function changeManagement(prs: MergedPullRequest[]) {
             : null,
         mergedAt: typeof pr.mergedAt === 'string' ? pr.mergedAt : null,
         author: pr.author?.login?.slice(0, 100) ?? null,
+        reviewers: [
+          ...new Set(
+            (pr.reviews?.nodes ?? []).flatMap(r =>
+              typeof r.author?.login === 'string'
+                ? [r.author.login.slice(0, 100)]
+                : [],
+            ),
+          ),
+        ].slice(0, 10),
         missing,
       });
     }

@@ -1,3 +1,4 @@
+import type { UserLoginStore } from './DatabaseUserLoginStore';
 import type { CiRunStore } from './DatabaseCiRunStore';
 import type { CreationStore } from './DatabaseCreationStore';
 import type {
@@ -393,6 +394,8 @@ export interface ComplianceStores {
   /** CI runs pushed through the API. */
   ciRuns: CiRunStore;
   groups: GroupStore;
+  /** GitHub logins of catalog users (people named in evidence). */
+  userLogins: UserLoginStore;
   readModel: ReadModelStore;
   insights: InsightStore;
   /** Born-compliant records (created at a level by a template run). */

@@ -11,6 +11,7 @@ import { DatabaseFactStore } from './DatabaseFactStore';
 import { DatabaseInsightStore } from './DatabaseInsightStore';
 import { DatabaseOverviewStore } from './DatabaseOverviewStore';
 import { DatabaseRunStore } from './DatabaseRunStore';
+import { DatabaseUserLoginStore } from './DatabaseUserLoginStore';
 import { DatabaseWaiverStore } from './DatabaseWaiverStore';
 import {
   DatabaseGroupStore,
@@ -51,6 +52,7 @@ export const DatabaseComplianceStore = {
       waiverRecords: new DatabaseWaiverStore(client),
       ciRuns: new DatabaseCiRunStore(client),
       groups: new DatabaseGroupStore(client),
+      userLogins: new DatabaseUserLoginStore(client),
       readModel: new DatabaseReadModelStore(client),
       insights: new DatabaseInsightStore(client),
       creations: new DatabaseCreationStore(client),

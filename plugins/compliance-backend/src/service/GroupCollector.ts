@@ -1,8 +1,8 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { GroupStore } from '../database/ComplianceStore';
 import { groupEdges } from '../lib/groups';
+import { readEntitiesOfKind } from './catalogPages';
 
 /** The most groups read from the catalog (bounded input). */
 const MAX_GROUPS = 200_000;
@@ -33,26 +33,21 @@ export class GroupCollector {
   /** Reads every group and replaces the stored links. Returns the link count. */
   async collect(signal?: AbortSignal): Promise<number> {
     const credentials = await this.#auth.getOwnServiceCredentials();
-    const groups: Entity[] = [];
-    let cursor: string | undefined;
-    const fields = [
-      'kind',
-      'metadata.name',
-      'metadata.namespace',
-      'spec.parent',
-      'spec.children',
-    ];
-    do {
-      if (signal?.aborted) return 0;
-      const page = await this.#catalog.queryEntities(
-        cursor
-          ? { cursor, limit: 1000, fields }
-          : { filter: { kind: 'group' }, limit: 1000, fields },
-        { credentials },
-      );
-      groups.push(...page.items);
-      cursor = page.pageInfo.nextCursor;
-    } while (cursor && groups.length < MAX_GROUPS);
+    const groups = await readEntitiesOfKind({
+      catalog: this.#catalog,
+      credentials,
+      kind: 'group',
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'spec.parent',
+        'spec.children',
+      ],
+      max: MAX_GROUPS,
+      signal,
+    });
+    if (!groups) return 0;
     if (groups.length === 0) {
       // An empty answer (catalog starting, failing source) never wipes the
       // hierarchy; a catalog without groups has no links to keep anyway.

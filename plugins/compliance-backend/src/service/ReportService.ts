@@ -37,6 +37,8 @@ import type { CollectionRunner } from './CollectionRunner';
 import type { EvaluationRunner } from './EvaluationRunner';
 import { RefreshGuard } from './RefreshGuard';
 import { CatalogScope } from './CatalogScope';
+import { PeopleResolver } from './PeopleResolver';
+import type { UserLoginStore } from '../database/DatabaseUserLoginStore';
 import { ReadAccess, callerKey } from './ReadAccess';
 import { ReadModel, etagOf } from './ReadModel';
 import type { GroupStore, ReadModelStore } from '../database/ComplianceStore';
@@ -66,6 +68,7 @@ export class ReportService {
   readonly #scope: CatalogScope;
   readonly #access: ReadAccess;
   readonly #readModel?: ReadModel;
+  readonly #people?: PeopleResolver;
 
   constructor(options: {
     catalog: CatalogService;
@@ -90,6 +93,8 @@ export class ReportService {
     access?: ReadAccess;
     /** The caller's catalog scope shared with other routers; built here when absent. */
     scope?: CatalogScope;
+    /** GitHub logins of catalog users: evidence names people with links. */
+    userLogins?: UserLoginStore;
   }) {
     this.#catalog = options.catalog;
     this.#logger = options.logger;
@@ -100,6 +105,9 @@ export class ReportService {
     this.#collection = options.collection;
     this.#evaluation = options.evaluation;
     this.#status = options.status;
+    this.#people =
+      options.userLogins &&
+      new PeopleResolver({ logins: options.userLogins, logger: options.logger });
     this.#access =
       options.access ??
       new ReadAccess({
@@ -261,7 +269,11 @@ export class ReportService {
     credentials: BackstageCredentials,
   ): Promise<{ entityRef: string; items: ControlResultWithControl[] }> {
     const ref = await this.#readableRef(name, credentials);
-    return { entityRef: ref, items: await this.#resultsOf(ref) };
+    const items = await this.#resultsOf(ref);
+    return {
+      entityRef: ref,
+      items: this.#people ? await this.#people.attach(items) : items,
+    };
   }
 
   async #resultsOf(ref: string): Promise<ControlResultWithControl[]> {

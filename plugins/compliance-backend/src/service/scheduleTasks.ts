@@ -6,6 +6,7 @@ import type { ComplianceStores } from '../database/ComplianceStore';
 import type { CollectionRunner } from './CollectionRunner';
 import type { EvaluationRunner } from './EvaluationRunner';
 import type { GroupCollector } from './GroupCollector';
+import type { UserLoginCollector } from './UserLoginCollector';
 import type { ReadModel } from './ReadModel';
 import {
   collectTaskId,
@@ -29,6 +30,8 @@ export async function scheduleTasks(options: {
   collection: CollectionRunner;
   evaluation: EvaluationRunner;
   groups?: GroupCollector;
+  /** The GitHub logins of catalog users, collected with the catalog. */
+  people?: UserLoginCollector;
   readModel?: ReadModel;
   /** Runs after each evaluation cycle (queues AI insights). */
   afterEvaluation?: () => Promise<void>;
@@ -67,6 +70,7 @@ export async function scheduleTasks(options: {
           if (collector.id === 'catalog' && shard.index === 0) {
             // The group hierarchy, for owner filters, with the catalog.
             await options.groups?.collect(signal as AbortSignal);
+            await options.people?.collect(signal as AbortSignal);
             await options.readModel?.changed();
           }
           await triggerEvaluation();

@@ -28,6 +28,7 @@ import {
   localCheck,
 } from '../../lib/explain';
 import { UnknownGroups } from './UnknownGroups';
+import { EvidencePeople } from './EvidencePeople';
 
 const useStyles = makeStyles(theme => ({
   toolbar: {
@@ -157,7 +158,9 @@ function ControlItem(props: {
       </AccordionSummary>
       <AccordionDetails className={classes.details} id={`${id}-content`}>
         <div className={classes.section}>
-          <Typography variant="subtitle2" component="p">{t('controls.reason')}</Typography>
+          <Typography variant="subtitle2" component="p">
+            {t('controls.reason')}
+          </Typography>
           <Typography variant="body2">{result.reason}</Typography>
           {control.description && (
             <Typography variant="body2" color="textSecondary">
@@ -200,6 +203,9 @@ function ControlItem(props: {
                         </Link>
                       </>
                     )}
+                    {e.people?.length ? (
+                      <EvidencePeople people={e.people} />
+                    ) : null}
                   </Typography>
                 </li>
               ))}

@@ -1,0 +1,65 @@
+import { Fragment } from 'react';
+import { Link } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { PersonRef, personRefSchema } from 'backstage-plugin-compliance-common';
+import { complianceTranslationRef } from '../../translation';
+
+/** The entity page route, when the app mounts the catalog. */
+function useEntityRoute() {
+  try {
+    return useRouteRef(entityRouteRef);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The people an evidence fact names: catalog users as links to their
+ * entity page (by display name), unmapped GitHub logins as plain text.
+ */
+export function EvidencePeople(props: { people: PersonRef[] }) {
+  const { t } = useTranslationRef(complianceTranslationRef);
+  const entityRoute = useEntityRoute();
+  const people = props.people.flatMap(p => {
+    const parsed = personRefSchema.safeParse(p);
+    return parsed.success ? [parsed.data] : [];
+  });
+  if (people.length === 0) return null;
+  const linkOf = (person: PersonRef): string | undefined => {
+    if (!person.userRef || !entityRoute) return undefined;
+    try {
+      const ref = parseEntityRef(person.userRef);
+      return entityRoute({
+        kind: ref.kind,
+        namespace: ref.namespace,
+        name: ref.name,
+      });
+    } catch {
+      return undefined;
+    }
+  };
+  return (
+    <span data-testid="compliance-evidence-people">
+      {' · '}
+      {t('controls.people')}{' '}
+      {people.map((person, i) => {
+        const link = linkOf(person);
+        return (
+          <Fragment key={person.login}>
+            {i > 0 && ', '}
+            {link ? (
+              <Link to={link} title={`@${person.login}`}>
+                {person.displayName ?? person.login}
+              </Link>
+            ) : (
+              <span>@{person.login}</span>
+            )}
+          </Fragment>
+        );
+      })}
+    </span>
+  );
+}
