@@ -15,6 +15,12 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { component } from '../__testUtils__/entities';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { compliancePlugin } from '../plugin';
+import fc from 'fast-check';
+import {
+  BAD_INPUT_SEED,
+  badInputRuns,
+  hostileString,
+} from '../__testUtils__/badInput';
 
 jest.setTimeout(60_000);
 
@@ -174,5 +180,50 @@ describe.each(databases.eachSupportedId())('governance actions on %s', id => {
     await expect(
       invoke('request-compliance-waiver', input),
     ).rejects.toMatchObject({ name: 'ConflictError' });
+  });
+  it('answers hostile input with a typed 4xx error and stores nothing it refused', async () => {
+    const { invoke, knex } = await start();
+    const valid = {
+      entityRef: 'component:default/svc',
+      controlId: 'CAT-02',
+      reason: 'Lifecycles are renamed next quarter',
+      expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+    };
+    const cases = fc.sample(
+      fc.tuple(
+        fc.constantFrom(
+          'entityRef',
+          'controlId',
+          'reason',
+          'expiresAt',
+          'link',
+        ),
+        fc.oneof(hostileString, fc.jsonValue({ maxDepth: 1 })),
+      ),
+      { seed: BAD_INPUT_SEED, numRuns: badInputRuns(60) },
+    );
+    const outcomes = new Set<string>();
+    for (const [field, value] of cases) {
+      for (const name of [
+        'request-compliance-waiver',
+        'list-failing-controls',
+      ]) {
+        try {
+          await invoke(name, { ...valid, [field]: value });
+          outcomes.add(`${name}: ok`);
+        } catch (e) {
+          outcomes.add(`${name}: ${(e as Error).name}`);
+        }
+      }
+    }
+    const typed =
+      /: (ok|InputError|NotFoundError|NotAllowedError|ConflictError)$/;
+    expect([...outcomes].filter(o => !typed.test(o))).toEqual([]);
+    // Nothing refused is stored.
+    const rows = await knex('compliance_waivers').select('id');
+    expect(rows).toHaveLength(
+      outcomes.has('request-compliance-waiver: ok') ? 1 : 0,
+    );
+    expect(outcomes).toContain('request-compliance-waiver: InputError');
   });
 });
