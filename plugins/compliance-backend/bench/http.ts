@@ -59,6 +59,7 @@ async function startBackend(db: object) {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      '--expose-gc',
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
       join(__dirname, 'http', 'backend.ts'),
@@ -86,7 +87,8 @@ async function runOn(label: string, db: object) {
   console.log(
     `\n${label}: ${ready.evaluated} entities scored ${ready.ingestMs} ms after ` +
       `the catalog had them (collect ${ready.collectMs} ms; backend CPU ${ready.ingestCpuMs} ms); ` +
-      `RSS: backend ${ready.rssBackendMb} MB, growth from the suite ${ready.rssGrowthMb} MB, peak ${ready.rssPeakMb} MB`,
+      `RSS: backend ${ready.rssBackendMb} MB, growth from the suite ${ready.rssGrowthMb} MB ` +
+      `(${ready.rssGrowthAfterGcMb} MB after a GC, heap ${ready.heapUsedAfterGcMb} MB), peak ${ready.rssPeakMb} MB`,
   );
   console.log(`storage: ${JSON.stringify(ready.storage)}`);
   for (const [name, plans] of Object.entries(ready.plans)) {
