@@ -3,6 +3,7 @@
  * Compliance tab, approve it (the example app's permission policy allows
  * everything, so the signed-in guest holds compliance.waiver.approve like an
  * admin), and see the control shown as waived with the approver and expiry.
+ * The request reaches the approvers through the notifications backend.
  */
 import { expect, test, type Page } from '@playwright/test';
 import {
@@ -115,6 +116,22 @@ test('request a waiver on the tab, approve it, see the control waived with appro
   await expect(row).toContainText('requested');
   await expect(row).toContainText(/user:[a-z]+\/guest/);
 
+  // The approvers are notified (the example lists the guest among them),
+  // through the notifications backend, with a link to the Compliance tab.
+  const title = new RegExp(`^Waiver requested for ${control.controlId} `);
+  await expect
+    .poll(
+      async () => {
+        const { notifications } = await getJson<{
+          notifications: { payload: { title: string; link?: string } }[];
+        }>(token, '/api/notifications/notifications?limit=50');
+        return notifications.find(n => title.test(n.payload.title))?.payload
+          .link;
+      },
+      { timeout: 30_000, intervals: [1000] },
+    )
+    .toBe(`/catalog/default/component/${ENTITY}/compliance`);
+
   // Approve.
   await row.getByRole('button', { name: 'Approve' }).click();
   await expect(row).toContainText('approved');
@@ -142,6 +159,17 @@ test('request a waiver on the tab, approve it, see the control waived with appro
   );
   await page.screenshot({
     path: `${SCREENSHOTS}/waiver-approved.png`,
+    fullPage: true,
+  });
+
+  // The request in the approver's notifications page.
+  await page.evaluate(() => {
+    window.history.pushState({}, '', '/notifications');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  });
+  await expect(page.getByText(title).first()).toBeVisible({ timeout: 60_000 });
+  await page.screenshot({
+    path: `${SCREENSHOTS}/waiver-notification.png`,
     fullPage: true,
   });
 });
