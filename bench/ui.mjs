@@ -20,8 +20,10 @@
 // and the default 90-day trend are drawn.
 //
 // Options (env): BENCH_RUNS (default 5), BENCH_SKIP_BUILD=1,
-// BENCH_SKIP_BROWSER=1 (dev server), BENCH_SKIP_PROD=1. Prints figures and a
-// final JSON line.
+// BENCH_SKIP_BROWSER=1 (dev server), BENCH_SKIP_PROD=1, BENCH_REUSE_DIST=1
+// (production: serve packages/app/dist as built), E2E_BACKEND_URL (another
+// port than 7007). Prints figures, the last run's requests and long tasks
+// after navigation, and a final JSON line.
 import { execFileSync } from 'node:child_process';
 import {
   mkdtemp,
@@ -33,7 +35,7 @@ import {
   cp,
 } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -236,6 +238,7 @@ async function benchBrowser(
     const page = await context.newPage();
     await signInAsGuest(page, base);
 
+    let profile;
     const toControls = [];
     const toControlsAndTrend = [];
     const toTrend = [];
@@ -244,8 +247,22 @@ async function benchBrowser(
       // Leave the entity page so each run mounts the tab from scratch.
       await page.goto(`${base}/catalog`);
       await page.locator('a[href="/compliance"]').first().waitFor();
+      const cdp =
+        i === RUNS && process.env.BENCH_CPU_PROFILE
+          ? await startCpuProfile(page)
+          : undefined;
       const t0 = Date.now();
       await page.evaluate(path => {
+        performance.setResourceTimingBufferSize(1000);
+        performance.clearResourceTimings();
+        window.__benchT0 = performance.now();
+        window.__benchLongTasks = [];
+        if (!window.__benchObserver && PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
+          window.__benchObserver = new PerformanceObserver(list => {
+            window.__benchLongTasks?.push(...list.getEntries().map(e => [e.startTime, e.duration]));
+          });
+          window.__benchObserver.observe({ entryTypes: ['longtask'] });
+        }
         window.history.pushState({}, '', path);
         window.dispatchEvent(new PopStateEvent('popstate'));
       }, `/catalog/default/component/${ENTITY}/compliance`);
@@ -267,6 +284,8 @@ async function benchBrowser(
         { timeout: 60_000, polling: 'raf' },
       );
       const t1b = Date.now();
+      if (i === RUNS) profile = await waterfall(page);
+      if (cdp) await stopCpuProfile(cdp, process.env.BENCH_CPU_PROFILE);
       await page.getByRole('button', { name: '1 year' }).click();
       await page.waitForFunction(
         () =>
@@ -308,11 +327,72 @@ async function benchBrowser(
       navigationToControlsAndTrendMs: stats(total),
       coldLoadToControlsMs: coldMs,
       server: base,
+      profile,
     };
   } finally {
     await browser.close();
     await stop();
   }
+}
+
+/**
+ * What the last run did after navigation, on the page's own clock: every
+ * request (start, end, bytes) and the main-thread long tasks, so a waterfall
+ * or a blocking script shows up in the output.
+ */
+async function waterfall(page) {
+  return page.evaluate(() => {
+    const t0 = window.__benchT0;
+    const round = n => Math.round(n);
+    const requests = performance
+      .getEntriesByType('resource')
+      .filter(e => e.startTime >= t0 - 1)
+      .map(e => ({
+        url: new URL(e.name).pathname.slice(0, 90),
+        start: round(e.startTime - t0),
+        end: round(e.responseEnd - t0),
+        bytes: e.encodedBodySize,
+      }))
+      .sort((a, b) => a.start - b.start);
+    const longTasks = (window.__benchLongTasks ?? [])
+      .filter(([s]) => s >= t0 - 1)
+      .map(([s, d]) => ({ start: round(s - t0), ms: round(d) }));
+    return { requests, longTasks };
+  });
+}
+
+/** BENCH_CPU_PROFILE=file.cpuprofile: the last run's CPU profile (DevTools). */
+async function startCpuProfile(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  return cdp;
+}
+
+async function stopCpuProfile(cdp, file) {
+  const { profile } = await cdp.send('Profiler.stop');
+  await writeFile(file, JSON.stringify(profile));
+  log(`CPU profile of the last run written to ${file}`);
+  await cdp.detach();
+}
+
+function printWaterfall(label, profile) {
+  if (!profile) return;
+  console.log(`[${label}] requests after navigation (last run, page clock):`);
+  for (const r of profile.requests) {
+    console.log(
+      `  ${String(r.start).padStart(5)} -> ${String(r.end).padStart(5)} ms ${String(
+        r.bytes,
+      ).padStart(8)} B  ${r.url}`,
+    );
+  }
+  const blocked = profile.longTasks.reduce((n, t) => n + t.ms, 0);
+  console.log(
+    `[${label}] long tasks: ${profile.longTasks.length}, ${blocked} ms in total: ${profile.longTasks
+      .map(t => `${t.start}+${t.ms}`)
+      .join(' ')}`,
+  );
 }
 
 // ---------------------------------------------------------------- bundle
@@ -425,15 +505,26 @@ async function startProduction(built) {
     build();
     log(`  built in ${Math.round((Date.now() - t) / 1000)} s`);
   }
-  log('Starting the backend alone, serving the built app on :7007');
+  log(`Starting the backend alone, serving the built app on ${BACKEND}`);
   return startServer({
     cwd: root,
     command: 'yarn',
     args: ['workspace', 'backend', 'start'],
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', ...portConfig(BACKEND) },
     what: 'the backend serving the built app',
     urls: [`${BACKEND}/.backstage/health/v1/readiness`, `${BACKEND}/catalog`],
   });
+}
+
+/** Serves the backend on E2E_BACKEND_URL's port when that is not 7007. */
+function portConfig(url) {
+  const { port } = new URL(url);
+  if (!port || port === '7007') return {};
+  return {
+    APP_CONFIG_backend_listen_port: port,
+    APP_CONFIG_backend_baseUrl: url,
+    APP_CONFIG_app_baseUrl: url,
+  };
 }
 
 function printRender(label, r) {
@@ -449,11 +540,14 @@ function printRender(label, r) {
   console.log(
     `[${label}] cold page load -> controls: ${r.coldLoadToControlsMs} ms`,
   );
+  printWaterfall(label, r.profile);
 }
 
 // ---------------------------------------------------------------- main
 async function main() {
   const result = { benchmark: 'compliance-ui' };
+  // Other work on the machine skews the figures: report its load.
+  const loadStart = loadavg()[0];
   if (process.env.BENCH_SKIP_BROWSER !== '1') {
     log(`Dev server: the Compliance tab (${RUNS} runs after a warm-up)`);
     result.render = await benchBrowser();
@@ -482,12 +576,16 @@ async function main() {
   }
   if (process.env.BENCH_SKIP_PROD !== '1') {
     log(`Production build: the Compliance tab (${RUNS} runs after a warm-up)`);
-    const built = Boolean(result.bundle); // the bundle step left the build
+    // The bundle step left the build; BENCH_REUSE_DIST=1 reuses an earlier one.
+    const built =
+      Boolean(result.bundle) || process.env.BENCH_REUSE_DIST === '1';
     result.production = await benchBrowser(BACKEND, () =>
       startProduction(built),
     );
     printRender('production', result.production);
   }
+  result.loadAverage1m = { start: loadStart, end: loadavg()[0] };
+  for (const r of [result.render, result.production]) delete r?.profile;
   console.log(JSON.stringify(result));
 }
 
