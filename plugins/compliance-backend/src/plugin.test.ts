@@ -340,6 +340,16 @@ describe.each(databases.eachSupportedId())(
         controlId: expect.any(String),
         title: expect.any(String),
       });
+      // Direct ownership only: commerce owns nothing itself.
+      const direct = await request(backend.server)
+        .get('/api/compliance/overview?owner=group:default/commerce&ownerDirect=true')
+        .set('Authorization', mockCredentials.user.header());
+      expect(direct.status).toBe(200);
+      expect(direct.body.totalCount).toBe(0);
+      const team = await request(backend.server)
+        .get('/api/compliance/overview?owner=payments-team&ownerDirect=true&sort=name')
+        .set('Authorization', mockCredentials.user.header());
+      expect(team.body.totalCount).toBe(3);
       await backend.stop();
     });
 

@@ -50,6 +50,14 @@ const csv = z
  */
 export const overviewQuerySchema = z.object({
   owner: csv.optional(),
+  /**
+   * `true`: only entities the `owner` groups own themselves. By default
+   * (`false`) the groups below them in the hierarchy count too.
+   */
+  ownerDirect: z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+    .transform(v => v === true || v === 'true' || v === '1')
+    .optional(),
   system: csv.optional(),
   kind: csv.optional(),
   level: csv.optional(),

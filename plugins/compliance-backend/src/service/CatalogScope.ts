@@ -85,14 +85,19 @@ export class CatalogScope {
     return refs;
   }
 
-  /** The requested owner groups and every group below them. */
+  /**
+   * The requested owner groups and every group below them; only the
+   * requested ones when `transitive` is false.
+   */
   async ownerGroups(
     owners: string[],
     credentials: BackstageCredentials,
+    options: { transitive?: boolean } = {},
   ): Promise<string[]> {
     const requested = owners.map(o =>
       canonicalEntityRef(o, { defaultKind: 'group', what: 'owner' }),
     );
+    if (options.transitive === false) return requested;
     if (this.#groups) {
       // A local lookup in the hierarchy the scheduler collects.
       const groups = this.#groups;

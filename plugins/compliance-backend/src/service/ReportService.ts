@@ -425,10 +425,12 @@ export class ReportService {
     const [allowedRefs, owners] = await Promise.all([
       this.#scope.readableRefs(credentials),
       query.owner?.length
-        ? this.#scope.ownerGroups(query.owner, credentials)
+        ? this.#scope.ownerGroups(query.owner, credentials, {
+            transitive: !query.ownerDirect,
+          })
         : Promise.resolve(undefined),
     ]);
-    const { owner: _owner, ...rest } = query;
+    const { owner: _owner, ownerDirect: _direct, ...rest } = query;
     const filter = { ...rest, owners, allowedRefs };
     // The common filters' aggregates come from the last evaluation cycle.
     const precomputed = await this.#readModel?.figuresFor(filter);

@@ -8,7 +8,6 @@ import {
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { Entity } from '@backstage/catalog-model';
-import { pickerOptions } from './OverviewEntityPicker';
 
 const group = (name: string, parent?: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -142,22 +141,23 @@ describe('ComplianceOverview', () => {
     await userEvent.click(screen.getByRole('button', { name: /next page/i }));
     await waitFor(() => expect(lastQuery().get('page')).toBe('2'));
 
-    await userEvent.click(selectButton(/^Owner/));
-    const owners = await screen.findAllByRole('option');
-    expect(owners.map(o => o.textContent)).toEqual([
-      'Any',
-      'engineering',
-      'team-a',
-      'team-b',
-      'sales',
-    ]);
-    await userEvent.click(screen.getByRole('option', { name: 'team-a' }));
+    const owner = screen.getByRole('textbox', { name: 'Owner' });
+    await userEvent.type(owner, 'team');
+    await userEvent.click(
+      await screen.findByRole('option', { name: /^team-a in engineering/ }),
+    );
     await waitFor(() =>
       expect(lastQuery().get('owner')).toBe('group:default/team-a'),
     );
     expect(lastQuery().get('page')).toBe('1');
+    expect(lastQuery().get('ownerDirect')).toBeNull();
+    // Child groups count by default; the switch limits to the group itself.
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Include child groups' }),
+    );
+    await waitFor(() => expect(lastQuery().get('ownerDirect')).toBe('true'));
 
-    await userEvent.click(selectButton(/^System/));
+    await userEvent.click(screen.getByRole('textbox', { name: 'System' }));
     await userEvent.click(
       await screen.findByRole('option', { name: 'Payments' }),
     );
@@ -194,6 +194,7 @@ describe('ComplianceOverview', () => {
     );
     await waitFor(() => expect(lastQuery().get('owner')).toBeNull());
     expect(lastQuery().get('kind')).toBeNull();
+    expect(lastQuery().get('ownerDirect')).toBeNull();
   }, 90_000);
 
   it('filters the table by a top failing control, and back', async () => {
@@ -208,24 +209,22 @@ describe('ComplianceOverview', () => {
 
   it('reads its filters, sort and page from the URL', async () => {
     await renderOverview([
-      '/?owner=group:default/team-a&kind=api&failing=GH-BP-01&sort=name&order=desc&page=2',
+      '/?owner=group:default/team-a&ownerDirect=true&kind=api&failing=GH-BP-01&sort=name&order=desc&page=2',
     ]);
     await screen.findAllByTestId('compliance-overview-row');
     const q = lastQuery();
     expect(q.get('owner')).toBe('group:default/team-a');
+    expect(q.get('ownerDirect')).toBe('true');
+    await waitFor(() =>
+      expect(screen.getByRole('textbox', { name: 'Owner' })).toHaveValue(
+        'team-a',
+      ),
+    );
     expect(q.get('kind')).toBe('api');
     expect(q.get('failing')).toBe('GH-BP-01');
     expect(q.get('sort')).toBe('name');
     expect(q.get('order')).toBe('desc');
     expect(q.get('page')).toBe('2');
-  });
-
-  it('orders groups below their parents', () => {
-    expect(
-      pickerOptions(catalogEntities.filter(e => e.kind === 'Group')).map(
-        o => `${o.depth}:${o.title}`,
-      ),
-    ).toEqual(['0:engineering', '1:team-a', '1:team-b', '0:sales']);
   });
 
   it('shows an error', async () => {

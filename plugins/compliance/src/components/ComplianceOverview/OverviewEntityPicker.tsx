@@ -1,65 +1,37 @@
-import { ChangeEvent } from 'react';
+import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import MenuItem from '@material-ui/core/MenuItem';
+import useDebounce from 'react-use/esm/useDebounce';
+import Box from '@material-ui/core/Box';
 import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
-import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import {
+  CatalogAutocomplete,
+  catalogApiRef,
+} from '@backstage/plugin-catalog-react';
 import { complianceTranslationRef } from '../../translation';
+import {
+  PICKER_DEBOUNCE_MS,
+  PickerOption,
+  describeRefs,
+  searchPickerOptions,
+} from './entityPickerSearch';
 
-/** An entity to pick, with its depth in the group hierarchy. */
-export interface PickerOption {
-  ref: string;
-  title: string;
-  depth: number;
-}
+export type { PickerOption } from './entityPickerSearch';
 
-/**
- * Entities in picker order: groups depth first below their parent (the
- * hierarchy of `spec.parent`), others by title. Pure, for tests.
- */
-export function pickerOptions(entities: Entity[]): PickerOption[] {
-  const byRef = new Map<string, Entity>();
-  for (const e of entities)
-    byRef.set(stringifyEntityRef(e).toLocaleLowerCase('en-US'), e);
-  const title = (e: Entity) =>
-    String(
-      (e.spec as any)?.profile?.displayName ?? e.metadata.title ?? e.metadata.name,
-    ).slice(0, 200);
-  const parentOf = (e: Entity): string | undefined => {
-    const parent = (e.spec as any)?.parent;
-    if (typeof parent !== 'string' || !parent) return undefined;
-    const full = parent.includes(':') ? parent : `group:${parent}`;
-    const ref = (full.includes('/') ? full : full.replace(':', `:${e.metadata.namespace ?? 'default'}/`)).toLocaleLowerCase('en-US');
-    return byRef.has(ref) ? ref : undefined;
-  };
-  const children = new Map<string | undefined, Entity[]>();
-  for (const e of byRef.values()) {
-    const p = parentOf(e);
-    children.set(p, [...(children.get(p) ?? []), e]);
-  }
-  const out: PickerOption[] = [];
-  const seen = new Set<string>();
-  const walk = (parent: string | undefined, depth: number) => {
-    const kids = [...(children.get(parent) ?? [])].sort((a, b) =>
-      title(a).localeCompare(title(b)),
-    );
-    for (const e of kids) {
-      const ref = stringifyEntityRef(e).toLocaleLowerCase('en-US');
-      if (seen.has(ref)) continue; // a cycle in spec.parent
-      seen.add(ref);
-      out.push({ ref, title: title(e), depth: Math.min(depth, 6) });
-      walk(ref, depth + 1);
-    }
-  };
-  walk(undefined, 0);
-  return out;
-}
+const useStyles = makeStyles({
+  // The overview's other filters are outlined fields with floating labels.
+  inputRoot: { marginTop: 0 },
+  path: { display: 'block' },
+});
 
 /**
- * A catalog entity picker of the overview (owner groups with their
- * hierarchy, or systems). The value is an entity ref.
+ * A type-ahead catalog entity picker of the overview (owner groups with
+ * their parents, or systems). Each keystroke, debounced, asks the catalog
+ * for at most 20 entities whose name or title contains the text. The value
+ * is an entity ref; '' for none.
  */
 export function OverviewEntityPicker(props: {
   kind: 'group' | 'system';
@@ -71,50 +43,83 @@ export function OverviewEntityPicker(props: {
 }) {
   const { kind, value } = props;
   const catalogApi = useApi(catalogApiRef);
+  const classes = useStyles();
   const { t } = useTranslationRef(complianceTranslationRef);
-  const { value: options = [] } = useAsync(async () => {
-    const { items } = await catalogApi.getEntities({
-      filter: { kind },
-      fields: [
-        'kind',
-        'metadata.name',
-        'metadata.namespace',
-        'metadata.title',
-        'spec.parent',
-        'spec.profile.displayName',
-      ],
-    });
-    return pickerOptions(items);
-  }, [catalogApi, kind]);
-  // A ref from the URL that is not (yet) in the catalog's answer stays selectable.
-  const all =
-    value && !options.some(o => o.ref === value)
-      ? [...options, { ref: value, title: value, depth: 0 }]
-      : options;
+  const [open, setOpen] = useState(false);
+  const [input, setInput] = useState('');
+  const [term, setTerm] = useState('');
+  useDebounce(() => setTerm(input), PICKER_DEBOUNCE_MS, [input]);
+
+  // The selected entity's title and parents, also for a ref from the URL.
+  const { value: selected } = useAsync(async () => {
+    if (!value) return null;
+    const [described] = await describeRefs(catalogApi, [value]);
+    return described ?? { ref: value, title: value, path: [] };
+  }, [catalogApi, value]);
+
+  const {
+    value: options = [],
+    loading,
+    error,
+  } = useAsync(async () => {
+    if (!open) return [];
+    // The field shows the selected title: search all until the user types.
+    const text = selected && term === selected.title ? '' : term;
+    return searchPickerOptions(catalogApi, kind, text);
+  }, [catalogApi, kind, term, open, selected]);
+
   return (
-    <TextField
-      select
-      fullWidth
-      size="small"
-      variant="outlined"
+    <CatalogAutocomplete<PickerOption, false, false, false>
+      name={props.id}
       id={props.id}
-      label={props.label}
-      helperText={props.helperText}
-      value={value}
-      onChange={(e: ChangeEvent<{ value: unknown }>) =>
-        props.onChange(String(e.target.value ?? ''))
+      classes={{ inputRoot: classes.inputRoot }}
+      open={open}
+      // ARIA 1.2: an expanded combobox names its popup (MUI 4 omits it).
+      aria-controls={open ? `${props.id}-popup` : undefined}
+      onOpen={() => setOpen(true)}
+      onClose={() => setOpen(false)}
+      options={options}
+      loading={loading}
+      loadingText={t('overview.pickerLoading')}
+      noOptionsText={
+        error ? t('overview.pickerError') : t('overview.pickerNoMatch')
       }
-    >
-      <MenuItem value="">{t('overview.any')}</MenuItem>
-      {all.map(o => (
-        <MenuItem
-          key={o.ref}
-          value={o.ref}
-          style={{ paddingLeft: 16 + o.depth * 16 }}
-        >
-          {o.title}
-        </MenuItem>
-      ))}
-    </TextField>
+      value={value ? selected ?? null : null}
+      onChange={(_e, option) => props.onChange(option?.ref ?? '')}
+      inputValue={input}
+      onInputChange={(_e, text) => setInput(text.slice(0, 100))}
+      // The catalog filters; the options are already the matches.
+      filterOptions={o => o}
+      getOptionLabel={o => o.title}
+      getOptionSelected={(o, v) => o.ref === v.ref}
+      renderOption={o => (
+        <Box>
+          <Typography variant="body2" component="span">
+            {o.title}
+          </Typography>{' '}
+          {o.path.length > 0 && (
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              component="span"
+              className={classes.path}
+            >
+              {t('overview.pickerUnder', { path: o.path.join(' › ') })}
+            </Typography>
+          )}
+        </Box>
+      )}
+      renderInput={params => (
+        <TextField
+          {...params}
+          fullWidth
+          size="small"
+          variant="outlined"
+          label={props.label}
+          helperText={props.helperText}
+          placeholder={t('overview.any')}
+        />
+      )}
+    />
   );
 }

@@ -1,7 +1,9 @@
 import { ChangeEvent } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
+import Switch from '@material-ui/core/Switch';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import GetAppIcon from '@material-ui/icons/GetApp';
@@ -98,9 +100,26 @@ export function OverviewFilters(props: OverviewFiltersProps) {
             kind="group"
             id="compliance-filter-owner"
             label={t('overview.owner')}
-            helperText={t('overview.ownerHelp')}
+            helperText={
+              filters.ownerDirect === 'true'
+                ? t('overview.ownerDirectHelp')
+                : t('overview.ownerHelp')
+            }
             value={filters.owner}
             onChange={v => onFilterChange('owner', v)}
+          />
+          <FormControlLabel
+            control={
+              <Switch
+                size="small"
+                color="primary"
+                checked={filters.ownerDirect !== 'true'}
+                onChange={(_e, on) =>
+                  onFilterChange('ownerDirect', on ? '' : 'true')
+                }
+              />
+            }
+            label={t('overview.ownerTransitive')}
           />
         </Grid>
         <Grid item xs={12} sm={6} md={4}>

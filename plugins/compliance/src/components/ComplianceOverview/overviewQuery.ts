@@ -6,6 +6,8 @@ export const KINDS = ['Component', 'API', 'Resource', 'System'];
 /** The overview's filter state, as typed by the user. */
 export interface Filters {
   owner: string;
+  /** 'true': only what the owner group owns itself, not its child groups. */
+  ownerDirect: string;
   system: string;
   kind: string;
   level: string;
@@ -18,6 +20,7 @@ export interface Filters {
 /** No filter set. */
 export const emptyFilters: Filters = {
   owner: '',
+  ownerDirect: '',
   system: '',
   kind: '',
   level: '',
@@ -55,7 +58,10 @@ export function paramsOf(
 /** The overview query of the filters: trimmed, empty ones left out. */
 export function toQuery(filters: Filters): OverviewQueryInput {
   const q: OverviewQueryInput = {};
-  if (filters.owner.trim()) q.owner = filters.owner.trim();
+  if (filters.owner.trim()) {
+    q.owner = filters.owner.trim();
+    if (filters.ownerDirect === 'true') q.ownerDirect = true;
+  }
   if (filters.system.trim()) q.system = filters.system.trim();
   if (filters.kind) q.kind = filters.kind;
   if (filters.level) q.level = filters.level;

@@ -15,7 +15,7 @@ import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
 import { fixFirst, groupUnknowns, hasEnoughEvidence } from '../../lib/explain';
-import { useMinCoverage } from '../EntityComplianceContent/EntityComplianceContent';
+import { useMinCoverage } from '../../lib/useMinCoverage';
 import { useWhyText } from '../ControlList/UnknownGroups';
 import { complianceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';

@@ -9,7 +9,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { complianceApiRef } from '../../api';
 import insightAnswer from '../../__fixtures__/insight.response.json';
-import { EntityComplianceContent } from './EntityComplianceContent';
+import { EntityComplianceContent } from '.';
 import {
   ciFacts,
   entity,

@@ -9,7 +9,7 @@ import {
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { complianceApiRef } from '../../api';
-import { EntityComplianceContent } from './EntityComplianceContent';
+import { EntityComplianceContent } from '.';
 import {
   ciFacts,
   entity,
@@ -66,18 +66,51 @@ async function renderTab(
 }
 
 describe('EntityComplianceContent', () => {
-  it('shows progress while loading', async () => {
+  it('shows progress while loading, the trend requested in parallel', async () => {
+    const requested: string[] = [];
+    server.events.on('request:start', ({ request }) => {
+      requested.push(new URL(request.url).pathname.split('/').pop()!);
+    });
     useHandlers([http.get(entityPath, () => new Promise(() => {}))]);
     await renderTab();
-    await waitFor(() =>
-      expect(
-        document.querySelector('[aria-label="Loading compliance data"]'),
-      ).toBeInTheDocument(),
+    await waitFor(
+      () =>
+        expect(
+          document.querySelector('[aria-label="Loading compliance data"]'),
+        ).toBeInTheDocument(),
+      { timeout: 5000 },
     );
-    // The trend loads in parallel, before the results arrive.
+    // Summary, results and the year of history are asked for at once; the
+    // trend, CI and insight sections wait until the controls are shown.
+    await waitFor(() =>
+      expect(requested).toEqual(
+        expect.arrayContaining(['payments-api', 'results', 'history']),
+      ),
+    );
+    expect(screen.queryByRole('button', { name: '1 year' })).toBeNull();
+    expect(requested).not.toContain('facts');
+    expect(requested).not.toContain('insight');
+    server.events.removeAllListeners();
+  });
+
+  it('shows the controls before the trend, then the trend without asking again', async () => {
+    let historyRequests = 0;
+    useHandlers([
+      http.get(`${entityPath}/history`, () => {
+        historyRequests += 1;
+        return HttpResponse.json(makeHistory(365));
+      }),
+    ]);
+    await renderTab();
+    expect(await screen.findAllByTestId('compliance-control')).not.toHaveLength(
+      0,
+    );
     expect(
-      await screen.findByRole('button', { name: '1 year' }),
-    ).toBeInTheDocument();
+      await screen.findByTestId('compliance-trend', undefined, {
+        timeout: 8000,
+      }),
+    ).toHaveAttribute('data-points', '90');
+    expect(historyRequests).toBe(1);
   });
 
   it('shows the score, level, coverage, frameworks and controls', async () => {
@@ -192,7 +225,9 @@ describe('EntityComplianceContent', () => {
   it('shows the trend, CI signals and the AI insight', async () => {
     useHandlers();
     await renderTab();
-    const trend = await screen.findByTestId('compliance-trend');
+    const trend = await screen.findByTestId('compliance-trend', undefined, {
+      timeout: 8000,
+    });
     expect(trend).toHaveAttribute('data-points', '90');
     await userEvent.click(screen.getByRole('button', { name: '1 year' }));
     await waitFor(() =>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
@@ -11,7 +11,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { alertApiRef, configApiRef, useApi } from '@backstage/core-plugin-api';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -29,7 +29,9 @@ import { ScoreTrend } from '../ScoreTrend';
 import { CiSignals } from '../CiSignals';
 import { AiInsight } from '../AiInsight';
 import { SystemRollup } from '../SystemRollup';
-import { DEFAULT_MIN_COVERAGE } from '../../lib/explain';
+import { useMinCoverage } from '../../lib/useMinCoverage';
+import { useAfterPaint } from '../../lib/useAfterPaint';
+import { loadSummaryAndResults } from '../../lib/entityData';
 import { EntityWaivers } from '../EntityWaivers';
 
 /**
@@ -49,18 +51,7 @@ function prefetchCharts() {
   import('../Charts/Charts').catch(() => {});
 }
 
-/**
- * The coverage below which the headline says "not enough evidence": the
- * prop, else `compliance.ui.minCoverage` from the app config, else 0.5.
- */
-export function useMinCoverage(prop?: number): number {
-  const config = useApi(configApiRef);
-  if (prop !== undefined) return prop;
-  const fromConfig = config.getOptionalNumber('compliance.ui.minCoverage');
-  return fromConfig !== undefined && fromConfig >= 0 && fromConfig <= 1
-    ? fromConfig
-    : DEFAULT_MIN_COVERAGE;
-}
+export { useMinCoverage };
 
 /**
  * Props of {@link EntityComplianceContent}.
@@ -80,12 +71,12 @@ export interface EntityComplianceContentProps {
 }
 
 /**
- * The Compliance tab of an entity page: headline, frameworks, controls, trend,
- * CI signals and AI insight. Reads the entity from the entity page context.
- *
- * @public
+ * The Compliance tab's content, loaded lazily by `EntityComplianceContent`
+ * (EntityComplianceShell.tsx) once that has started the data requests:
+ * headline, frameworks and controls first; trend, CI signals, AI insight and
+ * waivers in the frame after the controls are on screen.
  */
-export function EntityComplianceContent(props: EntityComplianceContentProps) {
+export function EntityComplianceView(props: EntityComplianceContentProps) {
   const { staleAfterHours = 24, trendDays = 90 } = props;
   const minCoverage = useMinCoverage(props.minCoverage);
   const { entity } = useEntity();
@@ -103,14 +94,14 @@ export function EntityComplianceContent(props: EntityComplianceContentProps) {
   const [refreshed, setRefreshed] = useState<EntityComplianceSummary>();
   const [reloadKey, setReloadKey] = useState(0);
 
+  // The first load takes the answers the shell prefetched; reloads ask again.
+  const loads = useRef(0);
   const { value, loading, error, retry } = useAsyncRetry(async () => {
-    const [summary, results] = await Promise.all([
-      api.getSummary(entityRef),
-      api.getResults(entityRef),
-    ]);
+    const data = await loadSummaryAndResults(api, entityRef, loads.current++ > 0);
     setRefreshed(undefined);
-    return { summary, results: results.items };
+    return data;
   }, [api, entityRef, reloadKey]);
+  const secondary = useAfterPaint(Boolean(value));
 
   const onRefresh = async () => {
     setRefreshing(true);
@@ -214,27 +205,35 @@ export function EntityComplianceContent(props: EntityComplianceContentProps) {
       <Grid item xs={12} lg={5}>
         <Grid container spacing={3}>
           <Grid item xs={12}>
-            <ScoreTrend
-              entityRef={entityRef}
-              defaultDays={trendDays}
-              reloadKey={reloadKey}
-            />
+            {secondary ? (
+              <ScoreTrend
+                entityRef={entityRef}
+                defaultDays={trendDays}
+                reloadKey={reloadKey}
+              />
+            ) : (
+              <Progress />
+            )}
           </Grid>
-          <Grid item xs={12}>
-            <InfoCard title={<SectionTitle>{t('ci.title')}</SectionTitle>}>
-              <CiSignals entityRef={entityRef} />
-            </InfoCard>
-          </Grid>
-          <Grid item xs={12}>
-            <InfoCard
-              title={<SectionTitle>{t('insight.title')}</SectionTitle>}
-            >
-              <AiInsight entityRef={entityRef} reloadKey={reloadKey} />
-            </InfoCard>
-          </Grid>
+          {secondary && (
+            <Grid item xs={12}>
+              <InfoCard title={<SectionTitle>{t('ci.title')}</SectionTitle>}>
+                <CiSignals entityRef={entityRef} />
+              </InfoCard>
+            </Grid>
+          )}
+          {secondary && (
+            <Grid item xs={12}>
+              <InfoCard
+                title={<SectionTitle>{t('insight.title')}</SectionTitle>}
+              >
+                <AiInsight entityRef={entityRef} reloadKey={reloadKey} />
+              </InfoCard>
+            </Grid>
+          )}
         </Grid>
       </Grid>
-      {value && (
+      {value && secondary && (
         <Grid item xs={12}>
           <EntityWaivers
             entityRef={entityRef}

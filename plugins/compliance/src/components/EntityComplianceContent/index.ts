@@ -1,2 +1,2 @@
-export { EntityComplianceContent } from './EntityComplianceContent';
+export { EntityComplianceContent } from './EntityComplianceShell';
 export type { EntityComplianceContentProps } from './EntityComplianceContent';

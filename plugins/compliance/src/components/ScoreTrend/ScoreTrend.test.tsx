@@ -6,7 +6,7 @@ import { ScoreTrend } from './ScoreTrend';
 import { entityRef, makeHistory } from '../../__testUtils__/fixtures';
 
 describe('ScoreTrend', () => {
-  it('loads the selected range and lists status changes', async () => {
+  it('loads a year once, shows the selected range and lists status changes', async () => {
     const getHistory = jest.fn(async (_ref: unknown, q?: { days?: number }) =>
       makeHistory(q?.days ?? 90),
     );
@@ -32,7 +32,16 @@ describe('ScoreTrend', () => {
         '30',
       ),
     );
-    expect(getHistory).toHaveBeenLastCalledWith(entityRef, { days: 30 });
+    // The range is cut from the year already loaded: no second request.
+    expect(getHistory).toHaveBeenCalledTimes(1);
+    expect(getHistory).toHaveBeenCalledWith(entityRef, { days: 365 });
+    await userEvent.click(screen.getByRole('button', { name: '1 year' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('compliance-trend')).toHaveAttribute(
+        'data-points',
+        '365',
+      ),
+    );
   });
 
   it('shows that a template created the entity at a level, with the run link', async () => {

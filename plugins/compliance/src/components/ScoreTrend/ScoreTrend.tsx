@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -20,6 +20,7 @@ import { ScoreTrendChart } from '../Charts';
 import { StatusChip } from '../StatusChip';
 import { CreationRecords } from './CreationRecords';
 import { formatRelative } from '../../lib/format';
+import { loadHistory, sliceHistory } from '../../lib/entityData';
 
 /** The selectable trend ranges, in days. */
 export const TREND_RANGES = [30, 90, 180, 365] as const;
@@ -39,9 +40,16 @@ export function ScoreTrend(props: {
   const api = useApi(complianceApiRef);
   const { t } = useTranslationRef(complianceTranslationRef);
   const [days, setDays] = useState(defaultDays);
-  const { value, loading, error } = useAsync(
-    () => api.getHistory(entityRef, { days }),
-    [api, entityRef, days, reloadKey],
+  // One request for the longest range (prefetched by the tab when it
+  // mounted); a range switch cuts the loaded year, without a request.
+  const loads = useRef(0);
+  const { value: year, loading, error } = useAsync(
+    () => loadHistory(api, entityRef, loads.current++ > 0),
+    [api, entityRef, reloadKey],
+  );
+  const value = useMemo(
+    () => (year ? sliceHistory(year, days) : undefined),
+    [year, days],
   );
 
   const points = value?.points ?? [];
