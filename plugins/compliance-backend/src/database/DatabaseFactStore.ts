@@ -55,11 +55,13 @@ function stateOf(row: FactRow): FactState {
 
 function storedFact(r: FactRow): StoredFact {
   const known = r.value !== null;
+  // Parsed once: evaluation reads every fact of every entity it evaluates.
+  const value = known ? parse<JsonValue>(r.value, null) : null;
   return {
     entityRef: r.entity_ref,
     factId: r.fact_id,
     collectorId: r.collector_id,
-    value: known ? parse<JsonValue>(r.value, null) : null,
+    value,
     ...(r.unknown_reason
       ? { unknownReason: r.unknown_reason as UnknownReason }
       : {}),
@@ -69,10 +71,7 @@ function storedFact(r: FactRow): StoredFact {
       ? { lastGoodObservedAt: toIso(r.last_good_observed_at) }
       : {}),
     ...(r.evidence ? { evidence: parse(r.evidence, {}) } : {}),
-    sha256: factPayloadHash(
-      known ? parse<JsonValue>(r.value, null) : null,
-      r.unknown_reason,
-    ),
+    sha256: factPayloadHash(value, r.unknown_reason),
     changedAt: toIso(r.changed_at),
     lastObservedAt: toIso(r.last_observed_at ?? r.observed_at),
     known,
