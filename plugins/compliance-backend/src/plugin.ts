@@ -225,6 +225,7 @@ export const compliancePlugin = createBackendPlugin({
               logger,
               factories: insightProviderFactories,
               extra: insightProviders,
+              scope,
             })
           : undefined;
 
@@ -281,6 +282,7 @@ export const compliancePlugin = createBackendPlugin({
               httpAuth,
               permissions,
               insights: insights.service,
+              teams: insights.teams,
             }),
           );
         }

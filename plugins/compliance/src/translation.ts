@@ -218,14 +218,13 @@ export const complianceTranslationRef = createTranslationRef({
       team: {
         title: 'Team insight',
         description:
-          'Across {{count}} entities of {{owner}} and its subgroups: top risks and the controls that would move the most entities to their next level.',
+          'Across {{entities}} entities of {{owner}} and its subgroups: top risks and the controls that would move the most entities to their next level.',
         risks: 'Top risks',
         lifts: 'Controls that would lift the most entities',
-        riskEntities: '{{count}} entities',
-        liftCounts: 'lifts {{lifts}}, needed by {{blocks}}',
-        truncated: 'Only the first {{count}} entities were read.',
+        truncated: 'Only the first {{entities}} entities were read.',
         empty: 'No team insight',
-        sources: 'From {{model}} model and {{rules}} rules-based entity insights',
+        sources:
+          'From {{model}} model and {{rules}} rules-based entity insights',
       },
     },
     tab: {

@@ -1,10 +1,18 @@
-import { entityInsightResponseSchema } from 'backstage-plugin-compliance-common';
+import {
+  entityInsightResponseSchema,
+  SEVERITY_WEIGHTS,
+  teamInsightResponseSchema,
+} from 'backstage-plugin-compliance-common';
 import type { EntityInsightResponse } from 'backstage-plugin-compliance-common';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { resolve } from 'path';
-import { INSIGHT_FIXTURES } from './__fixtures__/insightFixtures';
+import {
+  FIXTURE_CONTROLS,
+  INSIGHT_FIXTURES,
+} from './__fixtures__/insightFixtures';
 import { rulesInsight } from './fallback';
 import { buildInsightInput } from './input';
+import { buildTeamInsight } from './teamInsight';
 
 /*
  * Consumer-driven contract of the insight endpoint: what the backend
@@ -43,5 +51,51 @@ describe('insight endpoint contract', () => {
     }
     expect(existsSync(CONTRACT)).toBe(true);
     expect(value).toEqual(JSON.parse(readFileSync(CONTRACT, 'utf8')));
+  });
+});
+
+const TEAM_CONTRACT = resolve(
+  __dirname,
+  '../../../compliance/src/__fixtures__/team-insight.response.json',
+);
+
+describe('team insight endpoint contract', () => {
+  it('is what the backend answers for a team of the fixture entities', () => {
+    const controls = new Map(
+      FIXTURE_CONTROLS.map(c => [
+        c.id,
+        { ...c, weight: SEVERITY_WEIGHTS[c.severity] },
+      ]),
+    );
+    const value = buildTeamInsight({
+      owner: 'group:default/platform',
+      groupCount: 3,
+      truncated: false,
+      entities: INSIGHT_FIXTURES.map((f, i) => ({
+        entityRef: f.sources.entityRef,
+        score: f.sources.score,
+        coverage: f.sources.coverage,
+        ...(f.sources.results.some(r => r.status === 'fail')
+          ? {
+              nextLevel: {
+                id: 'bronze',
+                missingControls: f.sources.results
+                  .filter(r => r.status === 'fail')
+                  .map(r => r.controlId)
+                  .slice(0, 1 + (i % 2)),
+              },
+            }
+          : {}),
+        results: f.sources.results,
+      })),
+      controls: id => controls.get(id),
+      now: new Date('2026-12-01T10:00:00Z'),
+    });
+    expect(teamInsightResponseSchema.parse(value)).toEqual(value);
+    if (process.env.UPDATE_CONTRACTS === '1') {
+      writeFileSync(TEAM_CONTRACT, `${JSON.stringify(value, null, 2)}\n`);
+    }
+    expect(existsSync(TEAM_CONTRACT)).toBe(true);
+    expect(value).toEqual(JSON.parse(readFileSync(TEAM_CONTRACT, 'utf8')));
   });
 });

@@ -11,6 +11,8 @@ import { INSIGHTS_TASK_ID } from '../service/taskIds';
 import { readInsightsConfig } from './config';
 import { InsightRunner } from './InsightRunner';
 import { createInsightProviders, InsightService } from './InsightService';
+import { TeamInsightService } from './TeamInsightService';
+import type { CatalogScope } from '../service/CatalogScope';
 
 /**
  * Builds the insight providers, runner and service, and schedules the
@@ -25,6 +27,8 @@ export async function setUpInsights(options: {
   logger: LoggerService;
   factories: InsightProviderFactory[];
   extra: InsightProvider[];
+  /** The read path of the overview, for the team insight. */
+  scope: CatalogScope;
 }) {
   const { settings, stores, catalogue, catalog, scheduler, logger } = options;
   const providers = createInsightProviders({
@@ -66,6 +70,11 @@ export async function setUpInsights(options: {
       runner,
       onQueued: trigger,
       cooldownMs: settings.regenerateCooldownMs,
+    }),
+    teams: new TeamInsightService({
+      scope: options.scope,
+      stores,
+      catalogue,
     }),
     trigger,
   };

@@ -7,10 +7,12 @@ import {
   complianceInsightRegeneratePermission,
   complianceReportReadPermission,
   entityRefParamsSchema,
+  teamInsightQuerySchema,
 } from 'backstage-plugin-compliance-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import type { InsightService } from '../insights/InsightService';
+import type { TeamInsightService } from '../insights/TeamInsightService';
 import { authorizeRequest, parseOrThrow } from './router';
 
 /** Dependencies of the insight routes. */
@@ -18,6 +20,7 @@ export interface InsightRouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   insights: Pick<InsightService, 'getInsight' | 'regenerate'>;
+  teams: Pick<TeamInsightService, 'getTeamInsight'>;
 }
 
 /**
@@ -28,12 +31,15 @@ export interface InsightRouterOptions {
  * - `POST /entities/:kind/:namespace/:name/insight/regenerate`: queues a
  *   model insight even if the inputs did not change
  *   (`compliance.insight.regenerate` on the entity); 202 with the insight
- *   and its job, 409 within the cooldown or without providers.
+ *   and its job, 409 within the cooldown or without providers;
+ * - `GET /overview/insight?owner=group:default/team`: the team insight of
+ *   an owner group and the groups below it, over the entities the caller
+ *   may read (`compliance.report.read`).
  */
 export async function createInsightRouter(
   options: InsightRouterOptions,
 ): Promise<express.Router> {
-  const { insights } = options;
+  const { insights, teams } = options;
   const router = Router();
   const entityOf = (req: Request) =>
     parseOrThrow(entityRefParamsSchema, req.params, 'entity reference');
@@ -60,6 +66,20 @@ export async function createInsightRouter(
       res.status(202).json(await insights.regenerate(name, credentials));
     },
   );
+
+  router.get('/overview/insight', async (req, res) => {
+    const credentials = await authorizeRequest(
+      options,
+      req,
+      complianceReportReadPermission,
+    );
+    const { owner } = parseOrThrow(
+      teamInsightQuerySchema,
+      req.query,
+      'team insight query',
+    );
+    res.json(await teams.getTeamInsight(owner, credentials));
+  });
 
   return router;
 }

@@ -1,4 +1,5 @@
 export * from './AiInsight';
+export * from './TeamInsight';
 export * from './CiSignals';
 export * from './CollectorStatusPanel';
 export * from './ComplianceOverview';

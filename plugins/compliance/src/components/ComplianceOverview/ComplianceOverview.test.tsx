@@ -30,6 +30,7 @@ const catalogEntities: Entity[] = [
 import { complianceApiRef } from '../../api';
 import { ComplianceOverview } from './ComplianceOverview';
 import { controls, makeOverview, status } from '../../__testUtils__/fixtures';
+import teamAnswer from '../../__fixtures__/team-insight.response.json';
 import {
   baseUrl,
   createTestClient,
@@ -48,6 +49,9 @@ describe('ComplianceOverview', () => {
     server.use(
       http.get(`${baseUrl}/controls`, () => HttpResponse.json(controls)),
       http.get(`${baseUrl}/status`, () => HttpResponse.json(status)),
+      http.get(`${baseUrl}/overview/insight`, () =>
+        HttpResponse.json(teamAnswer),
+      ),
       http.get(`${baseUrl}/overview`, ({ request }) => {
         const q = new URL(request.url).searchParams;
         queries.push(q);
@@ -68,7 +72,9 @@ describe('ComplianceOverview', () => {
         [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
       ],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-      ...(initialRouterEntries ? { initialRouteEntries: initialRouterEntries } : {}),
+      ...(initialRouterEntries
+        ? { initialRouteEntries: initialRouterEntries }
+        : {}),
     });
   }
 
@@ -150,6 +156,10 @@ describe('ComplianceOverview', () => {
       expect(lastQuery().get('owner')).toBe('group:default/team-a'),
     );
     expect(lastQuery().get('page')).toBe('1');
+    // With an owner filter the team insight appears.
+    expect(
+      await screen.findByTestId('compliance-team-insight'),
+    ).toHaveTextContent(teamAnswer.summary.text);
     expect(lastQuery().get('ownerDirect')).toBeNull();
     // Child groups count by default; the switch limits to the group itself.
     await userEvent.click(

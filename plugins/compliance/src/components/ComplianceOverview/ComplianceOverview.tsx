@@ -13,6 +13,7 @@ import { toCsv } from '../../lib/csv';
 import { CollectorStatusPanel } from '../CollectorStatusPanel';
 import { AuditorExport } from '../AuditorExport';
 import { OrgTrend } from '../OrgTrend';
+import { TeamInsight } from '../TeamInsight';
 import { OverviewAggregates } from './OverviewAggregates';
 import { OverviewFilters } from './OverviewFilters';
 import { OverviewTable } from './OverviewTable';
@@ -200,6 +201,11 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
       </Grid>
       <Grid item xs={12} lg={4}>
         <AuditorExport frameworks={frameworks} />
+      </Grid>
+      <Grid item xs={12}>
+        <TeamInsight
+          owner={baseQuery.owner ? String(baseQuery.owner) : undefined}
+        />
       </Grid>
       <Grid item xs={12}>
         <CollectorStatusPanel />

@@ -1,0 +1,2 @@
+export { TeamInsight } from './TeamInsight';
+export type { TeamInsightProps } from './TeamInsight';
