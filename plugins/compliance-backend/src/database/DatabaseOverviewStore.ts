@@ -264,6 +264,7 @@ export class DatabaseOverviewStore implements OverviewStore {
         }
         return q;
       },
+      keys: () => this.#entities(filter).select('e.entity_ref'),
       sortColumn: sortCol,
       filter,
     });

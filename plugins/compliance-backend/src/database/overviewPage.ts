@@ -16,11 +16,17 @@ import { countOf } from './util';
  * only when the first part runs out. Both databases read the index for the
  * sort column and sort only the ties by ref, and stop after the page.
  *
- * `base` returns the filtered query with the row columns selected; the
- * result holds up to `pageSize + 1` rows (one more tells whether more follow).
+ * `base` returns the filtered query with the row columns selected, `keys`
+ * the same with only `e.entity_ref`: an offset page skips rows through the
+ * keys alone (an index-only scan where the database has one) and reads the
+ * columns of the page's rows only. The result holds up to `pageSize + 1`
+ * rows (one more tells whether more follow).
  */
-export async function readOverviewPage<Row>(options: {
+export async function readOverviewPage<
+  Row extends { entity_ref: string },
+>(options: {
   base: () => Knex.QueryBuilder;
+  keys: () => Knex.QueryBuilder;
   sortColumn: string;
   filter: Pick<
     OverviewFilter,
@@ -59,7 +65,19 @@ export async function readOverviewPage<Row>(options: {
   }
 
   const offset = (filter.page - 1) * filter.pageSize;
-  const head = (await valued().offset(offset).limit(limit)) as Row[];
+  const head: Row[] =
+    offset === 0
+      ? ((await valued().limit(limit)) as Row[])
+      : await rowsOf<Row>(
+          base,
+          await options
+            .keys()
+            .whereNotNull(col)
+            .orderBy(col, filter.order)
+            .orderBy('e.entity_ref', 'asc')
+            .offset(offset)
+            .limit(limit),
+        );
   if (head.length >= limit) return head;
   // The valued rows end on this page (then the unvalued ones start at 0)
   // or before it (then skip what the offset left over after them).
@@ -76,4 +94,20 @@ export async function readOverviewPage<Row>(options: {
     .offset(tailOffset)
     .limit(limit - head.length)) as Row[];
   return [...head, ...tail];
+}
+
+/** The rows of these keys, in their order. */
+async function rowsOf<Row extends { entity_ref: string }>(
+  base: () => Knex.QueryBuilder,
+  keys: Array<{ entity_ref: string }>,
+): Promise<Row[]> {
+  if (keys.length === 0) return [];
+  const position = new Map(keys.map((k, i) => [k.entity_ref, i]));
+  const rows = (await base().whereIn(
+    'e.entity_ref',
+    keys.map(k => k.entity_ref),
+  )) as Row[];
+  return rows.sort(
+    (a, b) => position.get(a.entity_ref)! - position.get(b.entity_ref)!,
+  );
 }
