@@ -12,6 +12,7 @@ import type {
   StoredInsight,
 } from './InsightStore';
 import { requestRegeneration } from './insightRegeneration';
+import { USAGE, usageRows, usageSince } from './insightUsage';
 
 export type {
   ClaimedInsightJob,
@@ -50,7 +51,6 @@ interface InsightRow {
 
 const JOBS = 'compliance_insight_jobs';
 const INSIGHTS = 'compliance_insights';
-const USAGE = 'compliance_insight_usage';
 const PROVIDERS = 'compliance_insight_providers';
 const JOB_COLUMNS = [
   'id',
@@ -79,20 +79,6 @@ function jobRecord(r: JobRow): InsightJobRecord {
     createdAt: toIso(r.created_at),
     updatedAt: toIso(r.updated_at),
   };
-}
-
-function usageRows(usage: InsightUsageEntry[], now: Date) {
-  return usage.map(u => ({
-    entity_ref: u.entityRef,
-    input_hash: u.inputHash,
-    provider: u.provider.slice(0, 100),
-    model: u.model.slice(0, 200),
-    outcome: u.outcome.slice(0, 32),
-    input_tokens: Math.max(0, Math.round(u.inputTokens)),
-    output_tokens: Math.max(0, Math.round(u.outputTokens)),
-    cost_usd: u.costUsd,
-    created_at: now,
-  }));
 }
 
 /** The knex implementation of {@link InsightStore}. */
@@ -390,29 +376,7 @@ export class DatabaseInsightStore implements InsightStore {
     return requestRegeneration(this.db, job, options);
   }
 
-  async usageSince(since: Date): Promise<InsightUsageTotals[]> {
-    const rows: Array<{
-      provider: string;
-      model: string;
-      requests: number | string;
-      input_tokens: number | string | null;
-      output_tokens: number | string | null;
-      cost_usd: number | string | null;
-    }> = await this.db(USAGE)
-      .where('created_at', '>=', since)
-      .groupBy('provider', 'model')
-      .select('provider', 'model')
-      .count('* as requests')
-      .sum('input_tokens as input_tokens')
-      .sum('output_tokens as output_tokens')
-      .sum('cost_usd as cost_usd');
-    return rows.map(r => ({
-      provider: r.provider,
-      model: r.model,
-      requests: Number(r.requests),
-      inputTokens: Number(r.input_tokens ?? 0),
-      outputTokens: Number(r.output_tokens ?? 0),
-      costUsd: Number(r.cost_usd ?? 0),
-    }));
+  usageSince(since: Date): Promise<InsightUsageTotals[]> {
+    return usageSince(this.db, since);
   }
 }

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import type { RegenerationOutcome } from './InsightStore';
 import { Timestamp, toIso } from './util';
+import { USAGE } from './insightUsage';
 
 const JOBS = 'compliance_insight_jobs';
-const USAGE = 'compliance_insight_usage';
 /** Job states that still lead to a model request. */
 const PENDING = ['queued', 'running', 'retrying'];
 

@@ -1,21 +1,17 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  type EntityInsightResponse,
-  type InsightJob,
-} from 'backstage-plugin-compliance-common';
+import { type EntityInsightResponse } from 'backstage-plugin-compliance-common';
 import type { InsightProvider } from 'backstage-plugin-compliance-node';
 import { randomUUID } from 'node:crypto';
 import type { ComplianceStores } from '../database/ComplianceStore';
 import type {
   ClaimedInsightJob,
-  InsightJobRecord,
   InsightUsageEntry,
   RegenerationOutcome,
 } from '../database/InsightStore';
 import type { ControlCatalogue } from '../controls/ControlCatalogue';
 import type { InsightsSettings } from './config';
 import { backoffMs, classifyProviderError, failoverAction } from './failover';
-import { rulesInsight, toInsight } from './fallback';
+import { toInsight } from './fallback';
 import { validateGrounding } from './grounding';
 import {
   buildInsightInput,
@@ -25,6 +21,7 @@ import {
 } from './input';
 import { buildRequest, extractJson, SHRINK_LEVELS } from './prompt';
 import { readInsightSources } from './insightSources';
+import { entityInsightAnswer } from './entityInsightAnswer';
 
 /** A provider with the prices used for cost estimates. */
 export interface PricedProvider {
@@ -386,49 +383,12 @@ export class InsightRunner {
   ): Promise<EntityInsightResponse | undefined> {
     const input = (await this.inputsOf([entityRef])).get(entityRef);
     if (!input) return undefined;
-    const hash = insightInputHash(input);
-    const { insights, evaluations } = this.#stores;
-    const [stored, jobs] = await Promise.all([
-      insights.getInsights([entityRef]),
-      insights.getJobs([entityRef]),
-    ]);
-    const current = stored.get(entityRef);
-    const jobRecord = jobs.get(entityRef);
-    const job =
-      jobRecord && jobRecord.inputHash === hash
-        ? this.#jobView(jobRecord)
-        : null;
-    if (current && current.inputHash === hash) {
-      return {
-        entityRef,
-        status: 'fresh',
-        insight: current.insight,
-        job,
-        providersConfigured: this.providersConfigured,
-      };
-    }
-    const evaluatedAt = (await evaluations.getSummary(entityRef))?.evaluatedAt;
-    return {
-      entityRef,
-      status: 'fallback',
-      insight: rulesInsight(
-        input,
-        evaluatedAt ? new Date(evaluatedAt) : this.#clock(),
-      ),
-      job,
-      providersConfigured: this.providersConfigured,
-    };
-  }
-
-  #jobView(r: InsightJobRecord): InsightJob {
-    return {
-      state: r.state,
-      attempts: r.attempts,
+    return entityInsightAnswer({
+      stores: this.#stores,
+      input,
       maxAttempts: this.#settings.maxAttempts,
-      nextAttemptAt: r.state === 'retrying' ? r.nextAttemptAt : null,
-      lastError: r.lastError,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-    };
+      providersConfigured: this.providersConfigured,
+      now: this.#clock(),
+    });
   }
 }
