@@ -40,6 +40,7 @@ import { ReadAccess } from './service/ReadAccess';
 import { createGovernanceRouter } from './service/governanceRouter';
 import { WaiverService } from './service/WaiverService';
 import { GroupCollector } from './service/GroupCollector';
+import { OrgCiService } from './service/OrgCiService';
 import { UserLoginCollector } from './service/UserLoginCollector';
 import { ReadModel } from './service/ReadModel';
 import { createInsightActions } from './actions/createInsightActions';
@@ -266,6 +267,7 @@ export const compliancePlugin = createBackendPlugin({
               logger,
               windowDays: PUSHED_CI_WINDOW_DAYS,
             }),
+            orgCi: new OrgCiService({ ...stores, scope }),
           }),
         );
         httpRouter.use(

@@ -11,6 +11,7 @@ export * from './ciSummary';
 export * from './ciChecks';
 export * from './ciPush';
 export * from './people';
+export * from './orgCi';
 export * from './permissions';
 export * from './schemas';
 export * from './client';

@@ -14,6 +14,7 @@ import type { OverviewQueryInput } from '../schemas';
 import type { EntityInsightResponse } from '../insights';
 import type { TeamInsightResponse } from '../teamInsights';
 import type { CreationRecord } from '../creationRecords';
+import type { OrgCiQueryInput, OrgCiResponse } from '../orgCi';
 import { entityPath, queryString, Transport } from './transport';
 
 /**
@@ -62,6 +63,11 @@ export interface ComplianceApi {
   getStatus(
     options?: ComplianceRequestOptions,
   ): Promise<ComplianceStatusResponse>;
+  /** The flakiest and slowest checks across the filtered entities. */
+  getOrgCi(
+    query?: OrgCiQueryInput,
+    options?: ComplianceRequestOptions,
+  ): Promise<OrgCiResponse>;
   /** Evaluates a proposed entity (for example a template's output) without storing anything. */
   evaluate(
     entity: Record<string, unknown>,
@@ -224,6 +230,13 @@ export class ComplianceClient implements ComplianceApi {
 
   getStatus(options?: ComplianceRequestOptions) {
     return this.#http.get<ComplianceStatusResponse>('/status', options);
+  }
+
+  getOrgCi(query: OrgCiQueryInput = {}, options?: ComplianceRequestOptions) {
+    return this.#http.get<OrgCiResponse>(
+      `/overview/ci${queryString(query)}`,
+      options,
+    );
   }
 
   evaluate(

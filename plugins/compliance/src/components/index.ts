@@ -17,3 +17,4 @@ export * from './ComplianceRoutes';
 export * from './ControlCampaign';
 export * from './EntityWaivers';
 export * from './OrgTrend';
+export * from './OrgCiView';

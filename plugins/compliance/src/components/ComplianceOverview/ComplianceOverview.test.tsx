@@ -52,6 +52,15 @@ describe('ComplianceOverview', () => {
       http.get(`${baseUrl}/overview/insight`, () =>
         HttpResponse.json(teamAnswer),
       ),
+      http.get(`${baseUrl}/overview/ci`, () =>
+        HttpResponse.json({
+          entityCount: 0,
+          entitiesWithCi: 0,
+          truncated: false,
+          flakiest: [],
+          slowest: [],
+        }),
+      ),
       http.get(`${baseUrl}/overview`, ({ request }) => {
         const q = new URL(request.url).searchParams;
         queries.push(q);

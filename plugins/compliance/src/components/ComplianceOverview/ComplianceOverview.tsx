@@ -12,6 +12,7 @@ import { complianceApiRef } from '../../api';
 import { toCsv } from '../../lib/csv';
 import { CollectorStatusPanel } from '../CollectorStatusPanel';
 import { AuditorExport } from '../AuditorExport';
+import { OrgCiView } from '../OrgCiView';
 import { OrgTrend } from '../OrgTrend';
 import { TeamInsight } from '../TeamInsight';
 import { OverviewAggregates } from './OverviewAggregates';
@@ -206,6 +207,9 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
         <TeamInsight
           owner={baseQuery.owner ? String(baseQuery.owner) : undefined}
         />
+      </Grid>
+      <Grid item xs={12}>
+        <OrgCiView query={baseQuery} />
       </Grid>
       <Grid item xs={12}>
         <CollectorStatusPanel />

@@ -1,20 +1,9 @@
 import { Fragment } from 'react';
 import { Link } from '@backstage/core-components';
-import { useRouteRef } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
-import { parseEntityRef } from '@backstage/catalog-model';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { PersonRef, personRefSchema } from 'backstage-plugin-compliance-common';
 import { complianceTranslationRef } from '../../translation';
-
-/** The entity page route, when the app mounts the catalog. */
-function useEntityRoute() {
-  try {
-    return useRouteRef(entityRouteRef);
-  } catch {
-    return undefined;
-  }
-}
+import { useEntityLink } from '../../lib/useEntityRoute';
 
 /**
  * The people an evidence fact names: catalog users as links to their
@@ -22,25 +11,14 @@ function useEntityRoute() {
  */
 export function EvidencePeople(props: { people: PersonRef[] }) {
   const { t } = useTranslationRef(complianceTranslationRef);
-  const entityRoute = useEntityRoute();
+  const entityLink = useEntityLink();
   const people = props.people.flatMap(p => {
     const parsed = personRefSchema.safeParse(p);
     return parsed.success ? [parsed.data] : [];
   });
   if (people.length === 0) return null;
-  const linkOf = (person: PersonRef): string | undefined => {
-    if (!person.userRef || !entityRoute) return undefined;
-    try {
-      const ref = parseEntityRef(person.userRef);
-      return entityRoute({
-        kind: ref.kind,
-        namespace: ref.namespace,
-        name: ref.name,
-      });
-    } catch {
-      return undefined;
-    }
-  };
+  const linkOf = (person: PersonRef) =>
+    person.userRef ? entityLink(person.userRef) : undefined;
   return (
     <span data-testid="compliance-evidence-people">
       {' · '}

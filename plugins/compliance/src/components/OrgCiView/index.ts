@@ -1,0 +1,2 @@
+export { OrgCiView } from './OrgCiView';
+export type { OrgCiViewProps } from './OrgCiView';
