@@ -41,21 +41,42 @@ describe('AiInsight regenerate (allowed)', () => {
   let alertApi: ReturnType<typeof mockApis.alert>;
   beforeEach(() => {
     alertApi = mockApis.alert();
-    server.use(http.get(`${entityPath}/insight`, () => HttpResponse.json(fresh)));
+    server.use(
+      http.get(`${entityPath}/insight`, () => HttpResponse.json(fresh)),
+    );
   });
 
   const renderSection = () =>
-    renderInTestApp(<AiInsight entityRef="component:default/payments-api" />, {
-      apis: [
-        [complianceApiRef, createTestClient()],
-        alertApi,
-        mockApis.permission({ authorize: AuthorizeResult.ALLOW }),
-      ],
-    });
+    renderInTestApp(
+      <AiInsight
+        entityRef="component:default/payments-api"
+        pollIntervalMs={50}
+      />,
+      {
+        apis: [
+          [complianceApiRef, createTestClient()],
+          alertApi,
+          mockApis.permission({ authorize: AuthorizeResult.ALLOW }),
+        ],
+      },
+    );
 
-  it('queues a new model insight and shows it as queued', async () => {
+  it('queues a new model insight, shows it as queued, and reloads until it is fresh', async () => {
     let posted = 0;
+    let gets = 0;
+    let done = false;
+    const regenerated = {
+      ...fresh,
+      insight: {
+        ...fresh.insight,
+        summary: { text: 'The regenerated summary.', cites: ['score.total'] },
+      },
+    };
     server.use(
+      http.get(`${entityPath}/insight`, () => {
+        gets += 1;
+        return HttpResponse.json(done ? regenerated : fresh);
+      }),
       http.post(`${entityPath}/insight/regenerate`, () => {
         posted += 1;
         return HttpResponse.json(
@@ -77,9 +98,9 @@ describe('AiInsight regenerate (allowed)', () => {
     );
     await renderSection();
     const view = await screen.findByTestId('compliance-insight');
-    expect(within(view).getByTestId('compliance-insight-state')).toHaveTextContent(
-      'fresh',
-    );
+    expect(
+      within(view).getByTestId('compliance-insight-state'),
+    ).toHaveTextContent('fresh');
     await userEvent.click(
       within(view).getByRole('button', { name: 'Regenerate' }),
     );
@@ -96,6 +117,17 @@ describe('AiInsight regenerate (allowed)', () => {
     expect(alertApi.getAlerts()).toContainEqual(
       expect.objectContaining({ message: 'A new insight is queued' }),
     );
+    // The job finishes: the next reload shows the new insight, then stops.
+    done = true;
+    expect(
+      await within(view).findByText('The regenerated summary.'),
+    ).toBeVisible();
+    expect(
+      within(view).getByTestId('compliance-insight-state'),
+    ).toHaveTextContent('fresh');
+    const settled = gets;
+    await new Promise(resolve => setTimeout(resolve, 200));
+    expect(gets).toBe(settled);
   });
 
   it("reports the backend's refusal (cooldown) and keeps the insight", async () => {
@@ -135,9 +167,9 @@ describe('AiInsight regenerate (allowed)', () => {
     );
     await renderSection();
     const view = await screen.findByTestId('compliance-insight');
-    expect(within(view).getByTestId('compliance-insight-state')).toHaveTextContent(
-      'rules-based',
-    );
+    expect(
+      within(view).getByTestId('compliance-insight-state'),
+    ).toHaveTextContent('rules-based');
     expect(
       within(view).queryByRole('button', { name: 'Regenerate' }),
     ).not.toBeInTheDocument();

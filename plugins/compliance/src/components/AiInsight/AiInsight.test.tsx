@@ -57,11 +57,11 @@ describe('AiInsight', () => {
     );
     await renderInTestApp(
       <TestApiProvider
-      apis={[
-        [complianceApiRef, createTestClient()],
-        [permissionApiRef, denied],
-      ]}
-    >
+        apis={[
+          [complianceApiRef, createTestClient()],
+          [permissionApiRef, denied],
+        ]}
+      >
         <AiInsight entityRef="component:default/payments-api" />
       </TestApiProvider>,
     );
@@ -74,9 +74,9 @@ describe('AiInsight', () => {
     await render(answer);
     const view = await screen.findByTestId('compliance-insight');
     expect(within(view).getByText('Source: rules')).toBeInTheDocument();
-    expect(within(view).getByTestId('compliance-insight-state')).toHaveTextContent(
-      'failed',
-    );
+    expect(
+      within(view).getByTestId('compliance-insight-state'),
+    ).toHaveTextContent('failed');
     expect(
       within(view).getByTestId('compliance-insight-job-warning'),
     ).toHaveTextContent(
@@ -133,9 +133,9 @@ describe('AiInsight', () => {
     expect(
       within(view).queryByTestId('compliance-insight-job-warning'),
     ).not.toBeInTheDocument();
-    expect(within(view).getByTestId('compliance-insight-state')).toHaveTextContent(
-      'fresh',
-    );
+    expect(
+      within(view).getByTestId('compliance-insight-state'),
+    ).toHaveTextContent('fresh');
     // The regenerate permission is denied: no button.
     expect(
       within(view).queryByRole('button', { name: 'Regenerate' }),

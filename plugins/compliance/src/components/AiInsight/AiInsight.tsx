@@ -11,11 +11,12 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
-import type {
-  EntityInsightResponse,
-  Insight,
-  InsightClaim,
-  InsightJob,
+import {
+  insightDisplayState,
+  type EntityInsightResponse,
+  type Insight,
+  type InsightClaim,
+  type InsightJob,
 } from 'backstage-plugin-compliance-common';
 import { DateTime } from 'luxon';
 import { complianceApiRef } from '../../api';
@@ -29,6 +30,9 @@ import { InsightActions } from './InsightActions';
  * @public
  */
 export type ComplianceInsight = Insight;
+
+const isPending = (answer: EntityInsightResponse) =>
+  ['queued', 'generating'].includes(insightDisplayState(answer));
 
 /** The in-page anchor of a control in the control list. */
 export function controlAnchor(controlId: string): string {
@@ -225,22 +229,36 @@ export function AiInsight(props: {
   insight?: ComplianceInsight;
   /** Changes to reload (for example after a refresh). */
   reloadKey?: number;
+  /** While a model insight is queued or generating, reload this often. Default 15 s. */
+  pollIntervalMs?: number;
 }) {
   const { entityRef, insight } = props;
   const api = useApi(complianceApiRef);
   const { t } = useTranslationRef(complianceTranslationRef);
+  const [poll, setPoll] = useState(0);
   const { value, loading, error } = useAsync(async () => {
     if (insight || !entityRef || typeof api.getInsight !== 'function') {
       return undefined;
     }
     return api.getInsight(entityRef);
-  }, [api, entityRef, insight, props.reloadKey]);
+  }, [api, entityRef, insight, props.reloadKey, poll]);
   // The answer of a regenerate request replaces the loaded one.
   const [regenerated, setRegenerated] = useState<EntityInsightResponse>();
   useEffect(() => setRegenerated(undefined), [value]);
+  // A pending job: look again until it is done.
+  const shown = regenerated ?? value;
+  const pending = shown ? isPending(shown) : false;
+  useEffect(() => {
+    if (!pending) return undefined;
+    const timer = setTimeout(
+      () => setPoll(n => n + 1),
+      props.pollIntervalMs ?? 15_000,
+    );
+    return () => clearTimeout(timer);
+  }, [pending, shown, props.pollIntervalMs]);
 
   if (insight) return <InsightView insight={insight} />;
-  if (loading) return <Progress />;
+  if (loading && !value) return <Progress />;
   if (error && !hasStatus(error, 404)) {
     return <ResponseErrorPanel error={error} />;
   }
