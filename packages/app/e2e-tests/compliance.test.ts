@@ -8,6 +8,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
   SCREENSHOTS,
+  expectNoAxeViolations,
   getJson,
   guestToken,
   signInAsGuest,
@@ -70,8 +71,14 @@ async function navigate(page: Page, path: string) {
   }, path);
 }
 
-async function openTab(page: Page, kind: string, name: string) {
+async function openTab(
+  page: Page,
+  kind: string,
+  name: string,
+  onEntityPage?: () => Promise<void>,
+) {
   await navigate(page, `/catalog/default/${kind}/${name}`);
+  await onEntityPage?.();
   await page
     .locator(`a[href$="/${kind}/${name}/compliance"]`)
     .first()
@@ -118,11 +125,15 @@ for (const theme of ['light', 'dark'] as const) {
     test.describe.configure({ mode: 'serial' });
     let page: Page;
     test.beforeAll(async ({ browser }) => {
-      page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+      // A page of its own context: the axe checks need one.
+      const context = await browser.newContext({
+        viewport: { width: 1440, height: 1000 },
+      });
+      page = await context.newPage();
       await signInAsGuest(page, theme);
     });
     test.afterAll(async () => {
-      await page?.close();
+      await page?.context().close();
     });
 
     test('a component without GitHub data: not enough evidence, unknowns grouped', async () => {
@@ -132,7 +143,15 @@ for (const theme of ['light', 'dark'] as const) {
         NO_GITHUB,
       );
       expect(summary.coverage).toBeLessThan(0.5);
-      await openTab(page, 'component', NO_GITHUB);
+      await openTab(page, 'component', NO_GITHUB, async () => {
+        // The card on the entity's overview tab says the same, accessibly.
+        const card = page.getByTestId('compliance-card');
+        await expect(card).toContainText('Not enough evidence', {
+          timeout: 60_000,
+        });
+        await expectNoAxeViolations(page, '[data-testid="compliance-card"]');
+        await screenshot(page, `card-no-github-${theme}`);
+      });
 
       const headline = page.getByTestId('compliance-headline');
       await expect(headline).toContainText('Not enough evidence');
@@ -159,6 +178,7 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(page.getByTestId('compliance-unknown-fix')).toContainText(
         'github.com/project-slug',
       );
+      await expectNoAxeViolations(page, '[data-testid="compliance-tab"]');
       await screenshot(page, `tab-no-github-${theme}`);
     });
 
@@ -193,6 +213,10 @@ for (const theme of ['light', 'dark'] as const) {
         await page.keyboard.press('ArrowDown');
         await expect(headers.nth(1)).toBeFocused();
       }
+      await expect(page.getByTestId('compliance-trend')).toBeVisible({
+        timeout: 60_000,
+      });
+      await expectNoAxeViolations(page, '[data-testid="compliance-tab"]');
       await screenshot(page, `tab-with-github-${theme}`);
     });
 
@@ -206,6 +230,7 @@ for (const theme of ['light', 'dark'] as const) {
           .or(rows.filter({ hasText: 'Payments API' })),
       ).toHaveCount(1);
       await expect(page.getByTestId('compliance-system-average')).toBeVisible();
+      await expectNoAxeViolations(page, '[data-testid="compliance-tab"]');
       await screenshot(page, `tab-system-${theme}`);
     });
 
@@ -221,7 +246,19 @@ for (const theme of ['light', 'dark'] as const) {
           )
           .first(),
       ).toBeVisible();
+      await expectNoAxeViolations(page, '[data-testid="compliance-overview"]');
       await screenshot(page, `overview-${theme}`);
+
+      // The owner filter is a type-ahead catalog picker kept in the URL.
+      const owner = page.getByRole('textbox', { name: 'Owner' });
+      await owner.fill('guest');
+      await page
+        .getByRole('option', { name: /^guests/ })
+        .first()
+        .click();
+      await expect(page).toHaveURL(/[?&]owner=group%3Adefault%2Fguests/);
+      await page.getByRole('button', { name: 'Clear filters' }).click();
+      await expect(page).not.toHaveURL(/[?&]owner=/);
     });
   });
 }

@@ -3,6 +3,7 @@
  * backend with a guest token, waiting for the first evaluation.
  */
 import { expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 export const BACKEND = process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
 
@@ -81,4 +82,21 @@ export async function waitForEvaluation(
     )
     .toBeGreaterThan(0);
   return count;
+}
+
+/**
+ * No axe violations (WCAG 2.1 A and AA rules) inside the element of a
+ * selector: the compliance UI, not the rest of the app.
+ */
+export async function expectNoAxeViolations(page: Page, selector: string) {
+  await page.locator(selector).first().waitFor();
+  const { violations } = await new AxeBuilder({ page })
+    .include(selector)
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  expect(
+    violations.map(
+      v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(' | ')}`,
+    ),
+  ).toEqual([]);
 }

@@ -104,7 +104,8 @@ export function ComplianceSummaryHeader(props: {
   const { t } = useTranslationRef(complianceTranslationRef);
   const whyText = useWhyText();
   const enough = hasEnoughEvidence(summary, minCoverage);
-  const topUnknown = summary.coverage < 1 ? groupUnknowns(results)[0] : undefined;
+  const topUnknown =
+    summary.coverage < 1 ? groupUnknowns(results)[0] : undefined;
   const titleOf = new Map(results.map(r => [r.controlId, r.control.title]));
   const next = summary.nextLevel;
   const stale = isSummaryStale(summary, staleAfterHours);
@@ -195,7 +196,9 @@ export function ComplianceSummaryHeader(props: {
             <Typography variant="body2" data-testid="compliance-why">
               {whyText(topUnknown)}
               {' · '}
-              <Link to="#compliance-unknowns">{t('why.howToFix')}</Link>
+              <Link to="#compliance-unknowns" underline="always">
+                {t('why.howToFix')}
+              </Link>
             </Typography>
           )}
           {next && (

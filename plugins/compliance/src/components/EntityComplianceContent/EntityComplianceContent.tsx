@@ -30,7 +30,7 @@ import { CiSignals } from '../CiSignals';
 import { AiInsight } from '../AiInsight';
 import { SystemRollup } from '../SystemRollup';
 import { useMinCoverage } from '../../lib/useMinCoverage';
-import { useAfterPaint } from '../../lib/useAfterPaint';
+import { useAfterPaint, useWhenIdle } from '../../lib/useAfterPaint';
 import { loadSummaryAndResults } from '../../lib/entityData';
 import { EntityWaivers } from '../EntityWaivers';
 
@@ -101,7 +101,10 @@ export function EntityComplianceView(props: EntityComplianceContentProps) {
     setRefreshed(undefined);
     return data;
   }, [api, entityRef, reloadKey]);
+  // The trend renders in the frame after the controls; the other sections
+  // once the browser is idle, so they never hold back the list or the chart.
   const secondary = useAfterPaint(Boolean(value));
+  const tertiary = useWhenIdle(secondary);
 
   const onRefresh = async () => {
     setRefreshing(true);
@@ -215,14 +218,14 @@ export function EntityComplianceView(props: EntityComplianceContentProps) {
               <Progress />
             )}
           </Grid>
-          {secondary && (
+          {tertiary && (
             <Grid item xs={12}>
               <InfoCard title={<SectionTitle>{t('ci.title')}</SectionTitle>}>
                 <CiSignals entityRef={entityRef} />
               </InfoCard>
             </Grid>
           )}
-          {secondary && (
+          {tertiary && (
             <Grid item xs={12}>
               <InfoCard
                 title={<SectionTitle>{t('insight.title')}</SectionTitle>}
@@ -233,7 +236,7 @@ export function EntityComplianceView(props: EntityComplianceContentProps) {
           )}
         </Grid>
       </Grid>
-      {value && secondary && (
+      {value && tertiary && (
         <Grid item xs={12}>
           <EntityWaivers
             entityRef={entityRef}

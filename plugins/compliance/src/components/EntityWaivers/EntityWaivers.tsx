@@ -110,7 +110,6 @@ function WaiverRequestForm(props: {
         value={controlId}
         onChange={e => setControlId(e.target.value)}
         style={{ minWidth: 220 }}
-        inputProps={{ 'aria-label': t('waivers.control') }}
       >
         {candidates.map(r => (
           <MenuItem key={r.controlId} value={r.controlId}>

@@ -29,8 +29,11 @@ export function statusColor(theme: Theme, status: ComplianceStatus): string {
 // One static class per status: a style function of props would make JSS
 // build a sheet for every chip, which is slow for a list of 40 controls.
 const useStyles = makeStyles(theme => {
+  // The label keeps the text colour (status colours such as warning orange
+  // are too light for text on a light background); border and icon carry
+  // the status colour.
   const colored = (status: ComplianceStatus) => ({
-    color: statusColor(theme, status),
+    color: theme.palette.text.primary,
     borderColor: statusColor(theme, status),
     fontWeight: theme.typography.fontWeightMedium as number,
     '& $icon': { color: statusColor(theme, status) },
