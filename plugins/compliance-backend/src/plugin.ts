@@ -231,7 +231,16 @@ export const compliancePlugin = createBackendPlugin({
           : undefined;
 
         permissionsRegistry.addPermissions(compliancePermissions);
+        const ciPushes = new CiPushService({
+          ciRuns: stores.ciRuns,
+          facts: stores.facts,
+          catalog,
+          auth,
+          logger,
+          windowDays: PUSHED_CI_WINDOW_DAYS,
+        });
         await scheduleTasks({
+          ciPushes,
           scheduler,
           logger,
           settings,
@@ -259,14 +268,7 @@ export const compliancePlugin = createBackendPlugin({
           await createCiRouter({
             httpAuth,
             permissions,
-            pushes: new CiPushService({
-              ciRuns: stores.ciRuns,
-              facts: stores.facts,
-              catalog,
-              auth,
-              logger,
-              windowDays: PUSHED_CI_WINDOW_DAYS,
-            }),
+            pushes: ciPushes,
             orgCi: new OrgCiService({ ...stores, scope }),
           }),
         );

@@ -12,6 +12,8 @@ import type { CiRunStore } from '../database/DatabaseCiRunStore';
 import { PUSHED_CI_COLLECTOR_ID, pushedCiFacts } from '../lib/pushedCiFacts';
 
 const DAY_MS = 86_400_000;
+/** Entities recomputed per batch when the window slides. */
+const REFRESH_CHUNK = 200;
 
 /** Stores CI runs pushed by any CI system and turns them into facts. */
 export class CiPushService {
@@ -69,6 +71,30 @@ export class CiPushService {
       observations,
     });
     return { entityRef, runs: body.runs.length, observations };
+  }
+
+  /**
+   * Slides the window: recomputes the `ci.pushed.*` facts of every entity
+   * with runs in the last two windows (so runs that left the window stop
+   * counting even without a new push; only changed facts are written) and
+   * drops runs older than that. Returns the entities recomputed.
+   */
+  async slideWindow(now = new Date()): Promise<number> {
+    const since = new Date(
+      now.getTime() - 2 * this.options.windowDays * DAY_MS,
+    );
+    const refs = await this.options.ciRuns.getEntityRefsWithRuns(since);
+    let written = 0;
+    for (let i = 0; i < refs.length; i += REFRESH_CHUNK) {
+      written += await this.refreshFacts(refs.slice(i, i + REFRESH_CHUNK), now);
+    }
+    const removed = await this.options.ciRuns.deleteBefore(since);
+    this.options.logger.info('Slid the window of pushed CI runs', {
+      entities: refs.length,
+      written,
+      removed,
+    });
+    return refs.length;
   }
 
   /** Recomputes the `ci.pushed.*` facts of entities from their stored runs. */

@@ -6,12 +6,14 @@ import type { ComplianceStores } from '../database/ComplianceStore';
 import type { CollectionRunner } from './CollectionRunner';
 import type { EvaluationRunner } from './EvaluationRunner';
 import type { GroupCollector } from './GroupCollector';
+import type { CiPushService } from './CiPushService';
 import type { UserLoginCollector } from './UserLoginCollector';
 import type { ReadModel } from './ReadModel';
 import {
   collectTaskId,
   EVALUATE_TASK_ID,
   RETENTION_TASK_ID,
+  CI_PUSHED_WINDOW_TASK_ID,
   ROLLUP_TASK_ID,
   shardsOf,
 } from './taskIds';
@@ -33,6 +35,8 @@ export async function scheduleTasks(options: {
   /** The GitHub logins of catalog users, collected with the catalog. */
   people?: UserLoginCollector;
   readModel?: ReadModel;
+  /** Pushed CI runs: their facts are recomputed hourly as the window slides. */
+  ciPushes?: Pick<CiPushService, 'slideWindow'>;
   /** Runs after each evaluation cycle (queues AI insights). */
   afterEvaluation?: () => Promise<void>;
 }) {
@@ -102,6 +106,19 @@ export async function scheduleTasks(options: {
       if (removed || written) await options.readModel?.cycleEvaluated();
     },
   });
+
+  const ciPushes = options.ciPushes;
+  if (ciPushes) {
+    await scheduler.scheduleTask({
+      id: CI_PUSHED_WINDOW_TASK_ID,
+      frequency: { hours: 1 },
+      timeout: { minutes: 15 },
+      initialDelay: { minutes: 1 },
+      fn: async () => {
+        if (await ciPushes.slideWindow()) await triggerEvaluation();
+      },
+    });
+  }
 
   await scheduler.scheduleTask({
     id: RETENTION_TASK_ID,

@@ -52,6 +52,8 @@ export const RETENTION_TASK_ID = 'compliance:retention';
 export const INSIGHTS_TASK_ID = 'compliance:insights';
 /** Notifications of regressions, expiring waivers and failing collectors. */
 export const NOTIFY_TASK_ID = 'compliance:notify';
+/** Recomputes pushed CI facts as their window slides. */
+export const CI_PUSHED_WINDOW_TASK_ID = 'compliance:ci-pushed-window';
 
 /** Run-record key of the evaluation cycles. */
 export const EVALUATION_RUN_KEY = '$evaluation';
