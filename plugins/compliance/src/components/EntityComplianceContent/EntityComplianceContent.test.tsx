@@ -81,13 +81,12 @@ describe('EntityComplianceContent', () => {
       { timeout: 5000 },
     );
     // Summary, results and the year of history are asked for at once; the
-    // trend, CI and insight sections wait until the controls are shown.
+    // CI and insight sections wait until the controls are shown.
     await waitFor(() =>
       expect(requested).toEqual(
         expect.arrayContaining(['payments-api', 'results', 'history']),
       ),
     );
-    expect(screen.queryByRole('button', { name: '1 year' })).toBeNull();
     expect(requested).not.toContain('facts');
     expect(requested).not.toContain('insight');
     server.events.removeAllListeners();

@@ -30,7 +30,7 @@ import { CiSignals } from '../CiSignals';
 import { AiInsight } from '../AiInsight';
 import { SystemRollup } from '../SystemRollup';
 import { useMinCoverage } from '../../lib/useMinCoverage';
-import { useAfterPaint, useWhenIdle } from '../../lib/useAfterPaint';
+import { useWhenIdle } from '../../lib/useWhenIdle';
 import { loadSummaryAndResults } from '../../lib/entityData';
 import { EntityWaivers } from '../EntityWaivers';
 
@@ -71,10 +71,10 @@ export interface EntityComplianceContentProps {
 }
 
 /**
- * The Compliance tab's content, loaded lazily by `EntityComplianceContent`
+ * The Compliance tab's content, rendered by `EntityComplianceContent`
  * (EntityComplianceShell.tsx) once that has started the data requests:
- * headline, frameworks and controls first; trend, CI signals, AI insight and
- * waivers in the frame after the controls are on screen.
+ * headline, frameworks, controls and trend; CI signals, AI insight and
+ * waivers when the browser is idle.
  */
 export function EntityComplianceView(props: EntityComplianceContentProps) {
   const { staleAfterHours = 24, trendDays = 90 } = props;
@@ -97,14 +97,18 @@ export function EntityComplianceView(props: EntityComplianceContentProps) {
   // The first load takes the answers the shell prefetched; reloads ask again.
   const loads = useRef(0);
   const { value, loading, error, retry } = useAsyncRetry(async () => {
-    const data = await loadSummaryAndResults(api, entityRef, loads.current++ > 0);
+    const data = await loadSummaryAndResults(
+      api,
+      entityRef,
+      loads.current++ > 0,
+    );
     setRefreshed(undefined);
     return data;
   }, [api, entityRef, reloadKey]);
-  // The trend renders in the frame after the controls; the other sections
-  // once the browser is idle, so they never hold back the list or the chart.
-  const secondary = useAfterPaint(Boolean(value));
-  const tertiary = useWhenIdle(secondary);
+  // The trend mounts at once (its data requested with the results, its
+  // chart lazy); CI, insight and waivers once the browser is idle, so they
+  // never hold back the list or the chart.
+  const tertiary = useWhenIdle(Boolean(value));
 
   const onRefresh = async () => {
     setRefreshing(true);
@@ -208,15 +212,11 @@ export function EntityComplianceView(props: EntityComplianceContentProps) {
       <Grid item xs={12} lg={5}>
         <Grid container spacing={3}>
           <Grid item xs={12}>
-            {secondary ? (
-              <ScoreTrend
-                entityRef={entityRef}
-                defaultDays={trendDays}
-                reloadKey={reloadKey}
-              />
-            ) : (
-              <Progress />
-            )}
+            <ScoreTrend
+              entityRef={entityRef}
+              defaultDays={trendDays}
+              reloadKey={reloadKey}
+            />
           </Grid>
           {tertiary && (
             <Grid item xs={12}>
