@@ -18,4 +18,5 @@ export * from './client';
 export * from './insights';
 export * from './teamInsights';
 export * from './governance';
+export * from './auditing';
 export * from './creationRecords';

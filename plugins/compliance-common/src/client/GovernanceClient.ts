@@ -1,14 +1,16 @@
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   ComplianceWaiver,
-  ControlEntitiesResponse,
-  EntityAsOfResponse,
-  TrendResponse,
   EntityWaiversResponse,
-  ExportManifest,
   WaiverRequest,
   WaiverStatus,
 } from '../governance';
+import type {
+  ControlEntitiesResponse,
+  EntityAsOfResponse,
+  ExportManifest,
+  TrendResponse,
+} from '../auditing';
 import type { ComplianceRequestOptions } from './ComplianceClient';
 import { entityPath, queryString, Transport } from './transport';
 
