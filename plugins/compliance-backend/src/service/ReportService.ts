@@ -29,10 +29,10 @@ import type {
   OverviewStore,
 } from '../database/ComplianceStore';
 import type { ControlCatalogue } from '../controls/ControlCatalogue';
-import { evaluateEntity } from '../lib/evaluateEntity';
-import { predictedEvaluationFacts } from '../lib/predictedFacts';
+import { previewEvaluation } from '../lib/preview';
+import { toOverviewResponse } from '../lib/overviewResponse';
 import { canonicalEntityRef } from '../lib/refs';
-import { normalizeRef, toSnapshot } from '../lib/snapshot';
+import { normalizeRef } from '../lib/snapshot';
 import type { CollectionRunner } from './CollectionRunner';
 import type { EvaluationRunner } from './EvaluationRunner';
 import { RefreshGuard } from './RefreshGuard';
@@ -107,7 +107,10 @@ export class ReportService {
     this.#status = options.status;
     this.#people =
       options.userLogins &&
-      new PeopleResolver({ logins: options.userLogins, logger: options.logger });
+      new PeopleResolver({
+        logins: options.userLogins,
+        logger: options.logger,
+      });
     this.#access =
       options.access ??
       new ReadAccess({
@@ -357,8 +360,6 @@ export class ReportService {
     credentials: BackstageCredentials,
     predictedFacts: Array<{ factId: string; value: JsonValue }> = [],
   ): Promise<EvaluationPreview> {
-    const snapshot = toSnapshot(entity);
-    const now = new Date();
     // With the caller's credentials: the evidence (does the owner exist?)
     // never reveals an entity the caller cannot read.
     const observed = await this.#collection.observe(
@@ -366,43 +367,13 @@ export class ReportService {
       entity,
       credentials,
     );
-    const evaluation = evaluateEntity({
-      entity: snapshot,
-      facts: [
-        ...observed.map(f => ({
-          factId: f.factId,
-          known: !f.unknownReason,
-          value: f.value ?? null,
-          ...(f.unknownReason ? { unknownReason: f.unknownReason } : {}),
-          ...(f.evidence ? { evidence: f.evidence } : {}),
-          observedAt: now.toISOString(),
-        })),
-        // What a template will apply (say a GitHub baseline): known, and
-        // marked as predicted. Observed facts win.
-        ...predictedEvaluationFacts(observed, predictedFacts),
-      ],
-      previous: [],
-      waivers: [],
+    return previewEvaluation({
+      entity,
+      observed,
+      predictedFacts,
       catalogue: this.#catalogue,
-      now,
+      now: new Date(),
     });
-    const { total, categories, frameworks, level, nextLevel } =
-      evaluation.summary;
-    return {
-      entityRef: snapshot.entityRef,
-      ...total,
-      level,
-      ...(nextLevel ? { nextLevel } : {}),
-      categories,
-      frameworks,
-      results: evaluation.results.flatMap(r => {
-        const control = this.#catalogue.get(r.controlId);
-        return control ? [{ ...r, control }] : [];
-      }),
-      ...(predictedFacts.length > 0
-        ? { predictedFacts: predictedFacts.map(f => f.factId) }
-        : {}),
-    };
   }
 
   /** The control catalogue: controls, levels in order, frameworks, kinds. */
@@ -434,27 +405,8 @@ export class ReportService {
     const filter = { ...rest, owners, allowedRefs };
     // The common filters' aggregates come from the last evaluation cycle.
     const precomputed = await this.#readModel?.figuresFor(filter);
-    const result = await this.#overview.getOverview(filter, precomputed);
-    return {
-      ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
-      items: result.items.map(i => ({
-        ...i,
-        level: i.level
-          ? { id: i.level.id, title: this.#catalogue.levelTitle(i.level.id) }
-          : null,
-      })),
-      totalCount: result.totalCount,
-      page: query.page,
-      pageSize: query.pageSize,
-      distribution: result.distribution,
-      topFailingControls: result.topFailing.map(t => ({
-        controlId: t.controlId,
-        title: this.#catalogue.get(t.controlId)?.title ?? t.controlId,
-        count: t.count,
-      })),
-      levels: result.levels,
-      ...(query.framework ? { framework: query.framework } : {}),
-    };
+    const page = await this.#overview.getOverview(filter, precomputed);
+    return toOverviewResponse(page, query, this.#catalogue);
   }
 
   /**
