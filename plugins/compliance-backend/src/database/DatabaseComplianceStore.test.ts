@@ -21,13 +21,19 @@ describe('DatabaseComplianceStore.create', () => {
       'facts',
       'groups',
       'insights',
+      'notifications',
       'overview',
       'readModel',
       'runs',
+      'userLogins',
       'waiverRecords',
     ]);
     expect(await knex.schema.hasTable('compliance_entities')).toBe(true);
     expect(await knex.schema.hasTable('compliance_ci_runs')).toBe(true);
+    expect(await knex.schema.hasTable('compliance_notifications_sent')).toBe(
+      true,
+    );
+    expect(await knex.schema.hasTable('compliance_user_logins')).toBe(true);
     expect(await stores.entities.countEntities()).toBe(0);
   });
 
