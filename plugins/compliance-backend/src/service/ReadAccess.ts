@@ -3,9 +3,12 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { EvaluationStore } from '../database/ComplianceStore';
+import { canonicalEntityRef } from '../lib/refs';
 import { normalizeRef } from '../lib/snapshot';
 import { TtlCache } from './TtlCache';
 
@@ -143,4 +146,35 @@ export class ReadAccess {
       }
     }
   }
+}
+
+/**
+ * The canonical ref of an entity the caller may read and that has been
+ * evaluated: decided by the permission policy alone when it is
+ * unconditional (the stored evaluation proves the entity exists), otherwise
+ * by the batched, cached refs-only catalog request. NotFoundError otherwise.
+ */
+export async function readableRef(
+  name: string | { kind: string; namespace?: string; name: string },
+  credentials: BackstageCredentials,
+  access: ReadAccess,
+  evaluations: Pick<EvaluationStore, 'getInputsHashes'>,
+): Promise<string> {
+  const ref = canonicalEntityRef(name, { defaultKind: 'component' });
+  if ([...ref].some(c => c.charCodeAt(0) < 32 || c === '\u007f')) {
+    // No catalog entity has one; never sent to the database (PostgreSQL
+    // refuses NUL in text).
+    throw new NotFoundError(
+      'Entity was not found in the catalog: its reference holds control characters',
+    );
+  }
+  const decision = await access.decision(credentials);
+  const readable =
+    decision === 'allow'
+      ? (await evaluations.getInputsHashes([ref])).has(ref)
+      : decision === 'conditional' && (await access.canRead(ref, credentials));
+  if (!readable) {
+    throw new NotFoundError(`Entity ${ref} was not found in the catalog`);
+  }
+  return ref;
 }

@@ -39,8 +39,9 @@ import { RefreshGuard } from './RefreshGuard';
 import { CatalogScope } from './CatalogScope';
 import { PeopleResolver } from './PeopleResolver';
 import type { UserLoginStore } from '../database/DatabaseUserLoginStore';
-import { ReadAccess, callerKey } from './ReadAccess';
-import { ReadModel, etagOf } from './ReadModel';
+import { ReadAccess, readableRef } from './ReadAccess';
+import { ReadModel } from './ReadModel';
+import { EntityRead, ReadTags } from './ReadTags';
 import type { GroupStore, ReadModelStore } from '../database/ComplianceStore';
 
 import type { StatusService } from './StatusService';
@@ -69,6 +70,7 @@ export class ReportService {
   readonly #access: ReadAccess;
   readonly #readModel?: ReadModel;
   readonly #people?: PeopleResolver;
+  readonly #tags: ReadTags;
 
   constructor(options: {
     catalog: CatalogService;
@@ -132,6 +134,12 @@ export class ReportService {
       options.readModel instanceof ReadModel || !options.readModel
         ? options.readModel
         : new ReadModel({ store: options.readModel, logger: options.logger });
+    this.#tags = new ReadTags({
+      readModel: this.#readModel,
+      status: options.status,
+      catalogue: options.catalogue,
+      access: this.#access,
+    });
     this.#refreshGuard = new RefreshGuard(
       options.refresh ?? { cooldownMs: 60_000, maxConcurrent: 2 },
     );
@@ -154,82 +162,34 @@ export class ReportService {
     return { ref: normalizeRef(stringifyEntityRef(entity)), entity };
   }
 
-  /**
-   * The canonical ref of an entity the caller may read: decided by the
-   * permission policy alone when it is unconditional, otherwise by a
-   * batched, cached refs-only catalog request. NotFoundError otherwise.
-   */
-  async #readableRef(
-    name: EntityName,
-    credentials: BackstageCredentials,
-  ): Promise<string> {
-    const ref = canonicalEntityRef(name, { defaultKind: 'component' });
-    if ([...ref].some(c => c.charCodeAt(0) < 32 || c === '\u007f')) {
-      // No catalog entity has one; never sent to the database (PostgreSQL
-      // refuses NUL in text).
-      throw new NotFoundError(
-        'Entity was not found in the catalog: its reference holds control characters',
-      );
-    }
-    const decision = await this.#access.decision(credentials);
-    const readable =
-      decision === 'allow'
-        ? (await this.#evaluations.getInputsHashes([ref])).has(ref)
-        : decision === 'conditional' &&
-          (await this.#access.canRead(ref, credentials));
-    if (!readable) {
-      throw new NotFoundError(`Entity ${ref} was not found in the catalog`);
-    }
-    return ref;
+  /** The canonical ref of an entity the caller may read (see readableRef). */
+  #readableRef(name: EntityName, credentials: BackstageCredentials) {
+    return readableRef(name, credentials, this.#access, this.#evaluations);
   }
 
   /**
-   * The ETag of a read of an entity (`summary`, `results`, `history`),
-   * derived from the evaluation version; NotFoundError when the caller may
-   * not read the entity. Undefined without a read model.
+   * The ETag of a read of an entity (`summary`, `results`, `history`);
+   * NotFoundError when the caller may not read the entity. Undefined
+   * without a read model.
    */
   async entityTag(
-    route: 'summary' | 'results' | 'history',
+    route: EntityRead,
     name: EntityName,
     credentials: BackstageCredentials,
     extra: unknown[] = [],
   ): Promise<string | undefined> {
     const ref = await this.#readableRef(name, credentials);
-    if (!this.#readModel) return undefined;
-    const [version, collectedAt] = await Promise.all([
-      this.#readModel.version(),
-      route === 'summary' ? this.#status.collectedAt() : undefined,
-    ]);
-    const day = route === 'history' ? DateTime.utc().toISODate() : undefined;
-    return etagOf([
-      route,
-      ref,
-      version,
-      this.#catalogue.hash,
-      collectedAt,
-      day,
-      ...extra,
-    ]);
+    return this.#tags.entityTag(route, ref, extra);
   }
 
   /** The ETag of an overview answer for this caller; undefined without a read model. */
-  async overviewTag(
-    query: OverviewQuery,
-    credentials: BackstageCredentials,
-  ): Promise<string | undefined> {
-    if (!this.#readModel) return undefined;
-    const [version, decision] = await Promise.all([
-      this.#readModel.version(),
-      this.#access.decision(credentials),
-    ]);
-    // Under a conditional policy the answer depends on who asks.
-    const who = decision === 'conditional' ? callerKey(credentials) : decision;
-    return etagOf(['overview', version, this.#catalogue.hash, who, query]);
+  overviewTag(query: OverviewQuery, credentials: BackstageCredentials) {
+    return this.#tags.overviewTag(query, credentials);
   }
 
   /** After a refresh or a roll-up: reads may answer differently now. */
-  async readsChanged(): Promise<void> {
-    await this.#readModel?.changed();
+  readsChanged(): Promise<void> {
+    return this.#tags.readsChanged();
   }
 
   async #withDetails<T extends EntityComplianceSummary>(
