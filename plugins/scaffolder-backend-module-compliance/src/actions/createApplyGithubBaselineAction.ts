@@ -16,14 +16,12 @@ import {
 } from 'backstage-plugin-compliance-backend-module-github';
 import type { ComplianceService } from 'backstage-plugin-compliance-node';
 import type { z } from 'zod/v3';
+import { planBaseline } from './baseline/applyBaseline';
 import {
-  applySteps,
   BaselinePreflightError,
   explainGithubError,
-  planBaseline,
-  unreadPlan,
-  type PlanEntry,
-} from './baseline/applyBaseline';
+} from './baseline/githubReads';
+import { applySteps, unreadPlan, type PlanEntry } from './baseline/plan';
 import { validateFileInputs } from './baseline/baselineFiles';
 import { examples } from './createApplyGithubBaselineAction.examples';
 
