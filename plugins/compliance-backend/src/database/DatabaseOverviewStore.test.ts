@@ -203,4 +203,59 @@ describeOnEachDatabase('DatabaseOverviewStore', setup => {
     ).toEqual(['10-19', '90-100']);
     expect(page.topFailing).toEqual([{ controlId: 'A', count: 2 }]);
   });
+  it('gives rows without categories the weights and next level of the stored summary', async () => {
+    const { stores } = await setup();
+    const now = new Date('2026-11-20T10:00:00Z');
+    const entities = ['a', 'b'].map(n => snapshot(n));
+    await stores.entities.upsertEntities(entities, now);
+    const nextLevel = {
+      id: 'gold',
+      title: 'Gold',
+      missingControls: ['GH-BP-01', 'GH-SEC-03'],
+      minCoverage: 0.8,
+    };
+    await stores.evaluations.saveEvaluations(
+      entities.map((e, i) =>
+        evaluation(e.entityRef, {
+          score: score(e.entityRef, {
+            score: 40 + i,
+            summary: {
+              knownWeight: 7.5 + i,
+              applicableWeight: 12,
+              categories: { security: breakdown(40) },
+              frameworks: { soc2: breakdown(30) },
+              ...(i === 0 ? { nextLevel } : {}),
+            },
+          }),
+        }),
+      ),
+      [],
+      undefined,
+      now,
+    );
+    const query = {
+      sort: 'name' as const,
+      order: 'asc' as const,
+      page: 1,
+      pageSize: 10,
+    };
+    const slim = await stores.overview.getOverview(query);
+    const full = await stores.overview.getOverview({
+      ...query,
+      categories: true,
+    });
+    const stored = await Promise.all(
+      entities.map(e => stores.evaluations.getSummary(e.entityRef)),
+    );
+    expect(
+      slim.items.map(i => [i.knownWeight, i.applicableWeight, i.nextLevel]),
+    ).toEqual([
+      [7.5, 12, nextLevel],
+      [8.5, 12, undefined],
+    ]);
+    expect(slim.items.every(i => Object.keys(i.categories).length === 0)).toBe(
+      true,
+    );
+    expect(full.items).toEqual(stored);
+  });
 });

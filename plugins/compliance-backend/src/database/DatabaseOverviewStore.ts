@@ -6,7 +6,12 @@ import type {
   OverviewRow,
   OverviewStore,
 } from './ComplianceStore';
-import { EntityRow, summaryFromRow } from './rows';
+import {
+  BriefSummaryColumns,
+  EntityRow,
+  briefSummarySelect,
+  summaryFromRow,
+} from './rows';
 import { Dialect, countOf } from './util';
 import { normalizeSearchText, prefixRange } from '../lib/searchTerms';
 import { encodeCursor } from './overviewCursor';
@@ -14,11 +19,12 @@ import { readOverviewPage } from './overviewPage';
 
 type Count = { n: number | string };
 
-type PageRow = EntityRow & {
-  f_score?: number | null;
-  f_coverage?: number;
-  sort_value: unknown;
-};
+type PageRow = Omit<EntityRow, 'summary_json'> &
+  ({ summary_json: string | null } | BriefSummaryColumns) & {
+    f_score?: number | null;
+    f_coverage?: number;
+    sort_value: unknown;
+  };
 
 /**
  * A SQL `case` expression that maps a score column to the id of its score
@@ -79,7 +85,6 @@ const ROW_COLUMNS = [
   'unknown_count',
   'na_count',
   'waived_count',
-  'summary_json',
   'evaluated_at',
 ];
 
@@ -258,7 +263,12 @@ export class DatabaseOverviewStore implements OverviewStore {
       base: () => {
         const q = this.#entities(filter)
           .select(ROW_COLUMNS.map(c => `e.${c}`))
-          .select({ sort_value: db.raw(sortCol) });
+          .select({ sort_value: db.raw(sortCol) })
+          .select(
+            filter.categories
+              ? 'e.summary_json'
+              : briefSummarySelect(db, this.dialect, 'e'),
+          );
         if (filter.framework) {
           q.select({ f_score: 'f.score', f_coverage: 'f.coverage' });
         }

@@ -2,7 +2,8 @@ import type {
   EntityComplianceSummary,
   StatusCounts,
 } from 'backstage-plugin-compliance-common';
-import { Timestamp, parse, toIso } from './util';
+import type { Knex } from 'knex';
+import { Dialect, Timestamp, parse, toIso } from './util';
 
 /** A row of `compliance_entities`. */
 export interface EntityRow {
@@ -98,15 +99,79 @@ export function historyRow(
   };
 }
 
-/** The stored summary of an entity row; `collectedAt` is left empty. */
-export function summaryFromRow(row: EntityRow): EntityComplianceSummary {
-  const summary = parse<{
-    knownWeight?: number;
-    applicableWeight?: number;
-    categories?: EntityComplianceSummary['categories'];
-    frameworks?: EntityComplianceSummary['frameworks'];
-    nextLevel?: EntityComplianceSummary['nextLevel'];
-  }>(row.summary_json, {});
+/** What `summary_json` holds. */
+type StoredSummary = {
+  knownWeight?: number;
+  applicableWeight?: number;
+  categories?: EntityComplianceSummary['categories'];
+  frameworks?: EntityComplianceSummary['frameworks'];
+  nextLevel?: EntityComplianceSummary['nextLevel'];
+};
+
+/**
+ * The weights and next level of `summary_json` extracted by the database
+ * (overview rows without categories): `brief_known`, `brief_applicable` and
+ * `brief_next` (JSON text, or parsed JSON where the driver parses it).
+ */
+export type BriefSummaryColumns = {
+  brief_known: number | string | null;
+  brief_applicable: number | string | null;
+  brief_next: string | object | null;
+};
+
+/**
+ * Select expressions of {@link BriefSummaryColumns} over `<alias>.summary_json`:
+ * a page of overview rows is not worth parsing each row's categories and
+ * frameworks in JavaScript when they are not shown.
+ */
+export function briefSummarySelect(
+  db: Knex,
+  dialect: Dialect,
+  alias: string,
+): Record<keyof BriefSummaryColumns, Knex.Raw> {
+  const col = `${alias}.summary_json`;
+  if (dialect.isPostgres) {
+    return {
+      brief_known: db.raw(`(??::json ->> 'knownWeight')`, [col]),
+      brief_applicable: db.raw(`(??::json ->> 'applicableWeight')`, [col]),
+      brief_next: db.raw(`(??::json ->> 'nextLevel')`, [col]),
+    };
+  }
+  // SQLite's JSON1 and MySQL share json_extract.
+  return {
+    brief_known: db.raw(`json_extract(??, '$.knownWeight')`, [col]),
+    brief_applicable: db.raw(`json_extract(??, '$.applicableWeight')`, [col]),
+    brief_next: db.raw(`json_extract(??, '$.nextLevel')`, [col]),
+  };
+}
+
+function briefSummary(row: Partial<BriefSummaryColumns>): StoredSummary {
+  const num = (v: number | string | null | undefined) =>
+    v === null || v === undefined ? undefined : Number(v);
+  const next =
+    typeof row.brief_next === 'string'
+      ? parse<StoredSummary['nextLevel']>(row.brief_next, undefined)
+      : (row.brief_next as StoredSummary['nextLevel'] | null) ?? undefined;
+  return {
+    knownWeight: num(row.brief_known),
+    applicableWeight: num(row.brief_applicable),
+    ...(next ? { nextLevel: next } : {}),
+  };
+}
+
+/**
+ * The stored summary of an entity row; `collectedAt` is left empty. A row
+ * read with {@link briefSummarySelect} instead of `summary_json` has empty
+ * categories and frameworks.
+ */
+export function summaryFromRow(
+  row: Omit<EntityRow, 'summary_json'> &
+    ({ summary_json: string | null } | BriefSummaryColumns),
+): EntityComplianceSummary {
+  const summary =
+    'summary_json' in row
+      ? parse<StoredSummary>(row.summary_json, {})
+      : briefSummary(row);
   return {
     entityRef: row.entity_ref,
     kind: row.kind,
