@@ -1,16 +1,7 @@
 import { createTestDatabases } from './__testUtils__/databases';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
-  createServiceFactory,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   complianceCollectorsExtensionPoint,
@@ -20,32 +11,21 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import request from 'supertest';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
-import { compliancePlugin } from './plugin';
-import { component } from './__testUtils__/entities';
+import { component, group } from './__testUtils__/entities';
+import {
+  conditionalPermissions,
+  OUTSIDER,
+  outsiderCatalog,
+  startCompliance,
+} from './__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
-
-type MockScheduler = SchedulerService & {
-  factory(options?: {
-    skipTaskRunOnStartup?: boolean;
-  }): ReturnType<typeof mockServices.scheduler.factory>;
-};
 
 const databases = createTestDatabases();
 
 const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'commerce', namespace: 'default' },
-    spec: { type: 'tribe', children: ['payments-team'] },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'payments-team', namespace: 'default' },
-    spec: { type: 'team', parent: 'commerce', children: [] },
-  },
+  group('commerce', { type: 'tribe', children: ['payments-team'] }),
+  group('payments-team', { parent: 'commerce' }),
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'System',
@@ -80,26 +60,6 @@ const entities: Entity[] = [
   ),
 ];
 
-const OUTSIDER = 'user:default/outsider';
-
-/** A policy that lets the catalog decide which entities a user may read. */
-function conditionalPermissions() {
-  return mockServices.permissions.mock({
-    authorize: async reqs =>
-      reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
-    authorizeConditional: async reqs =>
-      reqs.map(() => ({
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'catalog',
-        resourceType: 'catalog-entity',
-        conditions: {
-          rule: 'IS_ENTITY_OWNER',
-          resourceType: 'catalog-entity',
-          params: { claims: [] },
-        },
-      })) as any,
-  });
-}
 /** Makes the fake catalog answer with no entities at all. */
 let catalogEmpty = false;
 afterEach(() => {
@@ -107,43 +67,10 @@ afterEach(() => {
 });
 
 /** The in-memory catalog, except that the outsider may not read secret-project. */
-const catalogFactory = createServiceFactory({
-  service: catalogServiceRef,
-  deps: {},
-  factory() {
-    const inner = catalogServiceMock({ entities });
-    const hidden = (credentials: any) =>
-      credentials?.principal?.userEntityRef === OUTSIDER;
-    return {
-      ...inner,
-      getEntityByRef: async (ref: any, options: any) =>
-        hidden(options?.credentials) && String(ref).includes('secret-project')
-          ? undefined
-          : inner.getEntityByRef(ref, options),
-      queryEntities: async (req: any, options: any) => {
-        const res = await inner.queryEntities(req, options);
-        if (catalogEmpty) return { ...res, items: [], totalItems: 0 };
-        return hidden(options?.credentials)
-          ? {
-              ...res,
-              items: res.items.filter(
-                e => e.metadata.name !== 'secret-project',
-              ),
-            }
-          : res;
-      },
-      getEntitiesByRefs: async (req: any, options: any) => {
-        const res = await inner.getEntitiesByRefs(req, options);
-        return hidden(options?.credentials)
-          ? {
-              items: res.items.map(e =>
-                e?.metadata.name === 'secret-project' ? undefined : e,
-              ),
-            }
-          : res;
-      },
-    } as any;
-  },
+const catalog = outsiderCatalog({
+  entities,
+  hidden: name => name === 'secret-project',
+  empty: () => catalogEmpty,
 });
 
 describe.each(databases.eachSupportedId())(
@@ -153,35 +80,24 @@ describe.each(databases.eachSupportedId())(
       options: { permissions?: any; extraFeatures?: any[] } = {},
     ) {
       const knex = await databases.init(databaseId);
-      const scheduler = mockServices.scheduler() as MockScheduler;
-      const backend = await startTestBackend({
+      const { backend, cycle, scheduler } = await startCompliance({
+        knex,
         features: [
-          compliancePlugin,
-          catalogFactory,
-          scheduler.factory({ skipTaskRunOnStartup: true }),
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              compliance: {
-                waivers: [
-                  {
-                    entityRef: 'component:default/orphan',
-                    controlId: 'CAT-04',
-                    reason: 'prototype',
-                    expiresAt: '2099-01-01',
-                  },
-                ],
-              },
-            },
-          }),
+          catalog.factory,
           ...(options.permissions ? [options.permissions] : []),
           ...(options.extraFeatures ?? []),
         ],
+        compliance: {
+          waivers: [
+            {
+              entityRef: 'component:default/orphan',
+              controlId: 'CAT-04',
+              reason: 'prototype',
+              expiresAt: '2099-01-01',
+            },
+          ],
+        },
       });
-      const cycle = async () => {
-        await scheduler.triggerTask('compliance:collect:catalog');
-        await scheduler.triggerTask('compliance:evaluate');
-      };
       return { backend, knex, cycle, scheduler };
     }
 
@@ -210,7 +126,9 @@ describe.each(databases.eachSupportedId())(
       };
       const post = () =>
         request(backend.server)
-          .post('/api/compliance/entities/component/default/payments-api/creation')
+          .post(
+            '/api/compliance/entities/component/default/payments-api/creation',
+          )
           .set('Authorization', auth)
           .send(body);
 
@@ -236,7 +154,9 @@ describe.each(databases.eachSupportedId())(
       expect(history.body.creations[0].level).toBe('gold');
 
       const bad = await request(backend.server)
-        .post('/api/compliance/entities/component/default/payments-api/creation')
+        .post(
+          '/api/compliance/entities/component/default/payments-api/creation',
+        )
         .set('Authorization', auth)
         .send({ ...body, runUrl: 'ftp://example.com/run', level: 'gold' });
       expect(bad.status).toBe(400);
@@ -342,12 +262,16 @@ describe.each(databases.eachSupportedId())(
       });
       // Direct ownership only: commerce owns nothing itself.
       const direct = await request(backend.server)
-        .get('/api/compliance/overview?owner=group:default/commerce&ownerDirect=true')
+        .get(
+          '/api/compliance/overview?owner=group:default/commerce&ownerDirect=true',
+        )
         .set('Authorization', mockCredentials.user.header());
       expect(direct.status).toBe(200);
       expect(direct.body.totalCount).toBe(0);
       const team = await request(backend.server)
-        .get('/api/compliance/overview?owner=payments-team&ownerDirect=true&sort=name')
+        .get(
+          '/api/compliance/overview?owner=payments-team&ownerDirect=true&sort=name',
+        )
         .set('Authorization', mockCredentials.user.header());
       expect(team.body.totalCount).toBe(3);
       await backend.stop();

@@ -11,3 +11,11 @@ export const component = (
   metadata: { name, namespace: 'default', ...metadata },
   spec: { type: 'service', ...spec },
 });
+
+/** A Group entity in the default namespace (type `team` unless given). */
+export const group = (name: string, spec: Record<string, unknown>): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [], ...spec },
+});

@@ -1,18 +1,16 @@
 import { createTestDatabases } from '../__testUtils__/databases';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import request from 'supertest';
-import { compliancePlugin } from '../plugin';
-import { component } from '../__testUtils__/entities';
+import { component, group } from '../__testUtils__/entities';
+import {
+  CONDITIONAL_CATALOG_READ,
+  OUTSIDER,
+  outsiderCatalog,
+  startCompliance,
+} from '../__testUtils__/testBackend';
 
 /**
  * The read path through the real plugin: authorization that asks the
@@ -23,13 +21,6 @@ import { component } from '../__testUtils__/entities';
 jest.setTimeout(90_000);
 
 const databases = createTestDatabases();
-
-const group = (name: string, spec: Record<string, unknown>): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children: [], ...spec },
-});
 
 const entities: Entity[] = [
   group('org', { children: ['dept-a'] }),
@@ -52,54 +43,9 @@ const entities: Entity[] = [
   ),
 ];
 
-const OUTSIDER = 'user:default/outsider';
-const hiddenFromOutsider = (name: string) => name === 'svc-03';
-
 /** The in-memory catalog, counting calls; hides svc-03 from the outsider. */
 function countingCatalog() {
-  const inner = catalogServiceMock({ entities });
-  const calls: Array<{ method: string; arg: any }> = [];
-  const hidden = (options: any) =>
-    options?.credentials?.principal?.userEntityRef === OUTSIDER;
-  const catalog = {
-    ...inner,
-    getEntityByRef: async (ref: any, options: any) => {
-      calls.push({ method: 'getEntityByRef', arg: ref });
-      const e = await inner.getEntityByRef(ref, options);
-      return e && hidden(options) && hiddenFromOutsider(e.metadata.name)
-        ? undefined
-        : e;
-    },
-    getEntitiesByRefs: async (req: any, options: any) => {
-      calls.push({ method: 'getEntitiesByRefs', arg: req });
-      const res = await inner.getEntitiesByRefs(req, options);
-      return {
-        items: res.items.map(e =>
-          e && hidden(options) && hiddenFromOutsider(e.metadata.name)
-            ? undefined
-            : e,
-        ),
-      };
-    },
-    queryEntities: async (req: any, options: any) => {
-      calls.push({ method: 'queryEntities', arg: req });
-      const res = await inner.queryEntities(req, options);
-      return hidden(options)
-        ? {
-            ...res,
-            items: res.items.filter(e => !hiddenFromOutsider(e.metadata.name)),
-          }
-        : res;
-    },
-  } as any;
-  return {
-    calls,
-    factory: createServiceFactory({
-      service: catalogServiceRef,
-      deps: {},
-      factory: () => catalog,
-    }),
-  };
+  return outsiderCatalog({ entities, hidden: name => name === 'svc-03' });
 }
 
 /** A policy: compliance reads allowed; catalog reads as given. */
@@ -116,16 +62,7 @@ function policy(catalogRead: 'allow' | 'deny' | 'conditional') {
         }
         if (catalogRead === 'allow') return { result: AuthorizeResult.ALLOW };
         if (catalogRead === 'deny') return { result: AuthorizeResult.DENY };
-        return {
-          result: AuthorizeResult.CONDITIONAL,
-          pluginId: 'catalog',
-          resourceType: 'catalog-entity',
-          conditions: {
-            rule: 'IS_ENTITY_OWNER',
-            resourceType: 'catalog-entity',
-            params: { claims: [] },
-          },
-        };
+        return CONDITIONAL_CATALOG_READ;
       }) as any,
   });
   return { asks, factory: mock.factory };
@@ -136,23 +73,14 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function start(catalogRead: 'allow' | 'deny' | 'conditional') {
       const knex = await databases.init(databaseId);
-      const scheduler = mockServices.scheduler() as any;
       const catalog = countingCatalog();
       const permissions = policy(catalogRead);
-      const backend = await startTestBackend({
-        features: [
-          compliancePlugin,
-          catalog.factory,
-          permissions.factory,
-          scheduler.factory({ skipTaskRunOnStartup: true }),
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: { compliance: { authorization: { cacheTtl: '1 minute' } } },
-          }),
-        ],
+      const { backend, scheduler, cycle } = await startCompliance({
+        knex,
+        features: [catalog.factory, permissions.factory],
+        compliance: { authorization: { cacheTtl: '1 minute' } },
       });
-      await scheduler.triggerTask('compliance:collect:catalog');
-      await scheduler.triggerTask('compliance:evaluate');
+      await cycle();
       catalog.calls.length = 0;
       const get = (path: string, user?: string, headers: object = {}) =>
         request(backend.server)

@@ -1,23 +1,18 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import {
-  createServiceFactory,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { entityInsightResponseSchema } from 'backstage-plugin-compliance-common';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { component } from '../__testUtils__/entities';
-import { compliancePlugin } from '../plugin';
+import { component, group } from '../__testUtils__/entities';
+import {
+  OUTSIDER,
+  outsiderCatalog,
+  startCompliance,
+} from '../__testUtils__/testBackend';
 import { FakeCounters, openAiHandler } from './__testUtils__/fakeLlm';
 
 jest.setTimeout(60_000);
@@ -37,20 +32,8 @@ beforeAll(() =>
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-type MockScheduler = SchedulerService & {
-  factory(options?: {
-    skipTaskRunOnStartup?: boolean;
-  }): ReturnType<typeof mockServices.scheduler.factory>;
-};
-
-const OUTSIDER = 'user:default/outsider';
 const entities = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'team', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  },
+  group('team', {}),
   component('orphan', { lifecycle: 'sandbox', owner: 'user:nobody' }),
   component(
     'secret-project',
@@ -59,23 +42,10 @@ const entities = [
   ),
 ];
 
-const catalogFactory = createServiceFactory({
-  service: catalogServiceRef,
-  deps: {},
-  factory() {
-    const inner = catalogServiceMock({ entities });
-    const hidden = (credentials: any) =>
-      credentials?.principal?.userEntityRef === OUTSIDER;
-    return {
-      ...inner,
-      getEntityByRef: async (ref: any, options: any) =>
-        hidden(options?.credentials) && String(ref).includes('secret-project')
-          ? undefined
-          : inner.getEntityByRef(ref, options),
-      queryEntities: inner.queryEntities.bind(inner),
-      getEntitiesByRefs: inner.getEntitiesByRefs.bind(inner),
-    } as any;
-  },
+/** The in-memory catalog, except that the outsider may not read secret-project. */
+const catalog = outsiderCatalog({
+  entities,
+  hidden: name => name === 'secret-project',
 });
 
 const databases = createTestDatabases();
@@ -87,33 +57,26 @@ describe.each(databases.eachSupportedId())(
       options: { insights?: object; extraFeatures?: any[] } = {},
     ) {
       const knex = await databases.init(databaseId);
-      const scheduler = mockServices.scheduler() as MockScheduler;
-      const backend = await startTestBackend({
-        features: [
-          compliancePlugin,
-          catalogFactory,
-          scheduler.factory({ skipTaskRunOnStartup: true }),
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              compliance: {
-                waivers: [
-                  {
-                    entityRef: 'component:default/orphan',
-                    controlId: 'CAT-04',
-                    reason: 'prototype',
-                  },
-                ],
-                ...(options.insights ? { insights: options.insights } : {}),
-              },
+      const {
+        backend,
+        scheduler,
+        cycle: evaluate,
+      } = await startCompliance({
+        knex,
+        features: [catalog.factory, ...(options.extraFeatures ?? [])],
+        compliance: {
+          waivers: [
+            {
+              entityRef: 'component:default/orphan',
+              controlId: 'CAT-04',
+              reason: 'prototype',
             },
-          }),
-          ...(options.extraFeatures ?? []),
-        ],
+          ],
+          ...(options.insights ? { insights: options.insights } : {}),
+        },
       });
       const cycle = async () => {
-        await scheduler.triggerTask('compliance:collect:catalog');
-        await scheduler.triggerTask('compliance:evaluate');
+        await evaluate();
         await scheduler.triggerTask('compliance:insights');
       };
       const get = (path: string, user?: string) =>
@@ -211,8 +174,7 @@ describe.each(databases.eachSupportedId())(
       await cycle();
       expect((await regenerate('component/default/nope')).status).toBe(404);
       expect(
-        (await regenerate('component/default/secret-project', OUTSIDER))
-          .status,
+        (await regenerate('component/default/secret-project', OUTSIDER)).status,
       ).toBe(404);
       const bad = await regenerate('component/default/a%20b');
       expect(bad.status).toBe(400);

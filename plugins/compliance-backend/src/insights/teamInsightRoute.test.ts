@@ -1,32 +1,14 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import type { SchedulerService } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { teamInsightResponseSchema } from 'backstage-plugin-compliance-common';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { component } from '../__testUtils__/entities';
-import { compliancePlugin } from '../plugin';
+import { component, group } from '../__testUtils__/entities';
+import { OUTSIDER, startCompliance } from '../__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 
-type MockScheduler = SchedulerService & {
-  factory(options?: {
-    skipTaskRunOnStartup?: boolean;
-  }): ReturnType<typeof mockServices.scheduler.factory>;
-};
-
-const OUTSIDER = 'user:default/outsider';
-const group = (name: string, spec: Record<string, unknown>) => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children: [], ...spec },
-});
 const entities = [
   group('platform', { children: ['team'] }),
   group('team', { parent: 'platform' }),
@@ -58,18 +40,14 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function start(options: { denyRead?: boolean } = {}) {
       const knex = await databases.init(databaseId);
-      const scheduler = mockServices.scheduler() as MockScheduler;
-      const backend = await startTestBackend({
+      const { backend, cycle } = await startCompliance({
+        knex,
         features: [
-          compliancePlugin,
           catalogServiceMock.factory({ entities }),
-          scheduler.factory({ skipTaskRunOnStartup: true }),
-          mockServices.database.factory({ knex }),
           permissions(options).factory,
         ],
       });
-      await scheduler.triggerTask('compliance:collect:catalog');
-      await scheduler.triggerTask('compliance:evaluate');
+      await cycle();
       const get = (owner: string, user?: string) =>
         request(backend.server)
           .get('/api/compliance/overview/insight')

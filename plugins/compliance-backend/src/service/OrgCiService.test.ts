@@ -1,84 +1,36 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { orgCiResponseSchema } from 'backstage-plugin-compliance-common';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { component } from '../__testUtils__/entities';
-import { compliancePlugin } from '../plugin';
+import { component, group } from '../__testUtils__/entities';
+import {
+  conditionalPermissions,
+  OUTSIDER,
+  outsiderCatalog,
+  startCompliance,
+} from '../__testUtils__/testBackend';
 
 jest.setTimeout(90_000);
 
 const databases = createTestDatabases();
-const OUTSIDER = 'user:default/outsider';
 
 const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'platform', namespace: 'default' },
-    spec: { type: 'tribe', children: ['team-a'] },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'team-a', namespace: 'default' },
-    spec: { type: 'team', parent: 'platform', children: [] },
-  },
+  group('platform', { type: 'tribe', children: ['team-a'] }),
+  group('team-a', { parent: 'platform' }),
   component('api', { lifecycle: 'production', owner: 'group:team-a' }),
   component('web', { lifecycle: 'production', owner: 'group:team-b' }),
   component('secret', { lifecycle: 'production', owner: 'group:team-a' }),
 ];
 
 /** The in-memory catalog; the outsider may not read `secret`. */
-const catalogFactory = createServiceFactory({
-  service: catalogServiceRef,
-  deps: {},
-  factory() {
-    const inner = catalogServiceMock({ entities });
-    const hidden = (options: any) =>
-      options?.credentials?.principal?.userEntityRef === OUTSIDER;
-    return {
-      ...inner,
-      getEntityByRef: (ref: any, options: any) =>
-        inner.getEntityByRef(ref, options),
-      getEntitiesByRefs: (req: any, options: any) =>
-        inner.getEntitiesByRefs(req, options),
-      queryEntities: async (req: any, options: any) => {
-        const res = await inner.queryEntities(req, options);
-        return hidden(options)
-          ? {
-              ...res,
-              items: res.items.filter(e => e.metadata.name !== 'secret'),
-            }
-          : res;
-      },
-    } as any;
-  },
+const catalog = outsiderCatalog({
+  entities,
+  hidden: name => name === 'secret',
 });
 
 /** Every permission allowed, catalog reads decided by the catalog. */
-const permissions = mockServices.permissions.mock({
-  authorize: async reqs => reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
-  authorizeConditional: async reqs =>
-    reqs.map(() => ({
-      result: AuthorizeResult.CONDITIONAL,
-      pluginId: 'catalog',
-      resourceType: 'catalog-entity',
-      conditions: {
-        rule: 'IS_ENTITY_OWNER',
-        resourceType: 'catalog-entity',
-        params: { claims: [] },
-      },
-    })) as any,
-});
+const permissions = conditionalPermissions();
 
 const NOW = Date.now();
 /** Six runs of `build` (one flaky commit) and `e2e` (slow) of one entity. */
@@ -120,18 +72,12 @@ function runs(prefix: string, e2eSeconds: number, flaky: boolean) {
 describe.each(databases.eachSupportedId())('org CI view on %s', databaseId => {
   it('lists the flakiest and slowest checks of the readable filtered entities', async () => {
     const knex = await databases.init(databaseId);
-    const scheduler = mockServices.scheduler() as any;
-    const { server } = await startTestBackend({
-      features: [
-        compliancePlugin,
-        catalogFactory,
-        permissions.factory,
-        scheduler.factory({ skipTaskRunOnStartup: true }),
-        mockServices.database.factory({ knex }),
-      ],
+    const { backend, cycle } = await startCompliance({
+      knex,
+      features: [catalog.factory, permissions.factory],
     });
-    await scheduler.triggerTask('compliance:collect:catalog');
-    await scheduler.triggerTask('compliance:evaluate');
+    await cycle();
+    const server = backend.server;
     const push = (entityRef: string, body: unknown[]) =>
       request(server)
         .post('/api/compliance/ci/runs')
