@@ -274,6 +274,8 @@ export interface OverviewAggregates {
 export interface ReadModelStore {
   /** Grows whenever what the read routes answer may have changed. */
   getVersion(): Promise<number>;
+  /** The version and whether the engine knows the entity, in one query. */
+  getVersionOf(entityRef: string): Promise<{ version: number; known: boolean }>;
   bumpVersion(): Promise<number>;
   /** Computes and stores the aggregates, and bumps the version. */
   refreshAggregates(now: Date): Promise<number>;

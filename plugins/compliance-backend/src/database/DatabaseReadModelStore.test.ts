@@ -3,6 +3,27 @@ import { commonAggregate, figuresOf } from '../lib/overviewAggregates';
 import { counts, result, snapshot } from './__testUtils__/fixtures';
 
 describeOnEachDatabase('DatabaseReadModelStore', setup => {
+  it('reads the version and whether the engine knows an entity in one query', async () => {
+    const { stores } = await setup();
+    const now = new Date('2026-12-01T10:00:00Z');
+    await stores.entities.upsertEntities([snapshot('known')], now);
+    const before = await stores.readModel.getVersion();
+    expect(
+      await stores.readModel.getVersionOf('component:default/known'),
+    ).toEqual({
+      version: before,
+      known: true,
+    });
+    const bumped = await stores.readModel.bumpVersion();
+    expect(bumped).toBeGreaterThan(before);
+    expect(
+      await stores.readModel.getVersionOf('component:default/unknown'),
+    ).toEqual({
+      version: bumped,
+      known: false,
+    });
+  });
+
   it('precomputes the same aggregates the live overview computes, and bumps the version', async () => {
     const { stores } = await setup();
     const now = new Date('2026-12-01T10:00:00Z');

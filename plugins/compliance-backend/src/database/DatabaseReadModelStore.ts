@@ -35,6 +35,26 @@ export class DatabaseReadModelStore implements ReadModelStore {
     return Number(row?.version ?? 0);
   }
 
+  async getVersionOf(
+    entityRef: string,
+  ): Promise<{ version: number; known: boolean }> {
+    const db = this.db;
+    const row = await db
+      .select({
+        version: db('compliance_read_state')
+          .where('id', STATE_ID)
+          .select('version'),
+        known: db('compliance_entities')
+          .where('entity_ref', entityRef)
+          .select(db.raw('1')),
+      })
+      .first();
+    return {
+      version: Number(row?.version ?? 0),
+      known: row?.known !== null && row?.known !== undefined,
+    };
+  }
+
   async bumpVersion(): Promise<number> {
     await this.db('compliance_read_state')
       .where('id', STATE_ID)

@@ -149,6 +149,23 @@ export class ReadAccess {
 }
 
 /**
+ * The canonical ref of the entity a caller names; NotFoundError for a ref
+ * with control characters (no catalog entity has one, and PostgreSQL
+ * refuses NUL in text, so it is never sent to the database).
+ */
+export function requestedRef(
+  name: string | { kind: string; namespace?: string; name: string },
+): string {
+  const ref = canonicalEntityRef(name, { defaultKind: 'component' });
+  if ([...ref].some(c => c.charCodeAt(0) < 32 || c === '\u007f')) {
+    throw new NotFoundError(
+      'Entity was not found in the catalog: its reference holds control characters',
+    );
+  }
+  return ref;
+}
+
+/**
  * The canonical ref of an entity the caller may read and that has been
  * evaluated: decided by the permission policy alone when it is
  * unconditional (the stored evaluation proves the entity exists), otherwise
@@ -160,14 +177,7 @@ export async function readableRef(
   access: ReadAccess,
   evaluations: Pick<EvaluationStore, 'getInputsHashes'>,
 ): Promise<string> {
-  const ref = canonicalEntityRef(name, { defaultKind: 'component' });
-  if ([...ref].some(c => c.charCodeAt(0) < 32 || c === '\u007f')) {
-    // No catalog entity has one; never sent to the database (PostgreSQL
-    // refuses NUL in text).
-    throw new NotFoundError(
-      'Entity was not found in the catalog: its reference holds control characters',
-    );
-  }
+  const ref = requestedRef(name);
   const decision = await access.decision(credentials);
   const readable =
     decision === 'allow'

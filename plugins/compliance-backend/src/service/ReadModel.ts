@@ -41,6 +41,11 @@ export class ReadModel {
     return this.#store.getVersion();
   }
 
+  /** The version, and whether the engine knows the entity: one round trip. */
+  versionOf(entityRef: string): Promise<{ version: number; known: boolean }> {
+    return this.#store.getVersionOf(entityRef);
+  }
+
   /**
    * The aggregates of the filter from the last cycle, when it is a common
    * filter and they have been computed; undefined otherwise.

@@ -2,12 +2,25 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { OverviewQuery } from 'backstage-plugin-compliance-common';
 import { DateTime } from 'luxon';
 import type { ControlCatalogue } from '../controls/ControlCatalogue';
-import { ReadAccess, callerKey } from './ReadAccess';
+import { NotFoundError } from '@backstage/errors';
+import type { EvaluationStore } from '../database/ComplianceStore';
+import { ReadAccess, callerKey, readableRef, requestedRef } from './ReadAccess';
 import { ReadModel, etagOf } from './ReadModel';
 import type { StatusService } from './StatusService';
 
 /** The reads of one entity that carry an ETag. */
 export type EntityRead = 'summary' | 'results' | 'history';
+
+/**
+ * A read of one entity the caller may read, opened once per request: the
+ * canonical ref, the ETag (without a read model none) and, for a summary,
+ * the collectors' last runs the answer shows.
+ */
+export interface OpenedRead {
+  readonly ref: string;
+  readonly tag?: string;
+  readonly collectedAt?: Record<string, string>;
+}
 
 /**
  * The ETags of reads, derived from the evaluation version of the read model
@@ -19,33 +32,71 @@ export class ReadTags {
   readonly #status: StatusService;
   readonly #catalogue: ControlCatalogue;
   readonly #access: ReadAccess;
+  readonly #evaluations: Pick<EvaluationStore, 'getInputsHashes'>;
 
   constructor(options: {
     readModel?: ReadModel;
     status: StatusService;
     catalogue: ControlCatalogue;
     access: ReadAccess;
+    evaluations: Pick<EvaluationStore, 'getInputsHashes'>;
   }) {
     this.#readModel = options.readModel;
     this.#status = options.status;
     this.#catalogue = options.catalogue;
     this.#access = options.access;
+    this.#evaluations = options.evaluations;
   }
 
   /**
-   * The ETag of a read of an entity the caller may read (`ref` is
-   * canonical and already checked).
+   * Opens a read of one entity: checks once that the caller may read it and
+   * derives its ETag. When the policy allows every catalog read, whether
+   * the engine knows the entity comes with the version in one round trip;
+   * under a conditional policy the batched catalog check runs beside it.
+   * NotFoundError when the caller may not read the entity.
    */
-  async entityTag(
+  async openEntity(
+    route: EntityRead,
+    name: string | { kind: string; namespace?: string; name: string },
+    credentials: BackstageCredentials,
+    extra: unknown[] = [],
+  ): Promise<OpenedRead> {
+    const readModel = this.#readModel;
+    const decision = await this.#access.decision(credentials);
+    if (!readModel || decision === 'deny') {
+      const ref = await readableRef(
+        name,
+        credentials,
+        this.#access,
+        this.#evaluations,
+      );
+      const collectedAt =
+        route === 'summary' ? await this.#status.collectedAt() : undefined;
+      return { ref, ...(collectedAt ? { collectedAt } : {}) };
+    }
+    const ref = requestedRef(name);
+    const [state, collectedAt, readable] = await Promise.all([
+      readModel.versionOf(ref),
+      route === 'summary' ? this.#status.collectedAt() : undefined,
+      decision === 'allow' || this.#access.canRead(ref, credentials),
+    ]);
+    if (!readable || (decision === 'allow' && !state.known)) {
+      throw new NotFoundError(`Entity ${ref} was not found in the catalog`);
+    }
+    return {
+      ref,
+      tag: this.#tagOf(route, ref, state.version, collectedAt, extra),
+      ...(collectedAt ? { collectedAt } : {}),
+    };
+  }
+
+  #tagOf(
     route: EntityRead,
     ref: string,
-    extra: unknown[] = [],
-  ): Promise<string | undefined> {
-    if (!this.#readModel) return undefined;
-    const [version, collectedAt] = await Promise.all([
-      this.#readModel.version(),
-      route === 'summary' ? this.#status.collectedAt() : undefined,
-    ]);
+    version: number,
+    collectedAt: Record<string, string> | undefined,
+    extra: unknown[],
+  ): string {
     const day = route === 'history' ? DateTime.utc().toISODate() : undefined;
     return etagOf([
       route,

@@ -41,7 +41,7 @@ import { PeopleResolver } from './PeopleResolver';
 import type { UserLoginStore } from '../database/DatabaseUserLoginStore';
 import { ReadAccess, readableRef } from './ReadAccess';
 import { ReadModel } from './ReadModel';
-import { EntityRead, ReadTags } from './ReadTags';
+import { EntityRead, OpenedRead, ReadTags } from './ReadTags';
 import type { GroupStore, ReadModelStore } from '../database/ComplianceStore';
 
 import type { StatusService } from './StatusService';
@@ -139,6 +139,7 @@ export class ReportService {
       status: options.status,
       catalogue: options.catalogue,
       access: this.#access,
+      evaluations: options.evaluations,
     });
     this.#refreshGuard = new RefreshGuard(
       options.refresh ?? { cooldownMs: 60_000, maxConcurrent: 2 },
@@ -168,18 +169,17 @@ export class ReportService {
   }
 
   /**
-   * The ETag of a read of an entity (`summary`, `results`, `history`);
-   * NotFoundError when the caller may not read the entity. Undefined
-   * without a read model.
+   * Opens a read of one entity (`summary`, `results`, `history`) for one
+   * request: the caller's right to read it is checked once and the ETag
+   * derived; NotFoundError when the caller may not read the entity.
    */
-  async entityTag(
+  openEntity(
     route: EntityRead,
     name: EntityName,
     credentials: BackstageCredentials,
     extra: unknown[] = [],
-  ): Promise<string | undefined> {
-    const ref = await this.#readableRef(name, credentials);
-    return this.#tags.entityTag(route, ref, extra);
+  ): Promise<OpenedRead> {
+    return this.#tags.openEntity(route, name, credentials, extra);
   }
 
   /** The ETag of an overview answer for this caller; undefined without a read model. */
@@ -194,10 +194,11 @@ export class ReportService {
 
   async #withDetails<T extends EntityComplianceSummary>(
     summary: T,
+    collectedAt?: Record<string, string>,
   ): Promise<T> {
     return {
       ...summary,
-      collectedAt: await this.#status.collectedAt(),
+      collectedAt: collectedAt ?? (await this.#status.collectedAt()),
       level: summary.level
         ? {
             id: summary.level.id,
@@ -207,31 +208,44 @@ export class ReportService {
     };
   }
 
-  async #summaryOf(ref: string): Promise<EntityComplianceSummary> {
+  async #summaryOf(
+    ref: string,
+    collectedAt?: Record<string, string>,
+  ): Promise<EntityComplianceSummary> {
     const summary = await this.#evaluations.getSummary(ref);
     if (!summary) {
       throw new NotFoundError(
         `No compliance data for ${ref} yet; it has not been evaluated`,
       );
     }
-    return this.#withDetails(summary);
+    return this.#withDetails(summary, collectedAt);
   }
 
   /** The entity's headline: score, coverage, level, categories, frameworks. */
   async getSummary(
-    name: EntityName,
+    entity: EntityName | OpenedRead,
     credentials: BackstageCredentials,
   ): Promise<EntityComplianceSummary> {
-    const ref = await this.#readableRef(name, credentials);
-    return this.#summaryOf(ref);
+    const read = await this.#opened(entity, credentials);
+    return this.#summaryOf(read.ref, read.collectedAt);
+  }
+
+  /** A read opened by {@link ReportService.openEntity}, or one opened now. */
+  async #opened(
+    entity: EntityName | OpenedRead,
+    credentials: BackstageCredentials,
+  ): Promise<OpenedRead> {
+    return typeof entity === 'object' && 'ref' in entity
+      ? entity
+      : { ref: await this.#readableRef(entity, credentials) };
   }
 
   /** Every stored result of the entity, joined with its (enabled) control. */
   async getResults(
-    name: EntityName,
+    entity: EntityName | OpenedRead,
     credentials: BackstageCredentials,
   ): Promise<{ entityRef: string; items: ControlResultWithControl[] }> {
-    const ref = await this.#readableRef(name, credentials);
+    const { ref } = await this.#opened(entity, credentials);
     const items = await this.#resultsOf(ref);
     return {
       entityRef: ref,
@@ -249,11 +263,11 @@ export class ReportService {
 
   /** Daily points and the status-change ledger of the last `days` days. */
   async getHistory(
-    name: EntityName,
+    entity: EntityName | OpenedRead,
     days: number,
     credentials: BackstageCredentials,
   ): Promise<EntityHistory> {
-    const ref = await this.#readableRef(name, credentials);
+    const { ref } = await this.#opened(entity, credentials);
     const since = DateTime.utc()
       .minus({ days: days - 1 })
       .toISODate()!;

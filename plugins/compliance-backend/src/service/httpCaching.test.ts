@@ -19,7 +19,7 @@ async function app() {
       .fn()
       .mockResolvedValue({ entityRef: 'x', points: [], changes: [] }),
     getOverview: jest.fn().mockResolvedValue({ items: [], totalCount: 0 }),
-    entityTag: jest.fn().mockResolvedValue('"v1"'),
+    openEntity: jest.fn().mockResolvedValue({ ref: 'x', tag: '"v1"' }),
     overviewTag: jest.fn().mockResolvedValue('"o1"'),
   } as unknown as jest.Mocked<ReportService>;
   const router = await createRouter({
@@ -49,6 +49,11 @@ describe('HTTP caching of reads', () => {
       expect(first.headers.etag).toBe('"v1"');
       expect(first.headers['cache-control']).toBe('private, no-cache');
       expect(reports[method]).toHaveBeenCalledTimes(1);
+      // The body is read for the read opened (and checked) for the tag.
+      expect(reports[method].mock.calls[0][0]).toEqual({
+        ref: 'x',
+        tag: '"v1"',
+      });
 
       const again = await request(server)
         .get(path)
@@ -95,7 +100,7 @@ describe('HTTP caching of reads', () => {
   it('passes the history days and the creation records into the entity tag', async () => {
     const { server, reports } = await app();
     await request(server).get('/entities/component/default/a/history?days=7');
-    expect(reports.entityTag).toHaveBeenCalledWith(
+    expect(reports.openEntity).toHaveBeenCalledWith(
       'history',
       { kind: 'component', namespace: 'default', name: 'a' },
       expect.anything(),
@@ -118,7 +123,7 @@ describe('HTTP caching of reads', () => {
 
   it('answers 404, never 304, when the caller may not read the entity', async () => {
     const { server, reports } = await app();
-    reports.entityTag.mockRejectedValue(new NotFoundError('not in catalog'));
+    reports.openEntity.mockRejectedValue(new NotFoundError('not in catalog'));
     const res = await request(server)
       .get('/entities/component/default/hidden')
       .set('If-None-Match', '"v1"');

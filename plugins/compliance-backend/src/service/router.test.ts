@@ -66,7 +66,9 @@ function reportsMock(): jest.Mocked<ReportService> {
       levels: {},
     } satisfies OverviewResponse),
     getNotPassing: jest.fn(),
-    entityTag: jest.fn().mockResolvedValue(undefined),
+    openEntity: jest.fn().mockImplementation(async (_route, name) => ({
+      ref: `${name.kind}:${name.namespace}/${name.name}`,
+    })),
     overviewTag: jest.fn().mockResolvedValue(undefined),
   } as unknown as jest.Mocked<ReportService>;
 }
@@ -112,19 +114,25 @@ describe('createRouter', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body.score).toBe(80);
-    expect(reports.getSummary).toHaveBeenCalledWith(
-      { kind: 'component', namespace: 'default', name: 'payments-api' },
-      expect.objectContaining({
-        principal: expect.objectContaining({
-          userEntityRef: 'user:default/mock',
-        }),
+    const credentials = expect.objectContaining({
+      principal: expect.objectContaining({
+        userEntityRef: 'user:default/mock',
       }),
+    });
+    expect(reports.openEntity).toHaveBeenCalledWith(
+      'summary',
+      { kind: 'component', namespace: 'default', name: 'payments-api' },
+      credentials,
+    );
+    expect(reports.getSummary).toHaveBeenCalledWith(
+      { ref: 'component:default/payments-api' },
+      credentials,
     );
   });
 
   it('maps a missing entity to 404', async () => {
     const { server, reports } = await app();
-    reports.getSummary.mockRejectedValue(new NotFoundError('not in catalog'));
+    reports.openEntity.mockRejectedValue(new NotFoundError('not in catalog'));
     const res = await request(server).get('/entities/component/default/gone');
     expect(res.status).toBe(404);
     expect(res.body.error.message).toContain('not in catalog');

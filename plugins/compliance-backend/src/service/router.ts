@@ -116,17 +116,17 @@ export async function createRouter(
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
     const credentials = await authorized(req, complianceReportReadPermission);
     const name = entityOf(req);
-    const tag = await reports.entityTag('summary', name, credentials);
-    if (notModified(req, res, tag)) return;
-    res.json(await reports.getSummary(name, credentials));
+    const read = await reports.openEntity('summary', name, credentials);
+    if (notModified(req, res, read.tag)) return;
+    res.json(await reports.getSummary(read, credentials));
   });
 
   router.get('/entities/:kind/:namespace/:name/results', async (req, res) => {
     const credentials = await authorized(req, complianceReportReadPermission);
     const name = entityOf(req);
-    const tag = await reports.entityTag('results', name, credentials);
-    if (notModified(req, res, tag)) return;
-    const { items } = await reports.getResults(name, credentials);
+    const read = await reports.openEntity('results', name, credentials);
+    if (notModified(req, res, read.tag)) return;
+    const { items } = await reports.getResults(read, credentials);
     res.json({ items });
   });
 
@@ -143,12 +143,12 @@ export async function createRouter(
           stringifyEntityRef(name).toLocaleLowerCase('en-US'),
         )
       : undefined;
-    const tag = await reports.entityTag('history', name, credentials, [
+    const read = await reports.openEntity('history', name, credentials, [
       days,
       created?.length ?? 0,
     ]);
-    if (notModified(req, res, tag)) return;
-    const history = await reports.getHistory(name, days, credentials);
+    if (notModified(req, res, read.tag)) return;
+    const history = await reports.getHistory(read, days, credentials);
     res.json(created ? { ...history, creations: created } : history);
   });
   router.post('/entities/:kind/:namespace/:name/creation', async (req, res) => {
