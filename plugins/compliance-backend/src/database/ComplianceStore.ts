@@ -25,7 +25,9 @@ export type {
   CampaignStore,
   EvidenceStore,
   ExportEntity,
+  WaiverRequest,
   WaiverStore,
+  WaiverTransition,
 } from './GovernanceStores';
 import type { EntitySnapshot } from '../lib/evaluate';
 import type { InsightStore } from './DatabaseInsightStore';

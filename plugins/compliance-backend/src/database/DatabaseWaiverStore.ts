@@ -6,7 +6,11 @@ import type {
   WaiverEvent,
   WaiverStatus,
 } from 'backstage-plugin-compliance-common';
-import type { WaiverStore } from './ComplianceStore';
+import type {
+  WaiverRequest,
+  WaiverStore,
+  WaiverTransition,
+} from './ComplianceStore';
 import { Timestamp, chunks, selectInChunks, toIso } from './util';
 
 /** A row of `compliance_waivers`. */
@@ -80,16 +84,7 @@ function toEvent(r: WaiverEventRow): WaiverEvent {
 export class DatabaseWaiverStore implements WaiverStore {
   constructor(private readonly db: Knex) {}
 
-  async createRequest(request: {
-    entityRef: string;
-    controlId: string;
-    reason: string;
-    link?: string;
-    expiresAt: Date;
-    requestedBy: string;
-    evidenceHash?: string;
-    now: Date;
-  }): Promise<ComplianceWaiver> {
+  async createRequest(request: WaiverRequest): Promise<ComplianceWaiver> {
     const id = randomUUID();
     await this.db.transaction(async tx => {
       await tx('compliance_waivers').insert({
@@ -168,16 +163,9 @@ export class DatabaseWaiverStore implements WaiverStore {
     return (await q).map(toWaiver);
   }
 
-  async transition(options: {
-    id: string;
-    from: WaiverStatus[];
-    to: WaiverStatus;
-    action: WaiverAction;
-    actor: string;
-    comment?: string;
-    evidenceHash?: string;
-    now: Date;
-  }): Promise<ComplianceWaiver | undefined> {
+  async transition(
+    options: WaiverTransition,
+  ): Promise<ComplianceWaiver | undefined> {
     const { id, from, to, action, actor, comment, now } = options;
     const updated = await this.db.transaction(async tx => {
       const row = await tx<WaiverRow>('compliance_waivers')

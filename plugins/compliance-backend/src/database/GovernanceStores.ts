@@ -10,19 +10,35 @@ import type {
   WaiverStatus,
 } from 'backstage-plugin-compliance-common';
 
+/** A waiver request as the store records it. */
+export interface WaiverRequest {
+  entityRef: string;
+  controlId: string;
+  reason: string;
+  link?: string;
+  expiresAt: Date;
+  requestedBy: string;
+  evidenceHash?: string;
+  now: Date;
+}
+
+/** A move of a waiver from one of `from` to `to`, recorded as `action`. */
+export interface WaiverTransition {
+  id: string;
+  from: WaiverStatus[];
+  to: WaiverStatus;
+  action: WaiverAction;
+  actor: string;
+  comment?: string;
+  /** Set on approval: the evidence the approver saw. */
+  evidenceHash?: string;
+  now: Date;
+}
+
 /** Waivers requested and decided through the API, and their ledger. */
 export interface WaiverStore {
   /** Stores a new request (status `requested`) and its ledger entry. */
-  createRequest(request: {
-    entityRef: string;
-    controlId: string;
-    reason: string;
-    link?: string;
-    expiresAt: Date;
-    requestedBy: string;
-    evidenceHash?: string;
-    now: Date;
-  }): Promise<ComplianceWaiver>;
+  createRequest(request: WaiverRequest): Promise<ComplianceWaiver>;
   get(id: string): Promise<ComplianceWaiver | undefined>;
   /** An entity's waivers and waiver ledger, newest first. */
   listForEntity(
@@ -38,17 +54,7 @@ export interface WaiverStore {
    * Moves a waiver from one of `from` to `to` and records the action.
    * Optimistic: undefined when the waiver is missing or changed meanwhile.
    */
-  transition(options: {
-    id: string;
-    from: WaiverStatus[];
-    to: WaiverStatus;
-    action: WaiverAction;
-    actor: string;
-    comment?: string;
-    /** Set on approval: the evidence the approver saw. */
-    evidenceHash?: string;
-    now: Date;
-  }): Promise<ComplianceWaiver | undefined>;
+  transition(options: WaiverTransition): Promise<ComplianceWaiver | undefined>;
   /** Approved, unexpired waivers not flagged for review, per entity. */
   getInForce(
     entityRefs: string[],
