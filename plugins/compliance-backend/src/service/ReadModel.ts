@@ -48,12 +48,14 @@ export class ReadModel {
 
   /**
    * The aggregates of the filter from the last cycle, when it is a common
-   * filter and they have been computed; undefined otherwise.
+   * filter and they have been computed; undefined otherwise. `version`,
+   * when the caller has just read it, saves reading it again.
    */
   async figuresFor(
     filter: OverviewFilter,
+    version?: number,
   ): Promise<OverviewFigures | undefined> {
-    const version = await this.#store.getVersion();
+    version ??= await this.#store.getVersion();
     if (this.#parsed?.version !== version) {
       const stored = await this.#store.getAggregates();
       this.#parsed = stored;

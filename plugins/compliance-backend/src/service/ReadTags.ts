@@ -109,19 +109,26 @@ export class ReadTags {
     ]);
   }
 
-  /** The ETag of an overview answer for this caller. */
-  async overviewTag(
+  /**
+   * Opens an overview read for this caller: its ETag and the version it is
+   * derived from (the answer's precomputed figures are those of that
+   * version). Empty without a read model.
+   */
+  async openOverview(
     query: OverviewQuery,
     credentials: BackstageCredentials,
-  ): Promise<string | undefined> {
-    if (!this.#readModel) return undefined;
+  ): Promise<{ tag?: string; version?: number }> {
+    if (!this.#readModel) return {};
     const [version, decision] = await Promise.all([
       this.#readModel.version(),
       this.#access.decision(credentials),
     ]);
     // Under a conditional policy the answer depends on who asks.
     const who = decision === 'conditional' ? callerKey(credentials) : decision;
-    return etagOf(['overview', version, this.#catalogue.hash, who, query]);
+    return {
+      tag: etagOf(['overview', version, this.#catalogue.hash, who, query]),
+      version,
+    };
   }
 
   /** After a refresh or a roll-up: reads may answer differently now. */

@@ -182,9 +182,9 @@ export class ReportService {
     return this.#tags.openEntity(route, name, credentials, extra);
   }
 
-  /** The ETag of an overview answer for this caller; undefined without a read model. */
-  overviewTag(query: OverviewQuery, credentials: BackstageCredentials) {
-    return this.#tags.overviewTag(query, credentials);
+  /** Opens an overview read: its ETag and version (none without a read model). */
+  openOverview(query: OverviewQuery, credentials: BackstageCredentials) {
+    return this.#tags.openOverview(query, credentials);
   }
 
   /** After a refresh or a roll-up: reads may answer differently now. */
@@ -366,6 +366,7 @@ export class ReportService {
   async getOverview(
     query: OverviewQuery,
     credentials: BackstageCredentials,
+    opened?: { version?: number },
   ): Promise<OverviewResponse> {
     const [allowedRefs, owners] = await Promise.all([
       this.#scope.readableRefs(credentials),
@@ -378,7 +379,10 @@ export class ReportService {
     const { owner: _owner, ownerDirect: _direct, ...rest } = query;
     const filter = { ...rest, owners, allowedRefs };
     // The common filters' aggregates come from the last evaluation cycle.
-    const precomputed = await this.#readModel?.figuresFor(filter);
+    const precomputed = await this.#readModel?.figuresFor(
+      filter,
+      opened?.version,
+    );
     const page = await this.#overview.getOverview(filter, precomputed);
     return toOverviewResponse(page, query, this.#catalogue);
   }

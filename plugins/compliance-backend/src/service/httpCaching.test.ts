@@ -20,7 +20,7 @@ async function app() {
       .mockResolvedValue({ entityRef: 'x', points: [], changes: [] }),
     getOverview: jest.fn().mockResolvedValue({ items: [], totalCount: 0 }),
     openEntity: jest.fn().mockResolvedValue({ ref: 'x', tag: '"v1"' }),
-    overviewTag: jest.fn().mockResolvedValue('"o1"'),
+    openOverview: jest.fn().mockResolvedValue({ tag: '"o1"', version: 4 }),
   } as unknown as jest.Mocked<ReportService>;
   const router = await createRouter({
     httpAuth: mockServices.httpAuth({
@@ -115,9 +115,16 @@ describe('HTTP caching of reads', () => {
       .set('If-None-Match', '"o1"');
     expect(res.status).toBe(304);
     expect(reports.getOverview).not.toHaveBeenCalled();
-    expect(reports.overviewTag).toHaveBeenCalledWith(
+    expect(reports.openOverview).toHaveBeenCalledWith(
       expect.objectContaining({ sort: 'name', page: 1, pageSize: 50 }),
       expect.anything(),
+    );
+    // A 200 reads the precomputed figures of the version its tag names.
+    await request(server).get('/overview?sort=name');
+    expect(reports.getOverview).toHaveBeenCalledWith(
+      expect.objectContaining({ sort: 'name' }),
+      expect.anything(),
+      { tag: '"o1"', version: 4 },
     );
   });
 

@@ -69,7 +69,7 @@ function reportsMock(): jest.Mocked<ReportService> {
     openEntity: jest.fn().mockImplementation(async (_route, name) => ({
       ref: `${name.kind}:${name.namespace}/${name.name}`,
     })),
-    overviewTag: jest.fn().mockResolvedValue(undefined),
+    openOverview: jest.fn().mockResolvedValue({}),
   } as unknown as jest.Mocked<ReportService>;
 }
 
@@ -244,6 +244,7 @@ describe('createRouter', () => {
         pageSize: 50,
       }),
       expect.anything(),
+      {},
     );
   });
 

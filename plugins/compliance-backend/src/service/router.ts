@@ -215,10 +215,9 @@ export async function createRouter(
       req.query,
       'overview query',
     );
-    if (notModified(req, res, await reports.overviewTag(query, credentials))) {
-      return;
-    }
-    res.json(await reports.getOverview(query, credentials));
+    const opened = await reports.openOverview(query, credentials);
+    if (notModified(req, res, opened.tag)) return;
+    res.json(await reports.getOverview(query, credentials, opened));
   });
 
   return router;
