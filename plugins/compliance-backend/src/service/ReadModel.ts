@@ -48,14 +48,14 @@ export class ReadModel {
 
   /**
    * The aggregates of the filter from the last cycle, when it is a common
-   * filter and they have been computed; undefined otherwise. `version`,
+   * filter and they have been computed; undefined otherwise. `knownVersion`,
    * when the caller has just read it, saves reading it again.
    */
   async figuresFor(
     filter: OverviewFilter,
-    version?: number,
+    knownVersion?: number,
   ): Promise<OverviewFigures | undefined> {
-    version ??= await this.#store.getVersion();
+    const version = knownVersion ?? (await this.#store.getVersion());
     if (this.#parsed?.version !== version) {
       const stored = await this.#store.getAggregates();
       this.#parsed = stored;
