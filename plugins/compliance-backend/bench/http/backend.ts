@@ -106,8 +106,65 @@ const peakRss = () => {
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
 };
 
+/**
+ * With BENCH_CPU_PROFILE=<file>, a CPU profile of the ingestion (collection
+ * and evaluation) is written there, to open in Chrome DevTools.
+ */
+async function startCpuProfile() {
+  const file = process.env.BENCH_CPU_PROFILE;
+  if (!file) return undefined;
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      require('node:fs').writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+/**
+ * With BENCH_SQL_STATS=1, the ingestion's statements by shape (count and
+ * milliseconds) go to stderr, the costliest first.
+ */
+function sqlStats(knex: ReturnType<typeof knexFactory>) {
+  if (!process.env.BENCH_SQL_STATS) return () => {};
+  const started = new Map<string, number>();
+  const byShape = new Map<string, { n: number; ms: number }>();
+  knex.on('query', q => started.set(q.__knexQueryUid, performance.now()));
+  knex.on('query-response', (_r, q) => {
+    const t0 = started.get(q.__knexQueryUid);
+    if (t0 === undefined) return;
+    started.delete(q.__knexQueryUid);
+    const shape = String(q.sql)
+      .replace(/(\?|\$\d+)(, ?(\?|\$\d+))+/g, '?…')
+      .replace(/(\(\?…\),? ?)+/g, '(?…)…')
+      .slice(0, 140);
+    const s = byShape.get(shape) ?? { n: 0, ms: 0 };
+    s.n++;
+    s.ms += performance.now() - t0;
+    byShape.set(shape, s);
+  });
+  return () => {
+    for (const [shape, s] of [...byShape]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 25)) {
+      process.stderr.write(
+        `${String(Math.round(s.ms)).padStart(8)} ms ${String(s.n).padStart(
+          7,
+        )}x ${shape}\n`,
+      );
+    }
+  };
+}
+
 async function serve() {
   const knex = knexFactory(JSON.parse(process.env.BENCH_DB!));
+  const printSqlStats = sqlStats(knex);
   const catalog = benchCatalog(generateCatalog(N));
   const scheduler = mockServices.scheduler() as any;
   const rssBefore = process.memoryUsage().rss;
@@ -153,6 +210,7 @@ async function serve() {
 
   // Ingestion: the catalog has the entities; collect, then evaluate until
   // every entity is scored (the scheduler's tasks, triggered back to back).
+  const profile = await startCpuProfile();
   const started = Date.now();
   const cpu0 = process.cpuUsage();
   const taskMs: Record<string, number> = {};
@@ -170,6 +228,8 @@ async function serve() {
   const ingestMs = Date.now() - started;
   const cpu = process.cpuUsage(cpu0);
   const rssAfter = process.memoryUsage().rss;
+  await profile?.stop();
+  printSqlStats();
   // What the suite keeps, as opposed to garbage not yet collected.
   (global as { gc?: () => void }).gc?.();
   const retained = process.memoryUsage();

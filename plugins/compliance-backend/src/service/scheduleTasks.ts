@@ -9,7 +9,9 @@ import type { GroupCollector } from './GroupCollector';
 import type { CiPushService } from './CiPushService';
 import type { UserLoginCollector } from './UserLoginCollector';
 import type { ReadModel } from './ReadModel';
+import { collectionsInProgress } from './collectionRound';
 import {
+  collectorRunKey,
   collectTaskId,
   EVALUATE_TASK_ID,
   RETENTION_TASK_ID,
@@ -52,14 +54,37 @@ export async function scheduleTasks(options: {
     }
   };
 
-  for (const collector of collection.collectors) {
-    const s = settings.collectors[collector.id];
-    if (s?.disabled) {
-      logger.info('Collector disabled by config', {
-        collectorId: collector.id,
+  const enabled = collection.collectors.filter(c => {
+    if (!settings.collectors[c.id]?.disabled) return true;
+    logger.info('Collector disabled by config', { collectorId: c.id });
+    return false;
+  });
+  const runKeys = enabled.flatMap(c =>
+    shardsOf(settings.collectors[c.id]?.shards ?? 1).map(shard =>
+      collectorRunKey(c.id, shard),
+    ),
+  );
+  // One evaluation per collection round: a collection that finishes while
+  // another is running (or has never run) leaves the evaluation to it, as
+  // that one dirties the same entities again. The evaluation's own schedule
+  // bounds the wait.
+  const triggerAfterCollection = async (runKey: string) => {
+    const waitingFor = collectionsInProgress(
+      await stores.runs.getLatestRuns(),
+      runKeys.filter(k => k !== runKey),
+      new Date(),
+    );
+    if (waitingFor.length > 0) {
+      logger.debug('Evaluation left to the collections in progress', {
+        collections: waitingFor.join(', '),
       });
-      continue;
+      return;
     }
+    await triggerEvaluation();
+  };
+
+  for (const collector of enabled) {
+    const s = settings.collectors[collector.id];
     const schedule =
       s?.schedule ?? collector.defaultSchedule ?? DEFAULT_COLLECTOR_SCHEDULE;
     for (const shard of shardsOf(s?.shards ?? 1)) {
@@ -77,7 +102,7 @@ export async function scheduleTasks(options: {
             await options.people?.collect(signal as AbortSignal);
             await options.readModel?.changed();
           }
-          await triggerEvaluation();
+          await triggerAfterCollection(collectorRunKey(collector.id, shard));
         },
       });
     }
