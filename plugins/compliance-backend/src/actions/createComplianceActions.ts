@@ -1,6 +1,9 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { complianceReportReadPermission } from 'backstage-plugin-compliance-common';
-import { canonicalEntityRef } from '../lib/refs';
+import {
+  actionEntityRef,
+  entityRefInput,
+  READS_REPORTS,
+} from './entityActions';
 import type { ReportService } from '../service/ReportService';
 
 /**
@@ -18,17 +21,9 @@ export function createComplianceActions(options: {
     title: 'Get the compliance of a catalog entity',
     description:
       'Returns the compliance score, coverage and level of a catalog entity, and every control that is not passing with its reason and remediation. Unknown controls say why they could not be evaluated.',
-    visibilityPermission: complianceReportReadPermission,
-    attributes: { readOnly: true, idempotent: true, destructive: false },
+    ...READS_REPORTS,
     schema: {
-      input: z =>
-        z.object({
-          entityRef: z
-            .string()
-            .describe(
-              'Entity reference, for example component:default/payments-api',
-            ),
-        }),
+      input: z => z.object({ entityRef: entityRefInput(z.string()) }),
       output: z =>
         z.object({
           entityRef: z.string(),
@@ -55,10 +50,7 @@ export function createComplianceActions(options: {
       },
     ],
     action: async ({ input, credentials }) => {
-      const entityRef = canonicalEntityRef(input.entityRef, {
-        defaultKind: 'component',
-        what: 'entityRef',
-      });
+      const entityRef = actionEntityRef(input.entityRef);
       const { summary, notPassing } = await reports.getNotPassing(
         entityRef,
         credentials,

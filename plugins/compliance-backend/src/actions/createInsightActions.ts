@@ -1,6 +1,9 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { complianceReportReadPermission } from 'backstage-plugin-compliance-common';
-import { canonicalEntityRef } from '../lib/refs';
+import {
+  actionEntityRef,
+  entityRefInput,
+  READS_REPORTS,
+} from './entityActions';
 import type { InsightService } from '../insights/InsightService';
 
 /**
@@ -18,17 +21,9 @@ export function createInsightActions(options: {
     title: 'Get the compliance insight of a catalog entity',
     description:
       'Returns the compliance insight of a catalog entity: a summary, the top risks, remediation steps in priority order with the expected score gain of each, likely causes of CI failures and the trend. Every claim cites the control or fact ids it rests on. The source is a model (provider and model) or the deterministic rules.',
-    visibilityPermission: complianceReportReadPermission,
-    attributes: { readOnly: true, idempotent: true, destructive: false },
+    ...READS_REPORTS,
     schema: {
-      input: z =>
-        z.object({
-          entityRef: z
-            .string()
-            .describe(
-              'Entity reference, for example component:default/payments-api',
-            ),
-        }),
+      input: z => z.object({ entityRef: entityRefInput(z.string()) }),
       output: z =>
         z.object({
           entityRef: z.string(),
@@ -62,10 +57,7 @@ export function createInsightActions(options: {
       },
     ],
     action: async ({ input, credentials }) => {
-      const entityRef = canonicalEntityRef(input.entityRef, {
-        defaultKind: 'component',
-        what: 'entityRef',
-      });
+      const entityRef = actionEntityRef(input.entityRef);
       const answer = await insights.getInsight(entityRef, credentials);
       const { insight } = answer;
       return {
