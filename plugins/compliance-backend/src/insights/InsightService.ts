@@ -2,7 +2,6 @@ import type {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { EntityInsightResponse } from 'backstage-plugin-compliance-common';
@@ -10,8 +9,7 @@ import type {
   InsightProvider,
   InsightProviderFactory,
 } from 'backstage-plugin-compliance-node';
-import { canonicalEntityRef } from '../lib/refs';
-import { normalizeRef } from '../lib/snapshot';
+import { readableEntity } from '../service/readableEntity';
 import type { EntityName } from '../service/ReportService';
 import type { InsightsSettings } from './config';
 import type { InsightRunner, PricedProvider } from './InsightRunner';
@@ -104,16 +102,7 @@ export class InsightService {
     name: EntityName,
     credentials: BackstageCredentials,
   ): Promise<string> {
-    const requested = canonicalEntityRef(name, { defaultKind: 'component' });
-    const entity = await this.#catalog.getEntityByRef(requested, {
-      credentials,
-    });
-    if (!entity) {
-      throw new NotFoundError(
-        `Entity ${requested} was not found in the catalog`,
-      );
-    }
-    return normalizeRef(stringifyEntityRef(entity));
+    return (await readableEntity(this.#catalog, name, credentials)).ref;
   }
 
   /**

@@ -4,7 +4,7 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import type { Entity } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -31,10 +31,9 @@ import type {
 import type { ControlCatalogue } from '../controls/ControlCatalogue';
 import { previewEvaluation } from '../lib/preview';
 import { toOverviewResponse } from '../lib/overviewResponse';
-import { canonicalEntityRef } from '../lib/refs';
-import { normalizeRef } from '../lib/snapshot';
 import type { CollectionRunner } from './CollectionRunner';
 import type { EvaluationRunner } from './EvaluationRunner';
+import { readableEntity } from './readableEntity';
 import { RefreshGuard } from './RefreshGuard';
 import { CatalogScope } from './CatalogScope';
 import { PeopleResolver } from './PeopleResolver';
@@ -144,23 +143,6 @@ export class ReportService {
     this.#refreshGuard = new RefreshGuard(
       options.refresh ?? { cooldownMs: 60_000, maxConcurrent: 2 },
     );
-  }
-
-  /** The entity, if it exists and the caller may read it in the catalog. */
-  async #readable(
-    name: EntityName,
-    credentials: BackstageCredentials,
-  ): Promise<{ ref: string; entity: Entity }> {
-    const requested = canonicalEntityRef(name, { defaultKind: 'component' });
-    const entity = await this.#catalog.getEntityByRef(requested, {
-      credentials,
-    });
-    if (!entity) {
-      throw new NotFoundError(
-        `Entity ${requested} was not found in the catalog`,
-      );
-    }
-    return { ref: normalizeRef(stringifyEntityRef(entity)), entity };
   }
 
   /** The canonical ref of an entity the caller may read (see readableRef). */
@@ -293,7 +275,11 @@ export class ReportService {
     name: EntityName,
     credentials: BackstageCredentials,
   ): Promise<EntityComplianceSummary> {
-    const { ref, entity } = await this.#readable(name, credentials);
+    const { ref, entity } = await readableEntity(
+      this.#catalog,
+      name,
+      credentials,
+    );
     if (isComplianceSkipped(entity)) {
       throw new InputError(
         `${ref} opted out of compliance evaluation (annotation ${ANNOTATION_COMPLIANCE_SKIP}: "true")`,

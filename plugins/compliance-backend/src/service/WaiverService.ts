@@ -2,7 +2,6 @@ import type {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
   InputError,
@@ -23,8 +22,6 @@ import type {
 } from '../database/ComplianceStore';
 import type { ControlCatalogue } from '../controls/ControlCatalogue';
 import type { Waiver } from '../lib/evaluate';
-import { canonicalEntityRef } from '../lib/refs';
-import { normalizeRef } from '../lib/snapshot';
 import {
   checkWaiverExpiry,
   configWaiverViews,
@@ -33,6 +30,7 @@ import {
   WaiverDurationPolicy,
 } from '../lib/waivers';
 import type { EvaluationRunner } from './EvaluationRunner';
+import { readableEntity } from './readableEntity';
 import type { EntityName } from './ReportService';
 
 /** The ref of whoever acts: a user entity ref or a service subject. */
@@ -103,16 +101,7 @@ export class WaiverService {
     name: EntityName,
     credentials: BackstageCredentials,
   ): Promise<string> {
-    const requested = canonicalEntityRef(name, { defaultKind: 'component' });
-    const entity = await this.#catalog.getEntityByRef(requested, {
-      credentials,
-    });
-    if (!entity) {
-      throw new NotFoundError(
-        `Entity ${requested} was not found in the catalog`,
-      );
-    }
-    return normalizeRef(stringifyEntityRef(entity));
+    return (await readableEntity(this.#catalog, name, credentials)).ref;
   }
 
   /** Stored and config waivers of an entity, with the waiver ledger. */
