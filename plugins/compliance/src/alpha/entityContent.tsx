@@ -1,5 +1,6 @@
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { complianceEntityFilter } from '../lib';
+import { EntityComplianceTab } from './EntityComplianceTab';
 
 /**
  * The Compliance tab of entity pages (`entity-content:compliance/report`),
@@ -14,9 +15,8 @@ export const complianceEntityContent = EntityContentBlueprint.make({
     path: 'compliance',
     title: 'Compliance',
     filter: complianceEntityFilter,
-    loader: () =>
-      import('../components/EntityComplianceContent').then(m => (
-        <m.EntityComplianceContent />
-      )),
+    // The tab's shell is not lazy: it starts the data requests while the
+    // view's code loads (measured with `yarn bench:ui`).
+    loader: async () => <EntityComplianceTab />,
   },
 });

@@ -23,6 +23,7 @@ import { complianceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';
 import { hasStatus } from '../../lib/errors';
 import { InsightActions } from './InsightActions';
+import { controlDomId } from '../ControlList/controlGroups';
 
 /**
  * An entity's compliance insight, as the insight endpoint serves it.
@@ -36,10 +37,7 @@ const isPending = (answer: EntityInsightResponse) =>
 
 /** The in-page anchor of a control in the control list. */
 export function controlAnchor(controlId: string): string {
-  return `#compliance-control-${controlId.replace(
-    /[^A-Za-z0-9_-]/g,
-    '_',
-  )}-header`;
+  return `#${controlDomId(controlId)}-header`;
 }
 
 /** Fact ids of the insight input (`score.total`, `ci.passRatePercent`); the rest are control ids. */

@@ -1,1 +1,2 @@
-export { ControlList, useUnknownReasonText } from './ControlList';
+export { ControlList } from './ControlList';
+export { useUnknownReasonText } from './useUnknownReasonText';

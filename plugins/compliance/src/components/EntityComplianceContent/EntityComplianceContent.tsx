@@ -47,7 +47,7 @@ function SectionTitle(props: { children: string }) {
 }
 
 /** Starts loading the chart library while the data loads. */
-function prefetchCharts() {
+export function prefetchCharts() {
   import('../Charts/Charts').catch(() => {});
 }
 

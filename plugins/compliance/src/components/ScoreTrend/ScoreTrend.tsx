@@ -21,6 +21,10 @@ import { StatusChip } from '../StatusChip';
 import { CreationRecords } from './CreationRecords';
 import { formatRelative } from '../../lib/format';
 import { loadHistory, sliceHistory } from '../../lib/entityData';
+import { downsample } from '../../lib/downsample';
+
+/** The most points the chart draws (a year is cut to this, its dips kept). */
+const CHART_POINTS = 120;
 
 /** The selectable trend ranges, in days. */
 export const TREND_RANGES = [30, 90, 180, 365] as const;
@@ -52,7 +56,8 @@ export function ScoreTrend(props: {
     [year, days],
   );
 
-  const points = value?.points ?? [];
+  const points = useMemo(() => value?.points ?? [], [value]);
+  const drawn = useMemo(() => downsample(points, CHART_POINTS), [points]);
   const changes = [...(value?.changes ?? [])]
     .sort((a, b) => b.changedAt.localeCompare(a.changedAt))
     .slice(0, 5);
@@ -90,7 +95,7 @@ export function ScoreTrend(props: {
           data-days={days}
         >
           <ScoreTrendChart
-            points={points}
+            points={drawn}
             label={t('trend.chartLabel', {
               days: String(days),
               first:
