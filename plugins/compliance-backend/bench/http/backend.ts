@@ -183,7 +183,8 @@ async function serve() {
       (mockServices.logger.factory as any)({ level: 'warn' }),
     ],
   });
-  const rssStarted = process.memoryUsage().rss;
+  const started0 = process.memoryUsage();
+  const rssStarted = started0.rss;
   const tasks: string[] = (await scheduler.getScheduledTasks()).map(
     (t: any) => t.id,
   );
@@ -291,6 +292,9 @@ async function serve() {
       rssGrowthMb: mb(rssAfter - rssStarted),
       rssGrowthAfterGcMb: mb(retained.rss - rssStarted),
       heapUsedAfterGcMb: mb(retained.heapUsed),
+      heapTotalAfterGcMb: mb(retained.heapTotal),
+      heapTotalAtStartMb: mb(started0.heapTotal),
+      externalAfterGcMb: mb(retained.external),
       rssPeakMb: mb(peakRss()),
       storage,
       plans,

@@ -57,7 +57,7 @@ function storedFact(r: FactRow): StoredFact {
   const known = r.value !== null;
   // Parsed once: evaluation reads every fact of every entity it evaluates.
   const value = known ? parse<JsonValue>(r.value, null) : null;
-  return {
+  const fact: StoredFact = {
     entityRef: r.entity_ref,
     factId: r.fact_id,
     collectorId: r.collector_id,
@@ -71,12 +71,19 @@ function storedFact(r: FactRow): StoredFact {
       ? { lastGoodObservedAt: toIso(r.last_good_observed_at) }
       : {}),
     ...(r.evidence ? { evidence: parse(r.evidence, {}) } : {}),
-    sha256: factPayloadHash(value, r.unknown_reason),
+    sha256: '',
     changedAt: toIso(r.changed_at),
     lastObservedAt: toIso(r.last_observed_at ?? r.observed_at),
     known,
     stale: known && r.unknown_reason !== null,
   };
+  // Hashed when read (evidence, exports), not for every fact evaluated.
+  let sha256: string | undefined;
+  Object.defineProperty(fact, 'sha256', {
+    enumerable: true,
+    get: () => (sha256 ??= factPayloadHash(value, r.unknown_reason)),
+  });
+  return fact;
 }
 
 function byCodeUnits(a: string, b: string): number {
