@@ -1,9 +1,15 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useLocation } from 'react-router-dom';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { complianceApiRef } from '../../api';
 import { ScoreTrend } from './ScoreTrend';
 import { entityRef, makeHistory } from '../../__testUtils__/fixtures';
+
+/** The page's query string, as a reload or a shared link would carry it. */
+function Search() {
+  return <output data-testid="search">{useLocation().search}</output>;
+}
 
 describe('ScoreTrend', () => {
   it('loads a year once, shows the selected range and lists status changes', async () => {
@@ -41,6 +47,58 @@ describe('ScoreTrend', () => {
         'data-points',
         '365',
       ),
+    );
+  });
+
+  it('keeps the selected range in the URL, so a reload or a shared link shows it', async () => {
+    const getHistory = jest.fn(async () => makeHistory(365));
+    await renderInTestApp(
+      <>
+        <ScoreTrend entityRef={entityRef} />
+        <Search />
+      </>,
+      {
+        apis: [[complianceApiRef, { getHistory }]],
+        initialRouteEntries: ['/?trend=30&other=kept'],
+      },
+    );
+    expect(await screen.findByTestId('compliance-trend')).toHaveAttribute(
+      'data-points',
+      '30',
+    );
+    expect(screen.getByRole('button', { name: '30 days' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await userEvent.click(screen.getByRole('button', { name: '1 year' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('compliance-trend')).toHaveAttribute(
+        'data-points',
+        '365',
+      ),
+    );
+    expect(screen.getByTestId('search')).toHaveTextContent(
+      '?trend=365&other=kept',
+    );
+    // The default range leaves the URL as it was without one.
+    await userEvent.click(screen.getByRole('button', { name: '90 days' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('search')).toHaveTextContent('?other=kept'),
+    );
+    expect(screen.getByTestId('compliance-trend')).toHaveAttribute(
+      'data-points',
+      '90',
+    );
+  });
+
+  it('shows the default range when the URL asks for one it does not offer', async () => {
+    await renderInTestApp(<ScoreTrend entityRef={entityRef} />, {
+      apis: [[complianceApiRef, { getHistory: async () => makeHistory(365) }]],
+      initialRouteEntries: ['/?trend=7'],
+    });
+    expect(await screen.findByTestId('compliance-trend')).toHaveAttribute(
+      'data-points',
+      '90',
     );
   });
 

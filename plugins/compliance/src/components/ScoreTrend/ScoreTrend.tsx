@@ -1,4 +1,5 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -29,6 +30,15 @@ const CHART_POINTS = 120;
 /** The selectable trend ranges, in days. */
 export const TREND_RANGES = [30, 90, 180, 365] as const;
 
+/** The URL parameter holding the selected range, so a link or reload keeps it. */
+export const TREND_PARAM = 'trend';
+
+/** The range a URL asks for, when it is one of the offered ones. */
+export function trendDaysFrom(params: URLSearchParams): number | undefined {
+  const days = Number(params.get(TREND_PARAM));
+  return (TREND_RANGES as readonly number[]).includes(days) ? days : undefined;
+}
+
 /**
  * The score trend of an entity as a line chart with a selectable range, and
  * the latest status changes with their causes.
@@ -43,7 +53,15 @@ export function ScoreTrend(props: {
   const { entityRef, defaultDays = 90, reloadKey } = props;
   const api = useApi(complianceApiRef);
   const { t } = useTranslationRef(complianceTranslationRef);
-  const [days, setDays] = useState(defaultDays);
+  // The URL holds the range (`?trend=365`); the default is left out of it.
+  const [params, setParams] = useSearchParams();
+  const days = trendDaysFrom(params) ?? defaultDays;
+  const setDays = (d: number) => {
+    const next = new URLSearchParams(params);
+    if (d === defaultDays) next.delete(TREND_PARAM);
+    else next.set(TREND_PARAM, String(d));
+    setParams(next, { replace: true });
+  };
   // One request for the longest range (prefetched by the tab when it
   // mounted); a range switch cuts the loaded year, without a request.
   const loads = useRef(0);
