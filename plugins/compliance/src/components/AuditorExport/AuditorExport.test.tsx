@@ -4,20 +4,18 @@ import { axe } from 'jest-axe';
 import { createHash, webcrypto } from 'node:crypto';
 import { TextEncoder } from 'node:util';
 import {
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
-import { complianceGovernanceApiRef } from '../../api';
-import {
   baseUrl,
-  createTestGovernanceClient,
   http,
   HttpResponse,
   server,
 } from '../../__testUtils__/server';
+import {
+  registerTestServer,
+  renderWithClients,
+} from '../../__testUtils__/render';
 import { AuditorExport, sha256Hex } from './AuditorExport';
 
-registerMswTestHooks(server);
+registerTestServer();
 
 const frameworks = [
   { id: 'soc2', title: 'SOC 2' },
@@ -101,9 +99,7 @@ describe('AuditorExport', () => {
   afterEach(() => jest.restoreAllMocks());
 
   const render = () =>
-    renderInTestApp(<AuditorExport frameworks={frameworks} />, {
-      apis: [[complianceGovernanceApiRef, createTestGovernanceClient()]],
-    });
+    renderWithClients(<AuditorExport frameworks={frameworks} />);
 
   it('hashes like the backend manifest (sha256 of the UTF-8 bytes)', async () => {
     for (const text of ['', files.csv, 'Zürich — ✓']) {
@@ -187,9 +183,7 @@ describe('AuditorExport', () => {
     await userEvent.click(
       screen.getByRole('button', { name: 'Download export' }),
     );
-    expect(
-      await screen.findByText(/Export failed: .*403/),
-    ).toBeInTheDocument();
+    expect(await screen.findByText(/Export failed: .*403/)).toBeInTheDocument();
     expect(saved).toEqual([]);
     expect(screen.queryByTestId('export-result')).not.toBeInTheDocument();
   });

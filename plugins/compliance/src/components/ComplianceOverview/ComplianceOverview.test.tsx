@@ -1,12 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { axe } from 'jest-axe';
-import {
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
-import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
-import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 
 const group = (name: string, parent?: string): Entity => ({
@@ -27,19 +21,21 @@ const catalogEntities: Entity[] = [
     spec: { owner: 'team-a' },
   },
 ];
-import { complianceApiRef } from '../../api';
 import { ComplianceOverview } from './ComplianceOverview';
 import { controls, makeOverview, status } from '../../__testUtils__/fixtures';
 import teamAnswer from '../../__fixtures__/team-insight.response.json';
 import {
   baseUrl,
-  createTestClient,
   http,
   HttpResponse,
   server,
 } from '../../__testUtils__/server';
+import {
+  registerTestServer,
+  renderWithClients,
+} from '../../__testUtils__/render';
 
-registerMswTestHooks(server);
+registerTestServer();
 
 describe('ComplianceOverview', () => {
   let queries: URLSearchParams[];
@@ -75,15 +71,9 @@ describe('ComplianceOverview', () => {
   });
 
   function renderOverview(initialRouterEntries?: string[]) {
-    return renderInTestApp(<ComplianceOverview pageSize={10} />, {
-      apis: [
-        [complianceApiRef, createTestClient()],
-        [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
-      ],
-      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-      ...(initialRouterEntries
-        ? { initialRouteEntries: initialRouterEntries }
-        : {}),
+    return renderWithClients(<ComplianceOverview pageSize={10} />, {
+      catalogEntities,
+      initialRouteEntries: initialRouterEntries,
     });
   }
 

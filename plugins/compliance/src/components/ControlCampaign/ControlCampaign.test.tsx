@@ -1,26 +1,21 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { axe } from 'jest-axe';
-import {
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
-import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
-import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { ControlEntityRow } from 'backstage-plugin-compliance-common';
-import { complianceApiRef, complianceGovernanceApiRef } from '../../api';
 import { controls } from '../../__testUtils__/fixtures';
 import {
   baseUrl,
-  createTestClient,
-  createTestGovernanceClient,
   http,
   HttpResponse,
   server,
 } from '../../__testUtils__/server';
+import {
+  registerTestServer,
+  renderWithClients,
+} from '../../__testUtils__/render';
 import { ControlCampaign, controlEntitiesCsv } from './ControlCampaign';
 
-registerMswTestHooks(server);
+registerTestServer();
 
 const row = (
   name: string,
@@ -74,13 +69,8 @@ describe('ControlCampaign', () => {
   });
 
   const render = (controlId: string) =>
-    renderInTestApp(<ControlCampaign controlId={controlId} />, {
-      apis: [
-        [complianceApiRef, createTestClient()],
-        [complianceGovernanceApiRef, createTestGovernanceClient()],
-        [catalogApiRef, catalogApiMock({ entities: [] })],
-      ],
-      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    renderWithClients(<ControlCampaign controlId={controlId} />, {
+      catalogEntities: [],
     });
 
   it('explains the control and lists every entity by status with its evidence and owner', async () => {

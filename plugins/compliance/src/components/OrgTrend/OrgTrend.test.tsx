@@ -1,21 +1,19 @@
 import { screen, within } from '@testing-library/react';
 import { axe } from 'jest-axe';
-import {
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
 import type { TrendPoint } from 'backstage-plugin-compliance-common';
-import { complianceGovernanceApiRef } from '../../api';
 import {
   baseUrl,
-  createTestGovernanceClient,
   http,
   HttpResponse,
   server,
 } from '../../__testUtils__/server';
+import {
+  registerTestServer,
+  renderWithClients,
+} from '../../__testUtils__/render';
 import { formatLevels, OrgTrend } from './OrgTrend';
 
-registerMswTestHooks(server);
+registerTestServer();
 
 const point = (day: string, averageScore: number | null): TrendPoint => ({
   day,
@@ -44,9 +42,7 @@ describe('OrgTrend', () => {
   });
 
   const render = (props: Parameters<typeof OrgTrend>[0] = {}) =>
-    renderInTestApp(<OrgTrend {...props} />, {
-      apis: [[complianceGovernanceApiRef, createTestGovernanceClient()]],
-    });
+    renderWithClients(<OrgTrend {...props} />);
 
   it('shows the newest day first with the average score and levels, for the filtered set', async () => {
     const { container } = await render({

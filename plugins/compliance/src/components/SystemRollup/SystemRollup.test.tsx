@@ -1,22 +1,19 @@
 import { screen, within } from '@testing-library/react';
 import { axe } from 'jest-axe';
-import {
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { complianceApiRef } from '../../api';
 import { SystemRollup } from './SystemRollup';
 import { makeSummary } from '../../__testUtils__/fixtures';
 import {
   baseUrl,
-  createTestClient,
   http,
   HttpResponse,
   server,
 } from '../../__testUtils__/server';
+import {
+  registerTestServer,
+  renderWithClients,
+} from '../../__testUtils__/render';
 
-registerMswTestHooks(server);
+registerTestServer();
 
 describe('SystemRollup', () => {
   it("rolls up the system's components: average, worst and each level", async () => {
@@ -55,12 +52,8 @@ describe('SystemRollup', () => {
         });
       }),
     );
-    const { container } = await renderInTestApp(
+    const { container } = await renderWithClients(
       <SystemRollup systemRef="system:default/Payments" />,
-      {
-        apis: [[complianceApiRef, createTestClient()]],
-        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-      },
     );
     const rows = await screen.findAllByTestId('compliance-system-row');
     expect(query?.get('system')).toBe('system:default/payments');

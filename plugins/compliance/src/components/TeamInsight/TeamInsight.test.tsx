@@ -1,26 +1,22 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import {
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
 import { teamInsightResponseSchema } from 'backstage-plugin-compliance-common';
-import { complianceApiRef } from '../../api';
 import teamAnswer from '../../__fixtures__/team-insight.response.json';
 import {
   baseUrl,
-  createTestClient,
   http,
   HttpResponse,
   server,
 } from '../../__testUtils__/server';
+import {
+  registerTestServer,
+  renderWithClients,
+} from '../../__testUtils__/render';
 import { TeamInsight } from './TeamInsight';
 
-registerMswTestHooks(server);
+registerTestServer();
 
 const render = (owner?: string) =>
-  renderInTestApp(<TeamInsight owner={owner} />, {
-    apis: [[complianceApiRef, createTestClient()]],
-  });
+  renderWithClients(<TeamInsight owner={owner} />);
 
 describe('TeamInsight', () => {
   it("renders the backend's team insight: summary, ranked risks and lifts with their cited ids", async () => {
@@ -42,9 +38,9 @@ describe('TeamInsight', () => {
     expect(riskItems.map(li => li.textContent)).toEqual(
       answer.risks.map(r => expect.stringContaining(r.text)),
     );
-    expect(within(riskItems[0]).getByText(answer.risks[0].controlId).tagName).toBe(
-      'CODE',
-    );
+    expect(
+      within(riskItems[0]).getByText(answer.risks[0].controlId).tagName,
+    ).toBe('CODE');
     const liftItems = within(lists[1]).getAllByRole('listitem');
     expect(liftItems.map(li => li.textContent)).toEqual(
       answer.lifts.map(l => expect.stringContaining(l.text)),
