@@ -1,11 +1,9 @@
 import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import MenuItem from '@material-ui/core/MenuItem';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { InfoCard } from '@backstage/core-components';
-import { alertApiRef, useApi, useApiHolder } from '@backstage/core-plugin-api';
+import { useApiHolder } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type {
   ComplianceGovernanceApi,
@@ -13,6 +11,12 @@ import type {
 } from 'backstage-plugin-compliance-common';
 import { complianceGovernanceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';
+import {
+  DateField,
+  InlineForm,
+  SelectField,
+  useBusyAction,
+} from '../InlineForm';
 
 /**
  * Props of {@link AuditorExport}.
@@ -61,20 +65,20 @@ function AuditorExportWithApi(
   props: AuditorExportProps & { api: ComplianceGovernanceApi },
 ) {
   const { api, frameworks } = props;
-  const alertApi = useApi(alertApiRef);
   const { t } = useTranslationRef(complianceTranslationRef);
   const [framework, setFramework] = useState('all');
   const [asOf, setAsOf] = useState(new Date().toISOString().slice(0, 10));
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusyAction(message =>
+    t('auditorExport.failed', { message }),
+  );
   const [result, setResult] = useState<{
     manifest: ExportManifest;
     verified: boolean;
   }>();
 
-  const download = async () => {
-    setBusy(true);
-    setResult(undefined);
-    try {
+  const download = () =>
+    run(async () => {
+      setResult(undefined);
       // A past day means its end; today means now.
       const today = new Date().toISOString().slice(0, 10);
       const at = asOf >= today ? new Date().toISOString() : asOf;
@@ -106,41 +110,27 @@ function AuditorExportWithApi(
         'application/json',
       );
       setResult({ manifest, verified });
-    } catch (e) {
-      alertApi.post({
-        message: t('auditorExport.failed', { message: (e as Error).message }),
-        severity: 'error',
-      });
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <InfoCard title={t('auditorExport.title')}>
-      <Box display="flex" flexWrap="wrap" gridGap={8} alignItems="flex-end">
-        <TextField
-          select
+      <InlineForm>
+        <SelectField
           id="export-framework"
           label={t('auditorExport.framework')}
           value={framework}
-          onChange={e => setFramework(e.target.value)}
-          style={{ minWidth: 180 }}
-        >
-          <MenuItem value="all">{t('auditorExport.allFrameworks')}</MenuItem>
-          {frameworks.map(f => (
-            <MenuItem key={f.id} value={f.id}>
-              {f.title}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
+          onChange={setFramework}
+          minWidth={180}
+          options={[
+            { value: 'all', label: t('auditorExport.allFrameworks') },
+            ...frameworks.map(f => ({ value: f.id, label: f.title })),
+          ]}
+        />
+        <DateField
           id="export-as-of"
           label={t('auditorExport.asOf')}
-          type="date"
           value={asOf}
-          onChange={e => setAsOf(e.target.value)}
-          InputLabelProps={{ shrink: true }}
+          onChange={setAsOf}
         />
         <Button
           variant="outlined"
@@ -150,7 +140,7 @@ function AuditorExportWithApi(
         >
           {busy ? t('auditorExport.exporting') : t('auditorExport.download')}
         </Button>
-      </Box>
+      </InlineForm>
       {result ? (
         <Box mt={2} data-testid="export-result">
           <Typography variant="body2">

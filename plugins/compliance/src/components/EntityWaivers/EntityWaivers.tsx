@@ -3,7 +3,6 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
-import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -27,6 +26,12 @@ import type {
 import { complianceGovernanceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';
 import { formatAbsolute } from '../../lib/format';
+import {
+  DateField,
+  InlineForm,
+  SelectField,
+  useBusyAction,
+} from '../InlineForm';
 
 /**
  * Props of {@link EntityWaivers}.
@@ -60,7 +65,9 @@ function WaiverRequestForm(props: {
   const [reason, setReason] = useState('');
   const [expiresAt, setExpiresAt] = useState(inDays(30));
   const [link, setLink] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusyAction(message =>
+    t('waivers.requestFailed', { message }),
+  );
   if (candidates.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -68,9 +75,8 @@ function WaiverRequestForm(props: {
       </Typography>
     );
   }
-  const submit = async () => {
-    setBusy(true);
-    try {
+  const submit = () =>
+    run(async () => {
       await api.requestWaiver(entityRef, {
         controlId,
         reason,
@@ -81,42 +87,20 @@ function WaiverRequestForm(props: {
       setReason('');
       setLink('');
       onDone();
-    } catch (e) {
-      alertApi.post({
-        message: t('waivers.requestFailed', { message: (e as Error).message }),
-        severity: 'error',
-      });
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
-    <Box
-      component="form"
-      display="flex"
-      flexWrap="wrap"
-      gridGap={8}
-      alignItems="flex-end"
-      aria-label={t('waivers.formLabel')}
-      onSubmit={(e: React.FormEvent) => {
-        e.preventDefault();
-        submit();
-      }}
-    >
-      <TextField
-        select
+    <InlineForm label={t('waivers.formLabel')} onSubmit={submit}>
+      <SelectField
         id="waiver-control"
         label={t('waivers.control')}
         value={controlId}
-        onChange={e => setControlId(e.target.value)}
-        style={{ minWidth: 220 }}
-      >
-        {candidates.map(r => (
-          <MenuItem key={r.controlId} value={r.controlId}>
-            {r.controlId} · {r.control.title}
-          </MenuItem>
-        ))}
-      </TextField>
+        onChange={setControlId}
+        minWidth={220}
+        options={candidates.map(r => ({
+          value: r.controlId,
+          label: `${r.controlId} · ${r.control.title}`,
+        }))}
+      />
       <TextField
         id="waiver-reason"
         label={t('waivers.reason')}
@@ -126,13 +110,11 @@ function WaiverRequestForm(props: {
         style={{ minWidth: 260, flexGrow: 1 }}
         inputProps={{ maxLength: 2000 }}
       />
-      <TextField
+      <DateField
         id="waiver-expires"
         label={t('waivers.expires')}
-        type="date"
         value={expiresAt}
-        onChange={e => setExpiresAt(e.target.value)}
-        InputLabelProps={{ shrink: true }}
+        onChange={setExpiresAt}
       />
       <TextField
         id="waiver-link-optional"
@@ -149,7 +131,7 @@ function WaiverRequestForm(props: {
       >
         {t('waivers.request')}
       </Button>
-    </Box>
+    </InlineForm>
   );
 }
 

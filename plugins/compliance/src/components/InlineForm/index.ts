@@ -1,0 +1,1 @@
+export { InlineForm, SelectField, DateField, useBusyAction } from './InlineForm';
