@@ -10,16 +10,14 @@
  * line printed is one JSON object with the figures per database.
  */
 import type { Knex } from 'knex';
-import { noopLogger, numberArg, onEachDatabase, runMain } from './support';
-import type { ControlDefinition } from 'backstage-plugin-compliance-common';
-import { DatabaseComplianceStore } from '../src/database/DatabaseComplianceStore';
-import { EvaluationRunner } from '../src/service/EvaluationRunner';
-import { ControlCatalogue } from '../src/controls/ControlCatalogue';
 import {
-  catalogControls,
-  defaultLevels,
-} from '../src/controls/catalogControls';
-import type { EntitySnapshot } from '../src/lib/evaluate';
+  benchEngine,
+  numberArg,
+  onEachDatabase,
+  runMain,
+  seedComponents,
+} from './support';
+import type { ControlDefinition } from 'backstage-plugin-compliance-common';
 import type { FactWrite } from '../src/database/ComplianceStore';
 
 const N = numberArg('entities', Number(process.env.BENCH_ENTITIES ?? 10000));
@@ -79,84 +77,39 @@ function factValue(i: number, e: number): FactWrite['value'] {
 }
 
 async function runOn(name: string, knex: Knex) {
-  const stores = await DatabaseComplianceStore.create({
-    database: {
-      getClient: async () => knex,
-      migrations: { skip: false },
-    } as any,
-  });
-  const catalogue = ControlCatalogue.create({
-    builtin: catalogControls({
-      lifecycles: ['experimental', 'production', 'deprecated'],
-      minDescriptionLength: 20,
-    }),
-    modules: syntheticControls(),
-    config: [],
-    levels: defaultLevels,
-    frameworks: [],
-    kinds: ['component'],
-  });
-  const engine = new EvaluationRunner({
-    ...stores,
-    catalogue,
-    waivers: [],
-    logger: noopLogger,
-  });
+  const { stores, catalogue, engine } = await benchEngine(
+    knex,
+    syntheticControls(),
+  );
 
   const seedStart = Date.now();
   const now = new Date();
-  for (let start = 0; start < N; start += 1000) {
-    const snapshots: EntitySnapshot[] = [];
-    const facts: FactWrite[] = [];
-    for (let e = start; e < Math.min(N, start + 1000); e++) {
-      const entityRef = `component:default/svc-${String(e).padStart(6, '0')}`;
-      snapshots.push({
-        entityRef,
-        kind: 'component',
-        namespace: 'default',
-        name: `svc-${String(e).padStart(6, '0')}`,
-        type: 'service',
-        lifecycle: e % 3 ? 'production' : 'experimental',
-        owner: `group:default/team-${e % OWNERS}`,
-        system: `system:default/sys-${e % 20}`,
-        tags: [],
-        annotations: {},
-      });
-      const cat: Record<string, FactWrite['value']> = {
-        'catalog.owner.ref': `group:default/team-${e % OWNERS}`,
-        'catalog.owner.kind': 'group',
-        'catalog.owner.exists': e % 10 !== 0,
-        'catalog.lifecycle': e % 3 ? 'production' : 'experimental',
-        'catalog.system.ref': `system:default/sys-${e % 20}`,
-        'catalog.system.exists': true,
-        'catalog.description.length': e % 40,
-        'catalog.techdocs': e % 2 === 0,
-        'catalog.oncall': e % 5 !== 0,
-        'catalog.sourceRepo.kind': e % 7 ? 'project-slug' : 'none',
-      };
-      for (const [factId, value] of Object.entries(cat))
-        facts.push({ entityRef, factId, value, observedAt: now });
-      for (let i = 0; i < SYNTHETIC; i++) {
-        // A few facts are unknown, as real sources produce.
-        if ((e + i) % 97 === 0)
-          facts.push({
-            entityRef,
-            factId: `bench.f${i}`,
-            unknownReason: 'insufficient_permission',
-            observedAt: now,
-          });
-        else
-          facts.push({
-            entityRef,
-            factId: `bench.f${i}`,
-            value: factValue(i, e),
-            observedAt: now,
-          });
-      }
-    }
-    await stores.entities.upsertEntities(snapshots, now);
-    await stores.facts.writeFacts('bench', facts);
-  }
+  await seedComponents(stores, {
+    count: N,
+    owners: OWNERS,
+    observedAt: now,
+    lifecycle: e => (e % 3 ? 'production' : 'experimental'),
+    sourceRepoKind: e => (e % 7 ? 'project-slug' : 'none'),
+    factsOf: (e, entityRef) =>
+      Array.from(
+        { length: SYNTHETIC },
+        (_, i): FactWrite =>
+          // A few facts are unknown, as real sources produce.
+          (e + i) % 97 === 0
+            ? {
+                entityRef,
+                factId: `bench.f${i}`,
+                unknownReason: 'insufficient_permission',
+                observedAt: now,
+              }
+            : {
+                entityRef,
+                factId: `bench.f${i}`,
+                value: factValue(i, e),
+                observedAt: now,
+              },
+      ),
+  });
   const seedSeconds = (Date.now() - seedStart) / 1000;
   // Fresh statistics, as autovacuum / a periodic ANALYZE keeps them.
   await knex.raw('analyze');

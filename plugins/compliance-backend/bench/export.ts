@@ -13,18 +13,15 @@
  * 20 ms). The last line is one JSON object with the figures per database.
  */
 import type { Knex } from 'knex';
-import { noopLogger, numberArg, onEachDatabase, runMain } from './support';
-import type { ControlDefinition } from 'backstage-plugin-compliance-common';
-import { DatabaseComplianceStore } from '../src/database/DatabaseComplianceStore';
-import { EvaluationRunner } from '../src/service/EvaluationRunner';
-import { ExportService, HashingSink } from '../src/service/ExportService';
-import { ControlCatalogue } from '../src/controls/ControlCatalogue';
 import {
-  catalogControls,
-  defaultLevels,
-} from '../src/controls/catalogControls';
-import type { EntitySnapshot } from '../src/lib/evaluate';
-import type { FactWrite } from '../src/database/ComplianceStore';
+  benchEngine,
+  numberArg,
+  onEachDatabase,
+  runMain,
+  seedComponents,
+} from './support';
+import type { ControlDefinition } from 'backstage-plugin-compliance-common';
+import { ExportService, HashingSink } from '../src/service/ExportService';
 
 const N = numberArg('entities', Number(process.env.BENCH_ENTITIES ?? 10000));
 const SYNTHETIC = 33;
@@ -51,80 +48,30 @@ function syntheticControls(): ControlDefinition[] {
 }
 
 async function runOn(name: string, knex: Knex) {
-  const stores = await DatabaseComplianceStore.create({
-    database: {
-      getClient: async () => knex,
-      migrations: { skip: false },
-    } as any,
-  });
-  const catalogue = ControlCatalogue.create({
-    builtin: catalogControls({
-      lifecycles: ['experimental', 'production', 'deprecated'],
-      minDescriptionLength: 20,
-    }),
-    modules: syntheticControls(),
-    config: [],
-    levels: defaultLevels,
-    frameworks: [],
-    kinds: ['component'],
-  });
-  const engine = new EvaluationRunner({
-    ...stores,
-    catalogue,
-    waivers: [],
-    logger: noopLogger,
-  });
+  const { stores, catalogue, engine } = await benchEngine(
+    knex,
+    syntheticControls(),
+  );
   const seedStart = Date.now();
   const observed = new Date(Date.now() - 3600_000);
-  for (let start = 0; start < N; start += 1000) {
-    const snapshots: EntitySnapshot[] = [];
-    const facts: FactWrite[] = [];
-    for (let e = start; e < Math.min(N, start + 1000); e++) {
-      const id = String(e).padStart(6, '0');
-      const entityRef = `component:default/svc-${id}`;
-      snapshots.push({
+  await seedComponents(stores, {
+    count: N,
+    owners: 50,
+    observedAt: observed,
+    lifecycle: () => 'production',
+    sourceRepoKind: () => 'project-slug',
+    factsOf: (e, entityRef, id) =>
+      Array.from({ length: SYNTHETIC }, (_, i) => ({
         entityRef,
-        kind: 'component',
-        namespace: 'default',
-        name: `svc-${id}`,
-        type: 'service',
-        lifecycle: 'production',
-        owner: `group:default/team-${e % 50}`,
-        system: `system:default/sys-${e % 20}`,
-        tags: [],
-        annotations: {},
-      });
-      const cat: Record<string, FactWrite['value']> = {
-        'catalog.owner.ref': `group:default/team-${e % 50}`,
-        'catalog.owner.kind': 'group',
-        'catalog.owner.exists': e % 10 !== 0,
-        'catalog.lifecycle': 'production',
-        'catalog.system.ref': `system:default/sys-${e % 20}`,
-        'catalog.system.exists': true,
-        'catalog.description.length': e % 40,
-        'catalog.techdocs': e % 2 === 0,
-        'catalog.oncall': e % 5 !== 0,
-        'catalog.sourceRepo.kind': 'project-slug',
-      };
-      for (const [factId, value] of Object.entries(cat)) {
-        facts.push({ entityRef, factId, value, observedAt: observed });
-      }
-      for (let i = 0; i < SYNTHETIC; i++) {
-        facts.push({
-          entityRef,
-          factId: `bench.f${i}`,
-          value: (e * 7919 + i * 104729) % 100,
-          evidence: {
-            source: 'GET /repos/{owner}/{repo}',
-            url: `https://github.example.com/org/svc-${id}`,
-          },
-          observedAt: observed,
-        });
-      }
-    }
-    await stores.entities.upsertEntities(snapshots, observed);
-    await stores.facts.writeFacts('bench', facts);
-  }
+        factId: `bench.f${i}`,
+        value: (e * 7919 + i * 104729) % 100,
+        evidence: {
+          source: 'GET /repos/{owner}/{repo}',
+          url: `https://github.example.com/org/svc-${id}`,
+        },
+        observedAt: observed,
+      })),
+  });
   await engine.evaluateDirty();
   const seedSeconds = (Date.now() - seedStart) / 1000;
   await knex.raw('analyze');

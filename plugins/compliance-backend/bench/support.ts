@@ -1,9 +1,20 @@
 /*
  * What the store benchmarks share: command-line numbers, a silent logger,
- * and running one measurement on in-memory SQLite and, when configured, a
- * fresh PostgreSQL database that is dropped afterwards.
+ * running one measurement on in-memory SQLite and, when configured, a
+ * fresh PostgreSQL database that is dropped afterwards, and the engine over
+ * synthetic components seeded in batches.
  */
 import knexFactory, { Knex } from 'knex';
+import type { ControlDefinition } from 'backstage-plugin-compliance-common';
+import type { FactWrite } from '../src/database/ComplianceStore';
+import { DatabaseComplianceStore } from '../src/database/DatabaseComplianceStore';
+import { ControlCatalogue } from '../src/controls/ControlCatalogue';
+import {
+  catalogControls,
+  defaultLevels,
+} from '../src/controls/catalogControls';
+import type { EntitySnapshot } from '../src/lib/evaluate';
+import { EvaluationRunner } from '../src/service/EvaluationRunner';
 
 /** `--name <number>` from the command line, or the fallback. */
 export function numberArg(name: string, fallback: number): number {
@@ -80,4 +91,93 @@ export function runMain(main: () => Promise<void>): void {
     console.error(e);
     process.exit(1);
   });
+}
+
+/**
+ * The stores on `knex` (migrated), the catalogue of the catalog controls
+ * plus `synthetic` ones, and the evaluation engine over them.
+ */
+export async function benchEngine(knex: Knex, synthetic: ControlDefinition[]) {
+  const stores = await DatabaseComplianceStore.create({
+    database: {
+      getClient: async () => knex,
+      migrations: { skip: false },
+    } as any,
+  });
+  const catalogue = ControlCatalogue.create({
+    builtin: catalogControls({
+      lifecycles: ['experimental', 'production', 'deprecated'],
+      minDescriptionLength: 20,
+    }),
+    modules: synthetic,
+    config: [],
+    levels: defaultLevels,
+    frameworks: [],
+    kinds: ['component'],
+  });
+  const engine = new EvaluationRunner({
+    ...stores,
+    catalogue,
+    waivers: [],
+    logger: noopLogger,
+  });
+  return { stores, catalogue, engine };
+}
+
+/**
+ * Seeds `count` components `svc-000000`… in batches of 1000: the entity,
+ * the catalog collector's facts (owner `team-<e % owners>`, system
+ * `sys-<e % 20>`), and the facts `factsOf` adds for component `e`.
+ */
+export async function seedComponents(
+  stores: Awaited<ReturnType<typeof benchEngine>>['stores'],
+  options: {
+    count: number;
+    owners: number;
+    observedAt: Date;
+    lifecycle: (e: number) => string;
+    sourceRepoKind: (e: number) => string;
+    factsOf: (e: number, entityRef: string, id: string) => FactWrite[];
+  },
+): Promise<void> {
+  const { count, owners, observedAt } = options;
+  for (let start = 0; start < count; start += 1000) {
+    const snapshots: EntitySnapshot[] = [];
+    const facts: FactWrite[] = [];
+    for (let e = start; e < Math.min(count, start + 1000); e++) {
+      const id = String(e).padStart(6, '0');
+      const entityRef = `component:default/svc-${id}`;
+      const lifecycle = options.lifecycle(e);
+      snapshots.push({
+        entityRef,
+        kind: 'component',
+        namespace: 'default',
+        name: `svc-${id}`,
+        type: 'service',
+        lifecycle,
+        owner: `group:default/team-${e % owners}`,
+        system: `system:default/sys-${e % 20}`,
+        tags: [],
+        annotations: {},
+      });
+      const cat: Record<string, FactWrite['value']> = {
+        'catalog.owner.ref': `group:default/team-${e % owners}`,
+        'catalog.owner.kind': 'group',
+        'catalog.owner.exists': e % 10 !== 0,
+        'catalog.lifecycle': lifecycle,
+        'catalog.system.ref': `system:default/sys-${e % 20}`,
+        'catalog.system.exists': true,
+        'catalog.description.length': e % 40,
+        'catalog.techdocs': e % 2 === 0,
+        'catalog.oncall': e % 5 !== 0,
+        'catalog.sourceRepo.kind': options.sourceRepoKind(e),
+      };
+      for (const [factId, value] of Object.entries(cat)) {
+        facts.push({ entityRef, factId, value, observedAt });
+      }
+      facts.push(...options.factsOf(e, entityRef, id));
+    }
+    await stores.entities.upsertEntities(snapshots, observedAt);
+    await stores.facts.writeFacts('bench', facts);
+  }
 }
