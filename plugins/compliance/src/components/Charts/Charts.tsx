@@ -1,3 +1,4 @@
+import { ReactNode } from 'react';
 import { useTheme } from '@material-ui/core/styles';
 import {
   Bar,
@@ -8,7 +9,9 @@ import {
   ResponsiveContainer,
   Tooltip,
   XAxis,
+  XAxisProps,
   YAxis,
+  YAxisProps,
 } from 'recharts';
 
 /**
@@ -31,6 +34,34 @@ function useChartColors() {
   };
 }
 
+/**
+ * A full-width chart of the theme's colours: a dashed grid, the x axis on
+ * `x.dataKey`, the y axis and a tooltip, then the series (`children`).
+ */
+function CartesianFrame(props: {
+  chart: typeof LineChart | typeof BarChart;
+  data: object[];
+  height: number;
+  x: Pick<XAxisProps, 'dataKey' | 'minTickGap'>;
+  y: Pick<YAxisProps, 'domain' | 'width' | 'unit' | 'allowDecimals'>;
+  children: ReactNode;
+}) {
+  const { chart: Chart, data, height, x, y, children } = props;
+  const colors = useChartColors();
+  const tick = { fill: colors.text, fontSize: 12 };
+  return (
+    <ResponsiveContainer width="100%" height={height}>
+      <Chart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+        <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
+        <XAxis tick={tick} {...x} />
+        <YAxis tick={tick} {...y} />
+        <Tooltip contentStyle={colors.tooltip} />
+        {children}
+      </Chart>
+    </ResponsiveContainer>
+  );
+}
+
 /** Score (and coverage) per day. */
 export function TrendChart(props: {
   points: Array<{ day: string; score: number | null; coverage: number }>;
@@ -43,41 +74,33 @@ export function TrendChart(props: {
     coverage: Math.round(p.coverage * 1000) / 10,
   }));
   return (
-    <ResponsiveContainer width="100%" height={props.height ?? 240}>
-      <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-        <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
-        <XAxis
-          dataKey="day"
-          tick={{ fill: colors.text, fontSize: 12 }}
-          minTickGap={24}
-        />
-        <YAxis
-          domain={[0, 100]}
-          tick={{ fill: colors.text, fontSize: 12 }}
-          width={36}
-        />
-        <Tooltip contentStyle={colors.tooltip} />
-        <Line
-          type="monotone"
-          dataKey="score"
-          name="Score"
-          stroke={colors.line}
-          strokeWidth={2}
-          dot={false}
-          connectNulls
-          isAnimationActive={false}
-        />
-        <Line
-          type="monotone"
-          dataKey="coverage"
-          name="Coverage %"
-          stroke={colors.secondary}
-          strokeDasharray="4 4"
-          dot={false}
-          isAnimationActive={false}
-        />
-      </LineChart>
-    </ResponsiveContainer>
+    <CartesianFrame
+      chart={LineChart}
+      data={data}
+      height={props.height ?? 240}
+      x={{ dataKey: 'day', minTickGap: 24 }}
+      y={{ domain: [0, 100], width: 36 }}
+    >
+      <Line
+        type="monotone"
+        dataKey="score"
+        name="Score"
+        stroke={colors.line}
+        strokeWidth={2}
+        dot={false}
+        connectNulls
+        isAnimationActive={false}
+      />
+      <Line
+        type="monotone"
+        dataKey="coverage"
+        name="Coverage %"
+        stroke={colors.secondary}
+        strokeDasharray="4 4"
+        dot={false}
+        isAnimationActive={false}
+      />
+    </CartesianFrame>
   );
 }
 
@@ -88,27 +111,20 @@ export function DurationChart(props: {
 }) {
   const colors = useChartColors();
   return (
-    <ResponsiveContainer width="100%" height={props.height ?? 180}>
-      <BarChart
-        data={props.series}
-        margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
-      >
-        <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
-        <XAxis
-          dataKey="day"
-          tick={{ fill: colors.text, fontSize: 12 }}
-          minTickGap={24}
-        />
-        <YAxis tick={{ fill: colors.text, fontSize: 12 }} width={40} unit="s" />
-        <Tooltip contentStyle={colors.tooltip} />
-        <Bar
-          dataKey="p50DurationSeconds"
-          name="Median duration (s)"
-          fill={colors.line}
-          isAnimationActive={false}
-        />
-      </BarChart>
-    </ResponsiveContainer>
+    <CartesianFrame
+      chart={BarChart}
+      data={props.series}
+      height={props.height ?? 180}
+      x={{ dataKey: 'day', minTickGap: 24 }}
+      y={{ width: 40, unit: 's' }}
+    >
+      <Bar
+        dataKey="p50DurationSeconds"
+        name="Median duration (s)"
+        fill={colors.line}
+        isAnimationActive={false}
+      />
+    </CartesianFrame>
   );
 }
 
@@ -120,45 +136,34 @@ export function OutcomeChart(props: {
   const colors = useChartColors();
   const theme = useTheme();
   return (
-    <ResponsiveContainer width="100%" height={props.height ?? 180}>
-      <BarChart
-        data={props.series}
-        margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
-      >
-        <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
-        <XAxis
-          dataKey="day"
-          tick={{ fill: colors.text, fontSize: 12 }}
-          minTickGap={24}
-        />
-        <YAxis
-          allowDecimals={false}
-          tick={{ fill: colors.text, fontSize: 12 }}
-          width={32}
-        />
-        <Tooltip contentStyle={colors.tooltip} />
-        <Bar
-          dataKey="passed"
-          name="Passed"
-          stackId="runs"
-          fill={theme.palette.success?.main ?? colors.line}
-          isAnimationActive={false}
-        />
-        <Bar
-          dataKey="failed"
-          name="Failed"
-          stackId="runs"
-          fill={theme.palette.error.main}
-          isAnimationActive={false}
-        />
-        <Bar
-          dataKey="flaky"
-          name="Flaky (passed after a failure)"
-          fill={theme.palette.warning?.main ?? colors.secondary}
-          isAnimationActive={false}
-        />
-      </BarChart>
-    </ResponsiveContainer>
+    <CartesianFrame
+      chart={BarChart}
+      data={props.series}
+      height={props.height ?? 180}
+      x={{ dataKey: 'day', minTickGap: 24 }}
+      y={{ allowDecimals: false, width: 32 }}
+    >
+      <Bar
+        dataKey="passed"
+        name="Passed"
+        stackId="runs"
+        fill={theme.palette.success?.main ?? colors.line}
+        isAnimationActive={false}
+      />
+      <Bar
+        dataKey="failed"
+        name="Failed"
+        stackId="runs"
+        fill={theme.palette.error.main}
+        isAnimationActive={false}
+      />
+      <Bar
+        dataKey="flaky"
+        name="Flaky (passed after a failure)"
+        fill={theme.palette.warning?.main ?? colors.secondary}
+        isAnimationActive={false}
+      />
+    </CartesianFrame>
   );
 }
 
@@ -169,26 +174,19 @@ export function DistributionChart(props: {
 }) {
   const colors = useChartColors();
   return (
-    <ResponsiveContainer width="100%" height={props.height ?? 200}>
-      <BarChart
-        data={props.distribution}
-        margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
-      >
-        <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="bucket" tick={{ fill: colors.text, fontSize: 12 }} />
-        <YAxis
-          allowDecimals={false}
-          tick={{ fill: colors.text, fontSize: 12 }}
-          width={32}
-        />
-        <Tooltip contentStyle={colors.tooltip} />
-        <Bar
-          dataKey="count"
-          name="Entities"
-          fill={colors.line}
-          isAnimationActive={false}
-        />
-      </BarChart>
-    </ResponsiveContainer>
+    <CartesianFrame
+      chart={BarChart}
+      data={props.distribution}
+      height={props.height ?? 200}
+      x={{ dataKey: 'bucket' }}
+      y={{ allowDecimals: false, width: 32 }}
+    >
+      <Bar
+        dataKey="count"
+        name="Entities"
+        fill={colors.line}
+        isAnimationActive={false}
+      />
+    </CartesianFrame>
   );
 }
