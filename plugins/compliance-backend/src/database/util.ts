@@ -28,12 +28,22 @@ export function dialectOf(db: Knex): Dialect {
   };
 }
 
+const lastIso = { ms: Number.NaN, iso: '' };
+
 export function toIso(value: Timestamp): string;
 export function toIso(value: Timestamp | null | undefined): string | undefined;
 export function toIso(value: Timestamp | null | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return new Date(value).toISOString();
+  if (typeof value === 'number') {
+    // Rows read together mostly share their times (a batch is written at
+    // one instant): the last conversion is reused.
+    if (value !== lastIso.ms) {
+      lastIso.ms = value;
+      lastIso.iso = new Date(value).toISOString();
+    }
+    return lastIso.iso;
+  }
   const d = new Date(
     /^\d+$/.test(value) ? Number(value) : value.replace(' ', 'T'),
   );
