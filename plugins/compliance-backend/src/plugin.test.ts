@@ -1,6 +1,5 @@
 import { createTestDatabases } from './__testUtils__/databases';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -9,11 +8,10 @@ import {
 } from 'backstage-plugin-compliance-node';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import request from 'supertest';
-import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { component, group } from './__testUtils__/entities';
 import {
   conditionalPermissions,
+  mockActionsRegistry,
   OUTSIDER,
   outsiderCatalog,
   startCompliance,
@@ -458,12 +456,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('offers the compliance of an entity as an actions-registry action', async () => {
-      const registry = actionsRegistryServiceMock();
-      const actions = createServiceFactory({
-        service: actionsRegistryServiceRef,
-        deps: {},
-        factory: () => registry,
-      });
+      const { registry, factory: actions } = mockActionsRegistry();
       const { backend, cycle } = await start({
         extraFeatures: [actions],
         permissions: conditionalPermissions().factory,

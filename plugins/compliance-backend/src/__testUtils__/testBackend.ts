@@ -2,7 +2,9 @@ import {
   createServiceFactory,
   type SchedulerService,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
@@ -90,6 +92,19 @@ export function outsiderCatalog(options: {
       service: catalogServiceRef,
       deps: {},
       factory: () => catalog,
+    }),
+  };
+}
+
+/** The mock actions registry (`registry.invoke`) and its service factory. */
+export function mockActionsRegistry() {
+  const registry = actionsRegistryServiceMock();
+  return {
+    registry,
+    factory: createServiceFactory({
+      service: actionsRegistryServiceRef,
+      deps: {},
+      factory: () => registry,
     }),
   };
 }

@@ -4,17 +4,7 @@
  * naming the problem, never a 5xx, and no table changes. Cases are generated
  * with fast-check from a fixed seed; BAD_INPUT_RUNS sets the cases per route.
  */
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import {
-  createServiceFactory,
-  type SchedulerService,
-} from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ANNOTATION_COMPLIANCE_SKIP } from 'backstage-plugin-compliance-common';
@@ -22,7 +12,6 @@ import fc from 'fast-check';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { compliancePlugin } from '../plugin';
 import {
   BAD_INPUT_SEED,
   NUMBERISH,
@@ -38,6 +27,10 @@ import {
   urlPiece,
 } from '../__testUtils__/badInput';
 import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  mockActionsRegistry,
+  startCompliance,
+} from '../__testUtils__/testBackend';
 import { component } from '../__testUtils__/entities';
 
 jest.setTimeout(600_000);
@@ -163,9 +156,9 @@ const shorten = (s: string, max = 300) =>
 
 describe.each(databases.eachSupportedId())('bad input on %s', databaseId => {
   const tally = new SweepTally();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startCompliance>>['backend'];
   let knex: Awaited<ReturnType<typeof databases.init>>;
-  let registry: ReturnType<typeof actionsRegistryServiceMock>;
+  let registry: ReturnType<typeof mockActionsRegistry>['registry'];
   let before: Awaited<ReturnType<typeof tableChecksums>>;
   let port: number;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
@@ -173,41 +166,26 @@ describe.each(databases.eachSupportedId())('bad input on %s', databaseId => {
 
   beforeAll(async () => {
     knex = await databases.init(databaseId);
-    const scheduler = mockServices.scheduler() as SchedulerService & {
-      factory(o?: { skipTaskRunOnStartup?: boolean }): any;
-    };
-    registry = actionsRegistryServiceMock();
-    backend = await startTestBackend({
-      features: [
-        compliancePlugin,
-        catalogServiceMock.factory({ entities }),
-        scheduler.factory({ skipTaskRunOnStartup: true }),
-        mockServices.database.factory({ knex }),
-        createServiceFactory({
-          service: actionsRegistryServiceRef,
-          deps: {},
-          factory: () => registry,
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            compliance: {
-              waivers: [
-                {
-                  entityRef: 'component:default/orphan',
-                  controlId: 'CAT-04',
-                  reason: 'prototype',
-                  expiresAt: '2099-01-01',
-                },
-              ],
-            },
+    const actions = mockActionsRegistry();
+    registry = actions.registry;
+    const plugin = await startCompliance({
+      knex,
+      features: [catalogServiceMock.factory({ entities }), actions.factory],
+      compliance: {
+        waivers: [
+          {
+            entityRef: 'component:default/orphan',
+            controlId: 'CAT-04',
+            reason: 'prototype',
+            expiresAt: '2099-01-01',
           },
-        }),
-      ],
+        ],
+      },
     });
+    backend = plugin.backend;
     port = (backend.server.address() as AddressInfo).port;
-    await scheduler.triggerTask('compliance:collect:catalog');
-    await scheduler.triggerTask('compliance:evaluate');
-    await scheduler.triggerTask('compliance:rollup');
+    await plugin.cycle();
+    await plugin.scheduler.triggerTask('compliance:rollup');
     before = await tableChecksums(knex);
     if (!(before.compliance_results?.rows > 0)) {
       throw new Error('The seeded entities were not evaluated');

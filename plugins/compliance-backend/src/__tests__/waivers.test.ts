@@ -1,12 +1,7 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   coreServices,
   createServiceFactory,
-  SchedulerService,
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
@@ -16,7 +11,7 @@ import request from 'supertest';
 import { createHash } from 'node:crypto';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { component } from '../__testUtils__/entities';
-import { compliancePlugin } from '../plugin';
+import { startCompliance } from '../__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 
@@ -130,38 +125,21 @@ describe.each(databases.eachSupportedId())('waivers on %s', databaseId => {
 
   async function start() {
     const knex = await databases.init(databaseId);
-    const scheduler = mockServices.scheduler() as SchedulerService & {
-      factory(o?: any): any;
-    };
-    const backend = await startTestBackend({
-      features: [
-        compliancePlugin,
-        catalogFactory,
-        permissionsFactory,
-        auditorFactory,
-        scheduler.factory({ skipTaskRunOnStartup: true }),
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            compliance: {
-              waivers: [
-                {
-                  entityRef: 'component:default/svc',
-                  controlId: 'CAT-04',
-                  reason: 'declared in git',
-                  expiresAt: '2099-01-01',
-                },
-              ],
-              waiverPolicy: { maxDurationDays: { medium: 60, low: 60 } },
-            },
+    const { backend, cycle } = await startCompliance({
+      knex,
+      features: [catalogFactory, permissionsFactory, auditorFactory],
+      compliance: {
+        waivers: [
+          {
+            entityRef: 'component:default/svc',
+            controlId: 'CAT-04',
+            reason: 'declared in git',
+            expiresAt: '2099-01-01',
           },
-        }),
-      ],
+        ],
+        waiverPolicy: { maxDurationDays: { medium: 60, low: 60 } },
+      },
     });
-    const cycle = async () => {
-      await scheduler.triggerTask('compliance:collect:catalog');
-      await scheduler.triggerTask('compliance:evaluate');
-    };
     const as = (user: string) => ({
       get: (path: string) =>
         request(backend.server)

@@ -1,20 +1,16 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   coreServices,
   createServiceFactory,
-  SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { component } from '../__testUtils__/entities';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { compliancePlugin } from '../plugin';
+import {
+  mockActionsRegistry,
+  startCompliance,
+} from '../__testUtils__/testBackend';
 import fc from 'fast-check';
 import {
   BAD_INPUT_SEED,
@@ -54,13 +50,10 @@ const permissionsFactory = createServiceFactory({
 describe.each(databases.eachSupportedId())('governance actions on %s', id => {
   async function start() {
     const knex = await databases.init(id);
-    const registry = actionsRegistryServiceMock();
-    const scheduler = mockServices.scheduler() as SchedulerService & {
-      factory(o?: any): any;
-    };
-    await startTestBackend({
+    const { registry, factory: actions } = mockActionsRegistry();
+    const { cycle } = await startCompliance({
+      knex,
       features: [
-        compliancePlugin,
         permissionsFactory,
         catalogServiceMock.factory({
           entities: [
@@ -68,22 +61,11 @@ describe.each(databases.eachSupportedId())('governance actions on %s', id => {
             component('svc', { lifecycle: 'sandbox', owner: 'group:team' }),
           ],
         }),
-        scheduler.factory({ skipTaskRunOnStartup: true }),
-        mockServices.database.factory({ knex }),
-        createServiceFactory({
-          service: actionsRegistryServiceRef,
-          deps: {},
-          factory: () => registry,
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            compliance: { waiverPolicy: { maxDurationDays: { low: 45 } } },
-          },
-        }),
+        actions,
       ],
+      compliance: { waiverPolicy: { maxDurationDays: { low: 45 } } },
     });
-    await scheduler.triggerTask('compliance:collect:catalog');
-    await scheduler.triggerTask('compliance:evaluate');
+    await cycle();
     const invoke = (name: string, input: object, user = OWNER) =>
       registry.invoke({
         id: `test:${name}`,

@@ -1,7 +1,4 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { entityInsightResponseSchema } from 'backstage-plugin-compliance-common';
 import { setupServer } from 'msw/node';
@@ -9,6 +6,7 @@ import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { component, group } from '../__testUtils__/entities';
 import {
+  mockActionsRegistry,
   OUTSIDER,
   outsiderCatalog,
   startCompliance,
@@ -242,7 +240,7 @@ describe.each(databases.eachSupportedId())(
           counters,
         ),
       );
-      const registry = actionsRegistryServiceMock();
+      const { registry, factory: actions } = mockActionsRegistry();
       const { backend, cycle, get } = await start({
         insights: {
           providers: [
@@ -256,13 +254,7 @@ describe.each(databases.eachSupportedId())(
             },
           ],
         },
-        extraFeatures: [
-          createServiceFactory({
-            service: actionsRegistryServiceRef,
-            deps: {},
-            factory: () => registry,
-          }),
-        ],
+        extraFeatures: [actions],
       });
       await cycle();
       expect(counters.openai).toBe(2);
