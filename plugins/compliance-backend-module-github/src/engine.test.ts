@@ -1,16 +1,9 @@
 import {
   mockCredentials,
-  mockServices,
   registerMswTestHooks,
-  startTestBackend,
 } from '@backstage/backend-test-utils';
-import type { SchedulerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-// The integration test installs the real backend plugin next to this module.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import compliancePlugin from 'backstage-plugin-compliance-backend';
-import { http, HttpResponse, passthrough } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
 import branchProtection from './__fixtures__/branch-protection.json';
@@ -32,6 +25,11 @@ import {
   secretAlert,
   truncatedGraphql,
 } from './__testUtils__/alertLists';
+import {
+  localBackend,
+  paymentsEntities,
+  startWithGithub,
+} from './__testUtils__/engineBackend';
 
 // The GitHub module installed in the real compliance backend: GitHub answers
 // (faked with msw) become facts, control results and scores over HTTP.
@@ -44,29 +42,8 @@ const REPO = `${API}/repos/acme/payments`;
 const server = setupServer();
 registerMswTestHooks(server);
 
-type MockScheduler = SchedulerService & {
-  factory(options?: {
-    skipTaskRunOnStartup?: boolean;
-  }): ReturnType<typeof mockServices.scheduler.factory>;
-};
-
 const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'team-a', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'payments',
-      namespace: 'default',
-      annotations: { 'github.com/project-slug': 'acme/payments' },
-    },
-    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
-  },
+  ...paymentsEntities,
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -83,10 +60,7 @@ function github(options: { down?: boolean } = {}) {
       ? HttpResponse.json({ message: 'Server Error' }, { status: 502 })
       : HttpResponse.json(body as Record<string, unknown>, { headers: rate });
   return [
-    // supertest talks to the test backend on a local port.
-    http.all(/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//, () =>
-      passthrough(),
-    ),
+    localBackend,
     http.post(`${API}/graphql`, ok(graphqlRepository)),
     http.get(REPO, ok(repository)),
     http.get(`${REPO}/branches/main/protection`, ok(branchProtection)),
@@ -99,29 +73,11 @@ function github(options: { down?: boolean } = {}) {
 }
 
 async function start(token?: string) {
-  const scheduler = mockServices.scheduler() as MockScheduler;
-  const backend = await startTestBackend({
-    features: [
-      compliancePlugin,
-      githubModule,
-      catalogServiceMock.factory({ entities }),
-      scheduler.factory({ skipTaskRunOnStartup: true }),
-      mockServices.rootConfig.factory({
-        data: {
-          integrations: {
-            github: [
-              token ? { host: 'github.com', token } : { host: 'github.com' },
-            ],
-          },
-        },
-      }),
-    ],
+  const { backend, collect: cycle } = await startWithGithub({
+    module: githubModule,
+    entities,
+    token,
   });
-  const cycle = async () => {
-    await scheduler.triggerTask('compliance:collect:catalog');
-    await scheduler.triggerTask('compliance:collect:github');
-    await scheduler.triggerTask('compliance:evaluate');
-  };
   const results = async (name: string) => {
     const res = await request(backend.server)
       .get(`/api/compliance/entities/component/default/${name}/results`)

@@ -1,16 +1,7 @@
 import {
   mockCredentials,
-  mockServices,
   registerMswTestHooks,
-  startTestBackend,
 } from '@backstage/backend-test-utils';
-import type { SchedulerService } from '@backstage/backend-plugin-api';
-import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-// The fault matrix installs the real backend plugin next to this module.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import compliancePlugin from 'backstage-plugin-compliance-backend';
-import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { createComplianceModuleGithub } from './module';
@@ -24,6 +15,11 @@ import {
   scenarioHandlers,
 } from './__testUtils__/faultyGithub';
 import { NOW } from './__testUtils__/replayedGithub';
+import {
+  localBackend as local,
+  paymentsEntities,
+  startWithGithub,
+} from './__testUtils__/engineBackend';
 
 // Every phase × every fault through the real compliance backend: a good
 // cycle (collect, evaluate), then a cycle with the fault. No control that
@@ -36,66 +32,25 @@ jest.setTimeout(120_000);
 const server = setupServer();
 registerMswTestHooks(server);
 
-type MockScheduler = SchedulerService & {
-  factory(options?: {
-    skipTaskRunOnStartup?: boolean;
-  }): ReturnType<typeof mockServices.scheduler.factory>;
-};
-
-const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'team-a', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'payments',
-      namespace: 'default',
-      annotations: { 'github.com/project-slug': 'acme/payments' },
-    },
-    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
-  },
-];
-
-// supertest talks to the test backend on a local port.
-const local = http.all(
-  /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//,
-  () => passthrough(),
-);
 const CYCLE_2 = new Date(NOW.getTime() + 10 * 60_000);
 let testId = 0;
 
 async function start() {
   testId += 1;
   let clock = NOW;
-  const scheduler = mockServices.scheduler() as MockScheduler;
-  const backend = await startTestBackend({
-    features: [
-      compliancePlugin,
-      createComplianceModuleGithub({
-        retry: {
-          retryAfterBaseValue: 1,
-          retries: 1,
-          requestTimeoutMs: 100,
-          graphqlIntervalMs: 0,
-          throttleIdPrefix: `engine-fault-${testId}`,
-        },
-        now: () => clock,
-      }),
-      catalogServiceMock.factory({ entities }),
-      scheduler.factory({ skipTaskRunOnStartup: true }),
-      mockServices.rootConfig.factory({
-        data: {
-          integrations: {
-            github: [{ host: 'github.com', token: 'ghp_notarealtoken' }],
-          },
-        },
-      }),
-    ],
+  const { backend, collect } = await startWithGithub({
+    module: createComplianceModuleGithub({
+      retry: {
+        retryAfterBaseValue: 1,
+        retries: 1,
+        requestTimeoutMs: 100,
+        graphqlIntervalMs: 0,
+        throttleIdPrefix: `engine-fault-${testId}`,
+      },
+      now: () => clock,
+    }),
+    entities: paymentsEntities,
+    token: 'ghp_notarealtoken',
   });
   const get = async (path: string) => {
     const res = await request(backend.server)
@@ -106,9 +61,7 @@ async function start() {
   };
   const cycle = async (at: Date) => {
     clock = at;
-    await scheduler.triggerTask('compliance:collect:catalog');
-    await scheduler.triggerTask('compliance:collect:github');
-    await scheduler.triggerTask('compliance:evaluate');
+    await collect();
     const results = await get('/entities/component/default/payments/results');
     return new Map<string, { status: string; unknownReason?: string }>(
       results.items
