@@ -1,4 +1,6 @@
 import type { Entity } from '@backstage/catalog-model';
+import type { ControlDefinition } from 'backstage-plugin-compliance-common';
+import type { EntitySnapshot } from '../lib/evaluate';
 
 /** A Component entity in the default namespace (type `service` unless given). */
 export const component = (
@@ -19,3 +21,29 @@ export const group = (name: string, spec: Record<string, unknown>): Entity => ({
   metadata: { name, namespace: 'default' },
   spec: { type: 'team', children: [], ...spec },
 });
+
+/** The snapshot of a bare component `svc`: no type, lifecycle, tags or annotations. */
+export const svcSnapshot: EntitySnapshot = {
+  entityRef: 'component:default/svc',
+  kind: 'component',
+  namespace: 'default',
+  name: 'svc',
+  tags: [],
+  annotations: {},
+};
+
+/** BP-04: passes with two or more approvals (`github.approvals`). */
+export const approvalsControl: ControlDefinition = {
+  id: 'BP-04',
+  title: 'Approvals required',
+  description: '',
+  category: 'branch-protection',
+  severity: 'critical',
+  rule: {
+    pass: {
+      fact: 'github.approvals',
+      operator: 'greaterThanInclusive',
+      value: 2,
+    },
+  },
+};

@@ -7,12 +7,10 @@ import {
   isApplicable,
 } from './evaluate';
 import { EvaluationFact } from './rules';
+import { approvalsControl, svcSnapshot } from '../__testUtils__/entities';
 
 const entity: EntitySnapshot = {
-  entityRef: 'component:default/svc',
-  kind: 'component',
-  namespace: 'default',
-  name: 'svc',
+  ...svcSnapshot,
   type: 'service',
   lifecycle: 'production',
   tags: ['pci'],
@@ -20,17 +18,9 @@ const entity: EntitySnapshot = {
 };
 
 const def: ControlDefinition = {
-  id: 'BP-04',
-  title: 'Approvals required',
-  description: '',
-  category: 'branch-protection',
-  severity: 'critical',
+  ...approvalsControl,
   rule: {
-    pass: {
-      fact: 'github.approvals',
-      operator: 'greaterThanInclusive',
-      value: 2,
-    },
+    ...approvalsControl.rule,
     warn: {
       fact: 'github.approvals',
       operator: 'greaterThanInclusive',

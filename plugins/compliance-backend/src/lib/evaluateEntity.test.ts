@@ -1,32 +1,12 @@
 import type { ControlDefinition } from 'backstage-plugin-compliance-common';
 import { ControlCatalogue } from '../controls/ControlCatalogue';
-import type { EntitySnapshot } from './evaluate';
 import { evaluateEntity, evaluationInputsHash } from './evaluateEntity';
 import type { EvaluationFact } from './rules';
+import {
+  approvalsControl as approvals,
+  svcSnapshot as entity,
+} from '../__testUtils__/entities';
 
-const entity: EntitySnapshot = {
-  entityRef: 'component:default/svc',
-  kind: 'component',
-  namespace: 'default',
-  name: 'svc',
-  tags: [],
-  annotations: {},
-};
-
-const approvals: ControlDefinition = {
-  id: 'BP-04',
-  title: 'Approvals required',
-  description: '',
-  category: 'branch-protection',
-  severity: 'critical',
-  rule: {
-    pass: {
-      fact: 'github.approvals',
-      operator: 'greaterThanInclusive',
-      value: 2,
-    },
-  },
-};
 const owner: ControlDefinition = {
   id: 'CAT-01',
   title: 'Owner',

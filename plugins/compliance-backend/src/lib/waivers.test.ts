@@ -1,6 +1,5 @@
-import type { ControlDefinition } from 'backstage-plugin-compliance-common';
 import { ControlCatalogue } from '../controls/ControlCatalogue';
-import type { EntitySnapshot, Waiver } from './evaluate';
+import type { Waiver } from './evaluate';
 import { evaluateEntity } from './evaluateEntity';
 import {
   checkWaiverExpiry,
@@ -10,30 +9,10 @@ import {
   isWaiverInForce,
   waiverTransition,
 } from './waivers';
-
-const entity: EntitySnapshot = {
-  entityRef: 'component:default/svc',
-  kind: 'component',
-  namespace: 'default',
-  name: 'svc',
-  tags: [],
-  annotations: {},
-};
-
-const approvals: ControlDefinition = {
-  id: 'BP-04',
-  title: 'Approvals required',
-  description: '',
-  category: 'branch-protection',
-  severity: 'critical',
-  rule: {
-    pass: {
-      fact: 'github.approvals',
-      operator: 'greaterThanInclusive',
-      value: 2,
-    },
-  },
-};
+import {
+  approvalsControl as approvals,
+  svcSnapshot as entity,
+} from '../__testUtils__/entities';
 
 const catalogue = ControlCatalogue.create({
   builtin: [approvals],
