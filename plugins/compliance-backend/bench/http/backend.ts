@@ -28,6 +28,7 @@ import {
   syntheticFacts,
 } from './catalog';
 import {
+  columnBytes,
   compact,
   overviewPlans,
   simulateDays,
@@ -252,6 +253,9 @@ async function serve() {
         .sort((a, b) => b[1] - a[1])
         .map(([t, b]) => [t.replace(/^compliance_/, ''), mb(b)]),
     );
+    // Average bytes per row of each column and index (PostgreSQL).
+    const columns = await columnBytes(knex);
+    if (columns) storage.bytesPerRow = columns;
   }
   if (DAYS > 0) {
     const historyBefore = split(compacted).history;

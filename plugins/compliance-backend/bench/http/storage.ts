@@ -157,3 +157,58 @@ export async function overviewPlans(
   }
   return out;
 }
+
+/** The tables whose bytes per row are broken down per column and index. */
+export const COLUMN_TABLES = ['compliance_results', 'compliance_facts'];
+
+/**
+ * PostgreSQL: for each table in {@link COLUMN_TABLES}, its rows, the
+ * average stored bytes per row of each column (`pg_column_size`, after
+ * compression) and the bytes per row of the heap and of each index.
+ * Undefined on SQLite (no per-column sizes).
+ */
+export async function columnBytes(
+  knex: Knex,
+): Promise<Record<string, Record<string, number>> | undefined> {
+  if (knex.client.config.client !== 'pg') return undefined;
+  const out: Record<string, Record<string, number>> = {};
+  for (const table of COLUMN_TABLES) {
+    const { rows: columns } = await knex.raw(
+      `select column_name from information_schema.columns
+        where table_schema = current_schema() and table_name = ?
+        order by ordinal_position`,
+      [table],
+    );
+    const names: string[] = columns.map(
+      (c: { column_name: string }) => c.column_name,
+    );
+    const averages = names.map((_, i) => `avg(pg_column_size(??)) as c${i}`);
+    const { rows } = await knex.raw(
+      `select ${['count(*) as n', ...averages].join(', ')} from ??`,
+      [...names, table],
+    );
+    const n = Number(rows[0].n);
+    const perRow: Record<string, number> = { rows: n };
+    names.forEach((name, i) => {
+      perRow[name] = Math.round(Number(rows[0][`c${i}`] ?? 0) * 10) / 10;
+    });
+    const { rows: relations } = await knex.raw(
+      `select c.relname as name, pg_relation_size(c.oid) as bytes
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = current_schema() and c.relname = ?
+       union all
+       select i.relname, pg_relation_size(i.oid)
+         from pg_index x join pg_class i on i.oid = x.indexrelid
+         join pg_class t on t.oid = x.indrelid
+         join pg_namespace n on n.oid = t.relnamespace
+        where n.nspname = current_schema() and t.relname = ?`,
+      [table, table],
+    );
+    for (const r of relations as Array<{ name: string; bytes: string }>) {
+      const key = r.name === table ? 'heap' : `index ${r.name}`;
+      perRow[key] = n ? Math.round(Number(r.bytes) / n) : 0;
+    }
+    out[table.replace(/^compliance_/, '')] = perRow;
+  }
+  return out;
+}
