@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { resolveResultEvidence } from '../database/resultEvidence';
 
 /**
  * Reads the compliance tables as comparable, time-free rows, counts rows
@@ -67,6 +68,9 @@ export async function readState(
   const sorted = (lines: string[]) => lines.sort();
   const entities = await knex('compliance_entities').select();
   const results = await knex('compliance_results').select();
+  // Results reference fact states by hashes that cover observation times:
+  // compared as the evidence they resolve to.
+  const evidence = await resolveResultEvidence(knex, results);
   const frameworks = await knex('compliance_framework_scores').select();
   const facts = await knex('compliance_facts').select();
   const factHistory = await knex('compliance_fact_history').select();
@@ -98,14 +102,15 @@ export async function readState(
           num(e.unknown_count),
           num(e.na_count),
           num(e.waived_count),
-          e.inputs_hash,
+          // The inputs hash covers observation times, which differ between runs.
+          e.inputs_hash !== null,
           parseJson(e.summary_json),
           Boolean(e.dirty),
         ]),
       ),
     ),
     results: sorted(
-      results.map(r =>
+      results.map((r, i) =>
         [
           r.entity_ref,
           r.control_id,
@@ -113,7 +118,7 @@ export async function readState(
           r.unknown_reason,
           r.reason,
           r.control_version,
-          timelessEvidence(r.evidence),
+          timelessEvidence(JSON.stringify(evidence[i])),
         ].join('|'),
       ),
     ),
@@ -262,7 +267,8 @@ export async function changeChainViolations(knex: Knex): Promise<string[]> {
   const lastValue = new Map<string, string>();
   for (const h of history) {
     const key = `${h.entity_ref}|${h.fact_id}`;
-    const value = `${h.value}|${h.unknown_reason}`;
+    // A state is the value, the unknown reason and the message.
+    const value = `${h.value}|${h.unknown_reason}|${h.message ?? null}`;
     if (lastValue.get(key) === value) {
       out.push(`fact history ${key}: ${value} recorded twice in a row`);
     }

@@ -159,7 +159,15 @@ export interface FactStore {
 
 /** Results, scores, the status-change ledger and the daily history. */
 export interface EvaluationStore {
-  getResults(entityRefs: string[]): Promise<Map<string, ControlResult[]>>;
+  /**
+   * The current results with the evidence each was evaluated on: results
+   * store references to fact states, resolved against the current facts
+   * (`currentFacts` when the caller has read them) and the fact history.
+   */
+  getResults(
+    entityRefs: string[],
+    currentFacts?: ReadonlyMap<string, StoredFact[]>,
+  ): Promise<Map<string, ControlResult[]>>;
   getInputsHashes(entityRefs: string[]): Promise<Map<string, string | null>>;
   /**
    * Persists evaluations (results, ledger, score rows of existing entities,

@@ -2,12 +2,12 @@ import type { Knex } from 'knex';
 import type {
   ComplianceStatus,
   ControlEntityRow,
-  EvidenceFact,
   TrendPoint,
 } from 'backstage-plugin-compliance-common';
 import type { CampaignFilter, CampaignStore } from './ComplianceStore';
 import { inRefSet } from './DatabaseOverviewStore';
-import { Dialect, Timestamp, parse, toIso } from './util';
+import { resolveResultEvidence } from './resultEvidence';
+import { Dialect, Timestamp, toIso } from './util';
 
 const STATUS_ORDER: ComplianceStatus[] = [
   'fail',
@@ -98,9 +98,10 @@ export class DatabaseCampaignStore implements CampaignStore {
       system: string | null;
       lifecycle: string | null;
     }> = await q;
+    const evidence = await resolveResultEvidence(this.db, rows);
     return {
       counts,
-      items: rows.map(r => ({
+      items: rows.map((r, i) => ({
         entityRef: r.entity_ref,
         title: r.title ?? r.name,
         ...(r.owner ? { owner: r.owner } : {}),
@@ -109,7 +110,7 @@ export class DatabaseCampaignStore implements CampaignStore {
         status: r.status as ComplianceStatus,
         reason: r.reason,
         statusSince: toIso(r.status_since),
-        evidence: parse<EvidenceFact[]>(r.evidence, []),
+        evidence: evidence[i],
       })),
     };
   }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type {
   ComplianceStatus,
   ControlResult,
+  EvidenceFact,
   EntityComplianceSummary,
   HistoryPoint,
   StatusChange,
@@ -9,7 +10,13 @@ import type {
   UnknownReason,
 } from 'backstage-plugin-compliance-common';
 import { hashOf } from '../lib/hash';
-import type { EntityEvaluationWrite, EvaluationStore } from './ComplianceStore';
+import { toStoredEvidence } from '../lib/evidenceRefs';
+import type {
+  EntityEvaluationWrite,
+  EvaluationStore,
+  StoredFact,
+} from './ComplianceStore';
+import { resolveResultEvidence } from './resultEvidence';
 import {
   EntityRow,
   HistoryRow,
@@ -37,6 +44,7 @@ interface ResultRow {
   status: string;
   reason: string;
   unknown_reason: string | null;
+  /** JSON: references to the fact states evaluated (see `StoredEvidence`). */
   evidence: string;
   control_version: string;
   result_hash: string;
@@ -63,7 +71,7 @@ function resultRow(r: ControlResult): ResultRow {
     status: r.status,
     reason: r.reason,
     unknown_reason: r.unknownReason ?? null,
-    evidence: JSON.stringify(r.evidence),
+    evidence: JSON.stringify(toStoredEvidence(r.evidence)),
     control_version: r.controlVersion,
     result_hash: hashOf([
       r.status,
@@ -77,7 +85,7 @@ function resultRow(r: ControlResult): ResultRow {
   };
 }
 
-function controlResult(r: ResultRow): ControlResult {
+function controlResult(r: ResultRow, evidence: EvidenceFact[]): ControlResult {
   return {
     entityRef: r.entity_ref,
     controlId: r.control_id,
@@ -86,7 +94,7 @@ function controlResult(r: ResultRow): ControlResult {
     ...(r.unknown_reason
       ? { unknownReason: r.unknown_reason as UnknownReason }
       : {}),
-    evidence: parse(r.evidence, []),
+    evidence,
     controlVersion: r.control_version,
     evaluatedAt: toIso(r.evaluated_at),
     statusSince: toIso(r.status_since),
@@ -137,6 +145,7 @@ export class DatabaseEvaluationStore implements EvaluationStore {
 
   async getResults(
     entityRefs: string[],
+    currentFacts?: ReadonlyMap<string, StoredFact[]>,
   ): Promise<Map<string, ControlResult[]>> {
     const rows = await selectInChunks(
       entityRefs,
@@ -145,7 +154,11 @@ export class DatabaseEvaluationStore implements EvaluationStore {
           .whereIn('entity_ref', part)
           .orderBy('control_id'),
     );
-    return groupBy(rows.map(controlResult), r => r.entityRef);
+    const evidence = await resolveResultEvidence(this.db, rows, currentFacts);
+    return groupBy(
+      rows.map((r, i) => controlResult(r, evidence[i])),
+      r => r.entityRef,
+    );
   }
 
   async getInputsHashes(

@@ -23,7 +23,7 @@ import {
 } from './util';
 
 /** A row of `compliance_facts`. */
-interface FactRow {
+export interface FactRow {
   entity_ref: string;
   fact_id: string;
   collector_id: string;
@@ -53,7 +53,8 @@ function stateOf(row: FactRow): FactState {
   };
 }
 
-function storedFact(r: FactRow): StoredFact {
+/** A fact row as the stores hand it out. */
+export function storedFact(r: FactRow): StoredFact {
   const known = r.value !== null;
   // Parsed once: evaluation reads every fact of every entity it evaluates.
   const value = known ? parse<JsonValue>(r.value, null) : null;
@@ -162,22 +163,26 @@ export class DatabaseFactStore implements FactStore {
         changed_at: next.changedAt,
         last_observed_at: fact.observedAt,
       });
-      if (changed) {
-        history.push({
-          entity_ref: fact.entityRef,
-          fact_id: fact.factId,
-          collector_id: collectorId,
-          value: next.value,
-          value_hash: factPayloadHash(
-            parse<JsonValue>(next.value, null),
-            next.unknownReason,
-          ),
-          evidence: next.evidence,
-          unknown_reason: next.unknownReason,
-          observed_at: next.observedAt,
-        });
-        dirty.add(fact.entityRef);
-      }
+      // Every state a row takes is kept in the history (a new message too),
+      // so that a result referencing the state it was evaluated on resolves
+      // after the fact moved on. Only a changed value re-evaluates.
+      const stale = next.value !== null && next.unknownReason !== null;
+      history.push({
+        entity_ref: fact.entityRef,
+        fact_id: fact.factId,
+        collector_id: collectorId,
+        value: next.value,
+        value_hash: factPayloadHash(
+          parse<JsonValue>(next.value, null),
+          next.unknownReason,
+        ),
+        evidence: next.evidence,
+        unknown_reason: next.unknownReason,
+        message: next.message,
+        last_good_observed_at: stale ? next.lastGoodObservedAt : null,
+        observed_at: next.observedAt,
+      });
+      if (changed) dirty.add(fact.entityRef);
     }
     await this.#touchObserved(seen);
     if (upserts.length === 0) return { written: 0 };

@@ -8,6 +8,7 @@ import type {
 } from 'backstage-plugin-compliance-common';
 import { EvaluationFact, FactLookup, evaluateCondition } from './rules';
 import { evidenceHashOf } from './waivers';
+import { toEvidence } from './evidenceRefs';
 
 /** The parts of an entity the engine evaluates against. */
 export interface EntitySnapshot {
@@ -89,17 +90,6 @@ export function entityFacts(
   put('entity.tags', entity.tags);
   put('entity.annotations', entity.annotations);
   return facts;
-}
-
-function toEvidence(fact: EvaluationFact): EvidenceFact {
-  return {
-    factId: fact.factId,
-    value: fact.value,
-    ...(fact.unknownReason ? { unknownReason: fact.unknownReason } : {}),
-    ...(fact.message ? { message: fact.message } : {}),
-    ...(fact.observedAt ? { observedAt: fact.observedAt } : {}),
-    ...(fact.evidence ? { evidence: fact.evidence } : {}),
-  };
 }
 
 function unknownResult(

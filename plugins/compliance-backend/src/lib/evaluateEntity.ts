@@ -102,12 +102,17 @@ export function evaluationInputsHash(
   return hashOf({
     c: input.catalogue.hash,
     e: input.entity,
+    // Everything results show as evidence: a fact state that changed only
+    // in its source link or observation is still re-evaluated, so results
+    // reference the current state rather than one retention may delete.
     f: input.facts.map(f => [
       f.factId,
       f.known,
       f.value,
       f.unknownReason ?? null,
       f.message ?? null,
+      f.observedAt ?? null,
+      f.evidence ?? null,
     ]),
     w: [...waivers.values()],
   });

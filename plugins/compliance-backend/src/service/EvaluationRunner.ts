@@ -6,7 +6,6 @@ import type {
   EvaluationStore,
   FactStore,
   RunStore,
-  StoredFact,
   WaiverStore,
 } from '../database/ComplianceStore';
 import { toEvaluationWaiver } from '../lib/waivers';
@@ -18,7 +17,7 @@ import {
   evaluationInputsHash,
 } from '../lib/evaluateEntity';
 import { hashOf } from '../lib/hash';
-import type { EvaluationFact } from '../lib/rules';
+import { toEvaluationFact } from '../lib/evidenceRefs';
 import { ENGINE_STATE_KEY, EVALUATION_RUN_KEY } from './taskIds';
 
 const EVALUATION_BATCH = 500;
@@ -28,21 +27,6 @@ export interface EvaluationStats {
   entitiesEvaluated: number;
   entitiesChanged: number;
   rowsWritten: number;
-}
-
-/** A stored fact as the evaluator sees it: a kept last good value carries its own age. */
-export function toEvaluationFact(f: StoredFact): EvaluationFact {
-  return {
-    factId: f.factId,
-    known: f.known,
-    value: f.value,
-    ...(f.unknownReason ? { unknownReason: f.unknownReason } : {}),
-    ...(f.message ? { message: f.message } : {}),
-    observedAt:
-      f.lastGoodObservedAt && f.stale ? f.lastGoodObservedAt : f.observedAt,
-    ...(f.stale ? { stale: true } : {}),
-    ...(f.evidence ? { evidence: f.evidence } : {}),
-  };
 }
 
 /** What the evaluation runner tells after it saved. */
@@ -306,10 +290,12 @@ export class EvaluationRunner {
     const now = this.#clock();
     // Read before the inputs: a change after this keeps the entity dirty.
     const versions = await this.#entities.getDirtyVersions(refs);
+    // The previous results' evidence is resolved against the facts read.
+    const factsRead = this.#facts.getFacts(refs);
     const [snapshots, facts, results, hashes, stored] = await Promise.all([
       this.#entities.getEntitySnapshots(refs),
-      this.#facts.getFacts(refs),
-      this.#evaluations.getResults(refs),
+      factsRead,
+      factsRead.then(read => this.#evaluations.getResults(refs, read)),
       this.#evaluations.getInputsHashes(refs),
       this.#waiverRecords
         ? this.#waiverRecords.getInForce(refs, now)
