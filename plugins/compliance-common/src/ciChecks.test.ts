@@ -1,4 +1,5 @@
-import { CiObservation, computeCiStatistics } from './ciChecks';
+import type { CiObservation } from './ciChecks';
+import { computeCiStatistics } from './ciStatistics';
 import { buildCiSummaryFromStatistics, parseCiSummary } from './ciSummary';
 
 const now = new Date('2025-06-15T12:00:00Z');

@@ -9,6 +9,7 @@ export * from './constants';
 export * from './defaults';
 export * from './ciSummary';
 export * from './ciChecks';
+export * from './ciStatistics';
 export * from './ciPush';
 export * from './people';
 export * from './orgCi';
