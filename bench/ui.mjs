@@ -270,9 +270,14 @@ async function benchBrowser(
         performance.clearResourceTimings();
         window.__benchT0 = performance.now();
         window.__benchLongTasks = [];
-        if (!window.__benchObserver && PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
+        if (
+          !window.__benchObserver &&
+          PerformanceObserver.supportedEntryTypes?.includes('longtask')
+        ) {
           window.__benchObserver = new PerformanceObserver(list => {
-            window.__benchLongTasks?.push(...list.getEntries().map(e => [e.startTime, e.duration]));
+            window.__benchLongTasks?.push(
+              ...list.getEntries().map(e => [e.startTime, e.duration]),
+            );
           });
           window.__benchObserver.observe({ entryTypes: ['longtask'] });
         }
@@ -431,14 +436,16 @@ function printWaterfall(label, profile) {
   console.log(`[${label}] requests after navigation (last run, page clock):`);
   for (const r of profile.requests) {
     console.log(
-      `  ${String(r.start).padStart(5)} -> ${String(r.end).padStart(5)} ms ${String(
-        r.bytes,
-      ).padStart(8)} B  ${r.url}`,
+      `  ${String(r.start).padStart(5)} -> ${String(r.end).padStart(
+        5,
+      )} ms ${String(r.bytes).padStart(8)} B  ${r.url}`,
     );
   }
   const blocked = profile.longTasks.reduce((n, t) => n + t.ms, 0);
   console.log(
-    `[${label}] long tasks: ${profile.longTasks.length}, ${blocked} ms in total: ${profile.longTasks
+    `[${label}] long tasks: ${
+      profile.longTasks.length
+    }, ${blocked} ms in total: ${profile.longTasks
       .map(t => `${t.start}+${t.ms}`)
       .join(' ')}`,
   );

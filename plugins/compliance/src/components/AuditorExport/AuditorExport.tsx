@@ -11,6 +11,7 @@ import type {
 } from 'backstage-plugin-compliance-common';
 import { complianceGovernanceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';
+import { saveTextFile } from '../../lib/download';
 import {
   DateField,
   InlineForm,
@@ -35,17 +36,6 @@ export async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest))
     .map(b => b.toString(16).padStart(2, '0'))
     .join('');
-}
-
-function saveFile(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /**
@@ -98,13 +88,13 @@ function AuditorExportWithApi(
         }
       }
       for (const file of files) {
-        saveFile(
+        saveTextFile(
           file.fileName,
           file.text,
           file.fileName.endsWith('.csv') ? 'text/csv' : 'application/json',
         );
       }
-      saveFile(
+      saveTextFile(
         `compliance-${framework}-manifest.json`,
         `${JSON.stringify(manifest, null, 2)}\n`,
         'application/json',

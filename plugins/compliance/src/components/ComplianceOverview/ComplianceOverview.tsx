@@ -10,6 +10,7 @@ import type {
 } from 'backstage-plugin-compliance-common';
 import { complianceApiRef } from '../../api';
 import { toCsv } from '../../lib/csv';
+import { saveTextFile } from '../../lib/download';
 import { CollectorStatusPanel } from '../CollectorStatusPanel';
 import { AuditorExport } from '../AuditorExport';
 import { OrgCiView } from '../OrgCiView';
@@ -19,7 +20,6 @@ import { OverviewAggregates } from './OverviewAggregates';
 import { OverviewFilters } from './OverviewFilters';
 import { OverviewTable } from './OverviewTable';
 import {
-  downloadText,
   Filters,
   filtersFromParams,
   paramsOf,
@@ -140,7 +140,7 @@ export function ComplianceOverview(props: ComplianceOverviewProps) {
         items.push(...res.items);
         if (res.items.length === 0 || items.length >= res.totalCount) break;
       }
-      downloadText('compliance-overview.csv', toCsv(items));
+      saveTextFile('compliance-overview.csv', toCsv(items));
     } catch (e) {
       alertApi.post({
         message: e instanceof Error ? e.message : String(e),

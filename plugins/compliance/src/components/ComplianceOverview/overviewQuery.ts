@@ -76,16 +76,3 @@ export function shortRef(ref: string): string {
   const match = /^(?:[^:]+:)?(?:default\/)?(.+)$/.exec(ref);
   return match ? match[1] : ref;
 }
-
-/** Offers `text` as a CSV file download named `filename`. */
-export function downloadText(filename: string, text: string) {
-  const blob = new Blob([text], { type: 'text/csv;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  URL.revokeObjectURL(url);
-}

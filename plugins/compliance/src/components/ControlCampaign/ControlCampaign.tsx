@@ -27,6 +27,7 @@ import type {
 } from 'backstage-plugin-compliance-common';
 import { complianceApiRef, complianceGovernanceApiRef } from '../../api';
 import { complianceTranslationRef } from '../../translation';
+import { saveTextFile } from '../../lib/download';
 import { StatusChip } from '../StatusChip';
 import { formatValue } from '../../lib/format';
 
@@ -76,17 +77,6 @@ export function controlEntitiesCsv(
       .join(','),
   );
   return `${[header.join(','), ...lines].join('\n')}\n`;
-}
-
-function download(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /**
@@ -229,7 +219,7 @@ function ControlCampaignWithApi(props: {
             <Button
               disabled={!entities.value?.items.length}
               onClick={() =>
-                download(
+                saveTextFile(
                   `compliance-${controlId}.csv`,
                   controlEntitiesCsv(controlId, entities.value?.items ?? []),
                 )
