@@ -96,6 +96,28 @@ async function startScaffolder() {
   return { server, compliance };
 }
 
+/**
+ * A dry run of the template with these values through the real scaffolder:
+ * the compliance gate answers `preview`, with the `controls` catalogue when
+ * given.
+ */
+async function dryRun(
+  body: { template: unknown; values: Record<string, unknown> },
+  preview: Record<string, unknown>,
+  controls?: Awaited<ReturnType<typeof catalogue>>,
+) {
+  const { server, compliance } = await startScaffolder();
+  if (controls) compliance.getControls.mockResolvedValue(controls);
+  compliance.evaluateEntity.mockResolvedValue({
+    ...preview,
+    results: [],
+  } as unknown as EvaluationPreview);
+  const res = await request(server)
+    .post('/api/scaffolder/v2/dry-run')
+    .send({ ...body, directoryContents: [] });
+  return { res, compliance };
+}
+
 describe('in the real scaffolder backend', () => {
   it('lists the compliance actions with their schemas and examples', async () => {
     const { server } = await startScaffolder();
@@ -123,18 +145,15 @@ describe('in the real scaffolder backend', () => {
   };
 
   it('dry-runs the example template through the compliance gate', async () => {
-    const { server, compliance } = await startScaffolder();
-    compliance.evaluateEntity.mockResolvedValue({
-      entityRef: 'component:default/payments-api',
-      score: 90,
-      coverage: 0.6,
-      level: { id: 'bronze', title: 'Bronze' },
-      results: [],
-    } as unknown as EvaluationPreview);
-
-    const res = await request(server)
-      .post('/api/scaffolder/v2/dry-run')
-      .send({ template, values, directoryContents: [] });
+    const { res, compliance } = await dryRun(
+      { template, values },
+      {
+        entityRef: 'component:default/payments-api',
+        score: 90,
+        coverage: 0.6,
+        level: { id: 'bronze', title: 'Bronze' },
+      },
+    );
 
     expect(res.status).toBe(200);
     expect(compliance.evaluateEntity).toHaveBeenCalledWith(
@@ -166,19 +185,20 @@ describe('in the real scaffolder backend', () => {
   });
 
   it('stops the example template before anything is written when the gate fails', async () => {
-    const { server, compliance } = await startScaffolder();
-    compliance.evaluateEntity.mockResolvedValue({
-      entityRef: 'component:default/payments-api',
-      score: 0,
-      coverage: 0.2,
-      level: null,
-      nextLevel: { id: 'bronze', title: 'Bronze', missingControls: ['CAT-01'] },
-      results: [],
-    } as unknown as EvaluationPreview);
-
-    const res = await request(server)
-      .post('/api/scaffolder/v2/dry-run')
-      .send({ template, values, directoryContents: [] });
+    const { res } = await dryRun(
+      { template, values },
+      {
+        entityRef: 'component:default/payments-api',
+        score: 0,
+        coverage: 0.2,
+        level: null,
+        nextLevel: {
+          id: 'bronze',
+          title: 'Bronze',
+          missingControls: ['CAT-01'],
+        },
+      },
+    );
 
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({
@@ -200,23 +220,19 @@ describe('in the real scaffolder backend', () => {
     };
 
     it('dry-runs the template with the baseline predicted, and its plan printed without reading GitHub', async () => {
-      const { server, compliance } = await startScaffolder();
-      compliance.getControls.mockResolvedValue(withCi());
-      compliance.evaluateEntity.mockResolvedValue({
-        entityRef: 'component:default/payments-api',
-        score: 95,
-        coverage: 0.9,
-        level: { id: 'silver', title: 'Silver' },
-        results: [],
-      } as unknown as EvaluationPreview);
-
-      const res = await request(server)
-        .post('/api/scaffolder/v2/dry-run')
-        .send({
+      const { res, compliance } = await dryRun(
+        {
           template,
           values: { ...values, level: 'silver' },
-          directoryContents: [],
-        });
+        },
+        {
+          entityRef: 'component:default/payments-api',
+          score: 95,
+          coverage: 0.9,
+          level: { id: 'silver', title: 'Silver' },
+        },
+        withCi(),
+      );
 
       expect(res.status).toBe(200);
       const [, options] = compliance.evaluateEntity.mock.calls[0];
@@ -246,24 +262,24 @@ describe('in the real scaffolder backend', () => {
     });
 
     it('fails the gate before anything is created when the level needs a control the baseline cannot satisfy', async () => {
-      const { server, compliance } = await startScaffolder();
-      compliance.getControls.mockResolvedValue(withCi());
-      compliance.evaluateEntity.mockResolvedValue({
-        entityRef: 'component:default/payments-api',
-        score: 95,
-        coverage: 0.9,
-        level: { id: 'silver', title: 'Silver' },
-        nextLevel: { id: 'gold', title: 'Gold', missingControls: ['GH-CI-01'] },
-        results: [],
-      } as unknown as EvaluationPreview);
-
-      const res = await request(server)
-        .post('/api/scaffolder/v2/dry-run')
-        .send({
+      const { res } = await dryRun(
+        {
           template,
           values: { ...values, level: 'gold' },
-          directoryContents: [],
-        });
+        },
+        {
+          entityRef: 'component:default/payments-api',
+          score: 95,
+          coverage: 0.9,
+          level: { id: 'silver', title: 'Silver' },
+          nextLevel: {
+            id: 'gold',
+            title: 'Gold',
+            missingControls: ['GH-CI-01'],
+          },
+        },
+        withCi(),
+      );
 
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain(
@@ -285,19 +301,8 @@ describe('in the real scaffolder backend', () => {
         'utf8',
       ),
     );
-    const { server, compliance } = await startScaffolder();
-    compliance.getControls.mockResolvedValue(githubCatalogue());
-    compliance.evaluateEntity.mockResolvedValue({
-      entityRef: 'component:default/payments',
-      score: 80,
-      coverage: 0.7,
-      level: { id: 'gold', title: 'Gold' },
-      results: [],
-    } as unknown as EvaluationPreview);
-
-    const res = await request(server)
-      .post('/api/scaffolder/v2/dry-run')
-      .send({
+    const { res, compliance } = await dryRun(
+      {
         template: raise,
         values: {
           component: 'component:default/payments',
@@ -305,8 +310,15 @@ describe('in the real scaffolder backend', () => {
           repoUrl: 'github.com?owner=acme&repo=payments',
           codeOwner: '@acme/payments-team',
         },
-        directoryContents: [],
-      });
+      },
+      {
+        entityRef: 'component:default/payments',
+        score: 80,
+        coverage: 0.7,
+        level: { id: 'gold', title: 'Gold' },
+      },
+      githubCatalogue(),
+    );
 
     expect(res.status).toBe(200);
     const [entity, options] = compliance.evaluateEntity.mock.calls[0];
