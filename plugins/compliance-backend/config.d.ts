@@ -261,9 +261,10 @@ export interface Config {
     /** How reads are authorized against the catalog. */
     authorization?: {
       /**
-       * How long a user's catalog read decisions (the permission policy's
-       * answer and, under a conditional policy, which entities the catalog
-       * lets them read) are reused before asking again. Default: 10 seconds.
+       * How long a user's read decisions (the permission policy's answer
+       * for the catalog read and the compliance report read permissions
+       * and, under a conditional policy, which entities the catalog lets
+       * them read) are reused before asking again. Default: 10 seconds.
        */
       cacheTtl?: HumanDuration | string;
     };

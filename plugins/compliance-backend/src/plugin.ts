@@ -278,6 +278,7 @@ export const compliancePlugin = createBackendPlugin({
             permissions,
             reports,
             creations: stores.creations,
+            decisionTtlMs: settings.authorization.cacheTtlMs,
           }),
         );
         if (insights) {

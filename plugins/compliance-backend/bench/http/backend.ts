@@ -109,10 +109,10 @@ const peakRss = () => {
 
 /**
  * With BENCH_CPU_PROFILE=<file>, a CPU profile of the ingestion (collection
- * and evaluation) is written there, to open in Chrome DevTools.
+ * and evaluation) is written there, and with BENCH_READ_PROFILE=<file> one
+ * of the requests served after it, to open in Chrome DevTools.
  */
-async function startCpuProfile() {
-  const file = process.env.BENCH_CPU_PROFILE;
+async function startCpuProfile(file: string | undefined) {
   if (!file) return undefined;
   const { Session } = await import('node:inspector/promises');
   const session = new Session();
@@ -212,7 +212,7 @@ async function serve() {
 
   // Ingestion: the catalog has the entities; collect, then evaluate until
   // every entity is scored (the scheduler's tasks, triggered back to back).
-  const profile = await startCpuProfile();
+  const profile = await startCpuProfile(process.env.BENCH_CPU_PROFILE);
   const started = Date.now();
   const cpu0 = process.cpuUsage();
   const taskMs: Record<string, number> = {};
@@ -304,7 +304,9 @@ async function serve() {
       plans,
     })}\n`,
   );
+  const readProfile = await startCpuProfile(process.env.BENCH_READ_PROFILE);
   process.on('SIGTERM', async () => {
+    await readProfile?.stop();
     await backend.stop();
     await knex.destroy();
     process.exit(0);

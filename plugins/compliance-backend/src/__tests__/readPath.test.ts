@@ -314,6 +314,22 @@ describe.each(databases.eachSupportedId())(
         'If-None-Match': overview.headers.etag,
       });
       expect(overviewChanged.status).toBe(200);
+
+      // A collection finishing changes what the summary shows (when each
+      // collector last finished) even when no score moves.
+      await scheduler.triggerTask('compliance:collect:catalog');
+      const collected = await get(
+        '/entities/component/default/svc-01',
+        undefined,
+        { 'If-None-Match': changed.headers.etag },
+      );
+      expect(collected.status).toBe(200);
+      expect(collected.body.collectedAt.catalog).not.toBe(
+        changed.body.collectedAt.catalog,
+      );
+      expect(Date.parse(collected.body.collectedAt.catalog)).toBeGreaterThan(
+        Date.parse(changed.body.collectedAt.catalog),
+      );
       await backend.stop();
     });
   },

@@ -75,49 +75,41 @@ export class ReadTags {
       return { ref, ...(collectedAt ? { collectedAt } : {}) };
     }
     const ref = requestedRef(name);
-    const [state, collectedAt, readable] = await Promise.all([
+    // The summary's collectors' last runs are not read here: every finished
+    // collection changes the version (scheduleTasks), so the version alone
+    // tells whether they changed.
+    const [state, readable] = await Promise.all([
       readModel.versionOf(ref),
-      route === 'summary' ? this.#status.collectedAt() : undefined,
       decision === 'allow' || this.#access.canRead(ref, credentials),
     ]);
     if (!readable || (decision === 'allow' && !state.known)) {
       throw new NotFoundError(`Entity ${ref} was not found in the catalog`);
     }
-    return {
-      ref,
-      tag: this.#tagOf(route, ref, state.version, collectedAt, extra),
-      ...(collectedAt ? { collectedAt } : {}),
-    };
+    return { ref, tag: this.#tagOf(route, ref, state.version, extra) };
   }
 
   #tagOf(
     route: EntityRead,
     ref: string,
     version: number,
-    collectedAt: Record<string, string> | undefined,
     extra: unknown[],
   ): string {
     const day = route === 'history' ? DateTime.utc().toISODate() : undefined;
-    return etagOf([
-      route,
-      ref,
-      version,
-      this.#catalogue.hash,
-      collectedAt,
-      day,
-      ...extra,
-    ]);
+    return etagOf([route, ref, version, this.#catalogue.hash, day, ...extra]);
   }
 
   /**
    * Opens an overview read for this caller: its ETag and the version it is
    * derived from (the answer's precomputed figures are those of that
-   * version). Empty without a read model.
+   * version), and whether the answer is the same for every caller with the
+   * tag until the version changes (not under a conditional policy, where it
+   * depends on the caller's readable entities at the time). Empty without
+   * a read model.
    */
   async openOverview(
     query: OverviewQuery,
     credentials: BackstageCredentials,
-  ): Promise<{ tag?: string; version?: number }> {
+  ): Promise<{ tag?: string; version?: number; shared?: boolean }> {
     if (!this.#readModel) return {};
     const [version, decision] = await Promise.all([
       this.#readModel.version(),
@@ -128,6 +120,7 @@ export class ReadTags {
     return {
       tag: etagOf(['overview', version, this.#catalogue.hash, who, query]),
       version,
+      shared: decision !== 'conditional',
     };
   }
 

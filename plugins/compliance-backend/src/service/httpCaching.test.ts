@@ -7,11 +7,18 @@ import { NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
-import { ifNoneMatchHolds } from './httpCaching';
+import { AnswerCache, ifNoneMatchHolds } from './httpCaching';
 import { createRouter } from './router';
 import type { ReportService } from './ReportService';
 
-async function app() {
+async function app(
+  options: {
+    answerCache?: { maxBytes: number };
+    decisionTtlMs?: number;
+    allowed?: () => boolean;
+  } = {},
+) {
+  const asked: string[] = [];
   const reports = {
     getSummary: jest.fn().mockResolvedValue({ entityRef: 'x', score: 80 }),
     getResults: jest.fn().mockResolvedValue({ entityRef: 'x', items: [] }),
@@ -20,7 +27,9 @@ async function app() {
       .mockResolvedValue({ entityRef: 'x', points: [], changes: [] }),
     getOverview: jest.fn().mockResolvedValue({ items: [], totalCount: 0 }),
     openEntity: jest.fn().mockResolvedValue({ ref: 'x', tag: '"v1"' }),
-    openOverview: jest.fn().mockResolvedValue({ tag: '"o1"', version: 4 }),
+    openOverview: jest
+      .fn()
+      .mockResolvedValue({ tag: '"o1"', version: 4, shared: true }),
   } as unknown as jest.Mocked<ReportService>;
   const router = await createRouter({
     httpAuth: mockServices.httpAuth({
@@ -28,11 +37,25 @@ async function app() {
     }),
     permissions: mockServices.permissions.mock({
       authorize: async reqs =>
-        reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
+        reqs.map(r => {
+          asked.push(r.permission.name);
+          return {
+            result:
+              options.allowed?.() === false
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          };
+        }),
     }),
     reports,
+    answerCache: options.answerCache,
+    decisionTtlMs: options.decisionTtlMs,
   });
-  return { reports, server: express().use(router).use(mockErrorHandler()) };
+  return {
+    reports,
+    asked,
+    server: express().use(router).use(mockErrorHandler()),
+  };
 }
 
 describe('HTTP caching of reads', () => {
@@ -62,13 +85,75 @@ describe('HTTP caching of reads', () => {
       expect(again.text).toBe('');
       expect(reports[method]).toHaveBeenCalledTimes(1);
 
+      // An older copy gets the answer kept for the current tag, unread.
       const stale = await request(server)
         .get(path)
         .set('If-None-Match', '"v0"');
       expect(stale.status).toBe(200);
+      expect(stale.body).toEqual(first.body);
+      expect(stale.headers['content-type']).toMatch(/^application\/json/);
+      expect(reports[method]).toHaveBeenCalledTimes(1);
+
+      // A new tag (the evaluation version moved) is read anew.
+      reports.openEntity.mockResolvedValue({ ref: 'x', tag: '"v2"' });
+      reports[method].mockResolvedValueOnce({
+        entityRef: 'x',
+        items: ['moved'],
+        changed: 'moved',
+      } as any);
+      const moved = await request(server).get(path);
+      expect(moved.headers.etag).toBe('"v2"');
+      expect(JSON.stringify(moved.body)).toContain('moved');
       expect(reports[method]).toHaveBeenCalledTimes(2);
     },
   );
+
+  it('reads every time when no answers are kept', async () => {
+    const { server, reports } = await app({ answerCache: { maxBytes: 0 } });
+    await request(server).get('/entities/component/default/a');
+    await request(server).get('/entities/component/default/a');
+    expect(reports.getSummary).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps no overview answer that depends on what the caller may read now', async () => {
+    const { server, reports } = await app();
+    reports.openOverview.mockResolvedValue({
+      tag: '"o2"',
+      version: 4,
+      shared: false,
+    });
+    await request(server).get('/overview');
+    await request(server).get('/overview');
+    expect(reports.getOverview).toHaveBeenCalledTimes(2);
+    // Shared answers are kept.
+    reports.openOverview.mockResolvedValue({
+      tag: '"o3"',
+      version: 4,
+      shared: true,
+    });
+    await request(server).get('/overview');
+    await request(server).get('/overview');
+    expect(reports.getOverview).toHaveBeenCalledTimes(3);
+  });
+
+  it("reuses a caller's read permission decision for the configured time only", async () => {
+    let allowed = true;
+    const cached = await app({ decisionTtlMs: 60_000, allowed: () => allowed });
+    await request(cached.server).get('/entities/component/default/a');
+    allowed = false;
+    const within = await request(cached.server).get(
+      '/entities/component/default/a',
+    );
+    expect(within.status).toBe(200);
+    expect(cached.asked).toEqual(['compliance.report.read']);
+
+    const uncached = await app({ allowed: () => allowed });
+    const denied = await request(uncached.server).get(
+      '/entities/component/default/a',
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toContain('compliance.report.read');
+  });
 
   it('answers 304 to a conditional request that also says Cache-Control: no-cache, as fetch sends it', async () => {
     const { server, reports } = await app();
@@ -124,7 +209,7 @@ describe('HTTP caching of reads', () => {
     expect(reports.getOverview).toHaveBeenCalledWith(
       expect.objectContaining({ sort: 'name' }),
       expect.anything(),
-      { tag: '"o1"', version: 4 },
+      { tag: '"o1"', version: 4, shared: true },
     );
   });
 
@@ -137,6 +222,31 @@ describe('HTTP caching of reads', () => {
     expect(res.status).toBe(404);
     expect(res.headers.etag).not.toBe('"v1"');
     expect(reports.getSummary).not.toHaveBeenCalled();
+  });
+});
+
+describe('AnswerCache', () => {
+  const body = (n: number) => Buffer.alloc(n, 'x');
+
+  it('drops the least recently used answers beyond its bytes', () => {
+    const cache = new AnswerCache({ maxBytes: 1000 });
+    cache.set('a', body(100));
+    cache.set('b', body(100));
+    cache.get('a');
+    for (let i = 0; i < 9; i++) cache.set(`c${i}`, body(100));
+    expect(cache.bytes).toBeLessThanOrEqual(1000);
+    expect(cache.get('a')).toBeDefined();
+    expect(cache.get('b')).toBeUndefined();
+  });
+
+  it('keeps no answer larger than an eighth of its bytes, and replaces one of the same tag', () => {
+    const cache = new AnswerCache({ maxBytes: 800 });
+    cache.set('big', body(101));
+    expect(cache.get('big')).toBeUndefined();
+    cache.set('a', body(50));
+    cache.set('a', body(60));
+    expect(cache.get('a')?.length).toBe(60);
+    expect(cache.bytes).toBe(60);
   });
 });
 

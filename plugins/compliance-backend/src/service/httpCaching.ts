@@ -46,3 +46,72 @@ export function notModified(
   }
   return false;
 }
+
+/**
+ * Serialized JSON answers by their ETag, least recently used first out, at
+ * most `maxBytes` in all. An ETag names one answer (that is what lets a
+ * client's copy answer 304), so a second request for the same tag is served
+ * from here without reading or serializing it again. Only answers that
+ * carry a tag are kept; a tag that does not fit is not kept.
+ */
+export class AnswerCache {
+  readonly #maxBytes: number;
+  readonly #bodies = new Map<string, Buffer>();
+  #bytes = 0;
+
+  constructor(options: { maxBytes: number }) {
+    this.#maxBytes = options.maxBytes;
+  }
+
+  get(tag: string): Buffer | undefined {
+    const body = this.#bodies.get(tag);
+    if (body) {
+      // Most recently used last.
+      this.#bodies.delete(tag);
+      this.#bodies.set(tag, body);
+    }
+    return body;
+  }
+
+  set(tag: string, body: Buffer): void {
+    if (body.length > this.#maxBytes / 8) return;
+    const old = this.#bodies.get(tag);
+    if (old) {
+      this.#bodies.delete(tag);
+      this.#bytes -= old.length;
+    }
+    this.#bodies.set(tag, body);
+    this.#bytes += body.length;
+    for (const [oldest, b] of this.#bodies) {
+      if (this.#bytes <= this.#maxBytes) break;
+      this.#bodies.delete(oldest);
+      this.#bytes -= b.length;
+    }
+  }
+
+  /** Bytes held. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+}
+
+/**
+ * Answers a read that may carry an ETag: 304 when the client's copy holds
+ * it, else the answer kept for the tag, else `produce()` serialized (and
+ * kept when there is a tag). Call only after authorizing.
+ */
+export async function answerJson(
+  req: Request,
+  res: Response,
+  etag: string | undefined,
+  answers: AnswerCache | undefined,
+  produce: () => Promise<unknown>,
+): Promise<void> {
+  if (notModified(req, res, etag)) return;
+  let body = etag ? answers?.get(etag) : undefined;
+  if (!body) {
+    body = Buffer.from(JSON.stringify(await produce()), 'utf8');
+    if (etag) answers?.set(etag, body);
+  }
+  res.type('application/json').send(body);
+}

@@ -24,7 +24,9 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { ReportService } from './ReportService';
-import { notModified } from './httpCaching';
+import { AnswerCache, answerJson } from './httpCaching';
+import { callerKey } from './ReadAccess';
+import { TtlCache } from './TtlCache';
 import type { CreationStore } from '../database/DatabaseCreationStore';
 import { recordCreation } from './creationRecords';
 
@@ -55,26 +57,38 @@ const factsQuerySchema = z.object({
 /**
  * The caller's credentials (user or service), once the permission allows
  * the request; `NotAllowedError` naming the permission otherwise. A
- * resource permission is asked for `resourceRef`.
+ * resource permission is asked for `resourceRef`. With `decisions`, the
+ * decision of a basic permission is reused per caller while it is cached.
  */
 export async function authorizeRequest(
   services: { httpAuth: HttpAuthService; permissions: PermissionsService },
   req: Request,
   permission: BasicPermission | ResourcePermission,
   resourceRef?: string,
+  decisions?: TtlCache<boolean>,
 ) {
   const credentials = await services.httpAuth.credentials(req, {
     allow: ['user', 'service'],
   });
-  const [decision] = await services.permissions.authorize(
-    [
-      resourceRef && isResourcePermission(permission)
-        ? { permission, resourceRef }
-        : { permission: permission as BasicPermission },
-    ],
-    { credentials },
-  );
-  if (decision.result !== AuthorizeResult.ALLOW) {
+  const ask = async () => {
+    const [decision] = await services.permissions.authorize(
+      [
+        resourceRef && isResourcePermission(permission)
+          ? { permission, resourceRef }
+          : { permission: permission as BasicPermission },
+      ],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
+  };
+  const allowed =
+    decisions && !resourceRef
+      ? await decisions.get(
+          `${callerKey(credentials)}\u0000${permission.name}`,
+          ask,
+        )
+      : await ask();
+  if (!allowed) {
     throw new NotAllowedError(`Missing permission ${permission.name}`);
   }
   return credentials;
@@ -87,6 +101,16 @@ export interface RouterOptions {
   reports: ReportService;
   /** Born-compliant records; the routes answer 404 without them. */
   creations?: CreationStore;
+  /**
+   * Serialized answers kept by ETag. Default: 32 MB; `maxBytes: 0` keeps
+   * none.
+   */
+  answerCache?: { maxBytes: number };
+  /**
+   * How long a caller's decision of the read permission is reused
+   * (`compliance.authorization.cacheTtl`). Default: asked on every request.
+   */
+  decisionTtlMs?: number;
 }
 
 /**
@@ -97,6 +121,15 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, permissions, reports, creations } = options;
+  const answers = new AnswerCache({
+    maxBytes: options.answerCache?.maxBytes ?? 32 * 1024 * 1024,
+  });
+  // Reads ask the read permission on every request; its decision per
+  // caller is reused for as long as the catalog read decisions are.
+  const readDecisions = new TtlCache<boolean>({
+    ttlMs: options.decisionTtlMs ?? 0,
+    maxEntries: 5_000,
+  });
   const router = Router();
   router.use(express.json({ limit: '100kb' }));
 
@@ -105,7 +138,13 @@ export async function createRouter(
     permission: BasicPermission | ResourcePermission,
     resourceRef?: string,
   ) =>
-    authorizeRequest({ httpAuth, permissions }, req, permission, resourceRef);
+    authorizeRequest(
+      { httpAuth, permissions },
+      req,
+      permission,
+      resourceRef,
+      permission === complianceReportReadPermission ? readDecisions : undefined,
+    );
   const entityOf = (req: Request) =>
     parseOrThrow(entityRefParamsSchema, req.params, 'entity reference');
 
@@ -117,17 +156,19 @@ export async function createRouter(
     const credentials = await authorized(req, complianceReportReadPermission);
     const name = entityOf(req);
     const read = await reports.openEntity('summary', name, credentials);
-    if (notModified(req, res, read.tag)) return;
-    res.json(await reports.getSummary(read, credentials));
+    await answerJson(req, res, read.tag, answers, () =>
+      reports.getSummary(read, credentials),
+    );
   });
 
   router.get('/entities/:kind/:namespace/:name/results', async (req, res) => {
     const credentials = await authorized(req, complianceReportReadPermission);
     const name = entityOf(req);
     const read = await reports.openEntity('results', name, credentials);
-    if (notModified(req, res, read.tag)) return;
-    const { items } = await reports.getResults(read, credentials);
-    res.json({ items });
+    await answerJson(req, res, read.tag, answers, async () => {
+      const { items } = await reports.getResults(read, credentials);
+      return { items };
+    });
   });
 
   router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
@@ -147,9 +188,10 @@ export async function createRouter(
       days,
       created?.length ?? 0,
     ]);
-    if (notModified(req, res, read.tag)) return;
-    const history = await reports.getHistory(read, days, credentials);
-    res.json(created ? { ...history, creations: created } : history);
+    await answerJson(req, res, read.tag, answers, async () => {
+      const history = await reports.getHistory(read, days, credentials);
+      return created ? { ...history, creations: created } : history;
+    });
   });
   router.post('/entities/:kind/:namespace/:name/creation', async (req, res) => {
     const name = entityOf(req);
@@ -216,8 +258,12 @@ export async function createRouter(
       'overview query',
     );
     const opened = await reports.openOverview(query, credentials);
-    if (notModified(req, res, opened.tag)) return;
-    res.json(await reports.getOverview(query, credentials, opened));
+    // Under a conditional policy the answer depends on what the catalog
+    // lets the caller read now: served fresh, never kept.
+    const keep = opened.shared ? answers : undefined;
+    await answerJson(req, res, opened.tag, keep, () =>
+      reports.getOverview(query, credentials, opened),
+    );
   });
 
   return router;

@@ -92,14 +92,19 @@ export async function scheduleTasks(options: {
         id: collectTaskId(collector.id, shard),
         ...schedule,
         fn: async signal => {
-          await collection.collect(collector.id, {
-            shard,
-            signal: signal as AbortSignal,
-          });
-          if (collector.id === 'catalog' && shard.index === 0) {
-            // The group hierarchy, for owner filters, with the catalog.
-            await options.groups?.collect(signal as AbortSignal);
-            await options.people?.collect(signal as AbortSignal);
+          try {
+            await collection.collect(collector.id, {
+              shard,
+              signal: signal as AbortSignal,
+            });
+            if (collector.id === 'catalog' && shard.index === 0) {
+              // The group hierarchy, for owner filters, with the catalog.
+              await options.groups?.collect(signal as AbortSignal);
+              await options.people?.collect(signal as AbortSignal);
+            }
+          } finally {
+            // Reads answer anew: a summary shows when each collector last
+            // finished, and its ETag rests on the version alone.
             await options.readModel?.changed();
           }
           await triggerAfterCollection(collectorRunKey(collector.id, shard));
