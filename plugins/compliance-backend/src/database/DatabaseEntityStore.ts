@@ -13,6 +13,7 @@ import {
   retryOnConflict,
   selectInChunks,
 } from './util';
+import { insertRows } from './insertRows';
 
 /** Tables keyed by entity that go with the entity when it leaves the catalog. */
 const ENTITY_DATA_TABLES = [
@@ -80,6 +81,7 @@ function entityRow(
 /** Replaces the search terms of the given entity rows (in their transaction). */
 async function writeSearchTerms(
   tx: Knex.Transaction,
+  dialect: Dialect,
   rows: Array<Record<string, unknown>>,
 ): Promise<void> {
   const refs = rows.map(r => r.entity_ref as string);
@@ -90,12 +92,10 @@ async function writeSearchTerms(
       entity_ref: r.entity_ref as string,
     })),
   );
-  for (const part of chunks(terms, 200)) {
-    await tx('compliance_search_terms')
-      .insert(part)
-      .onConflict(['term', 'entity_ref'])
-      .ignore();
-  }
+  await insertRows(tx, dialect, 'compliance_search_terms', terms, {
+    chunk: 200,
+    onConflict: { columns: ['term', 'entity_ref'], ignore: true },
+  });
 }
 
 function byCodeUnits(a: string, b: string): number {
@@ -167,17 +167,17 @@ export class DatabaseEntityStore implements EntityStore {
         rows.map(r => r.entity_ref as string),
         this.dialect,
       );
-      await tx('compliance_entities')
-        .insert(rows)
-        .onConflict('entity_ref')
-        .merge(MERGED_COLUMNS);
+      await insertRows(tx, this.dialect, 'compliance_entities', rows, {
+        chunk: rows.length,
+        onConflict: { columns: ['entity_ref'], merge: MERGED_COLUMNS },
+      });
       await tx('compliance_entities')
         .whereIn(
           'entity_ref',
           rows.map(r => r.entity_ref as string),
         )
         .increment('dirty_version', 1);
-      await writeSearchTerms(tx, rows);
+      await writeSearchTerms(tx, this.dialect, rows);
     });
   }
 

@@ -36,6 +36,7 @@ import {
   selectInChunks,
   toIso,
 } from './util';
+import { insertRows } from './insertRows';
 
 /** A row of `compliance_results`. */
 interface ResultRow {
@@ -252,12 +253,10 @@ export class DatabaseEvaluationStore implements EvaluationStore {
           .map(w => w.entityRef);
 
         const results = writes.flatMap(w => w.upsertResults).map(resultRow);
-        for (const part of chunks(results, writeChunk)) {
-          await tx('compliance_results')
-            .insert(part)
-            .onConflict(['entity_ref', 'control_id'])
-            .merge();
-        }
+        await insertRows(tx, this.dialect, 'compliance_results', results, {
+          chunk: writeChunk,
+          onConflict: { columns: ['entity_ref', 'control_id'], merge: true },
+        });
         rowsWritten += results.length;
         for (const w of writes) {
           if (w.deleteResults.length) {
@@ -268,9 +267,15 @@ export class DatabaseEvaluationStore implements EvaluationStore {
           }
         }
         const changes = writes.flatMap(w => w.changes).map(changeRow);
-        for (const part of chunks(changes, writeChunk)) {
-          await tx('compliance_status_changes').insert(part);
-        }
+        await insertRows(
+          tx,
+          this.dialect,
+          'compliance_status_changes',
+          changes,
+          {
+            chunk: writeChunk,
+          },
+        );
         rowsWritten += changes.length;
 
         const scores = writes.flatMap(w => (w.score ? [w.score] : []));
@@ -287,15 +292,23 @@ export class DatabaseEvaluationStore implements EvaluationStore {
             coverage: b.coverage,
           })),
         );
-        for (const part of chunks(frameworkRows, 200)) {
-          await tx('compliance_framework_scores').insert(part);
-        }
-        for (const part of chunks(scores, 200)) {
-          await tx('compliance_history')
-            .insert(part.map(s => historyRow(s.entityRef, day, s)))
-            .onConflict(['entity_ref', 'day'])
-            .merge();
-        }
+        await insertRows(
+          tx,
+          this.dialect,
+          'compliance_framework_scores',
+          frameworkRows,
+          { chunk: 200 },
+        );
+        await insertRows(
+          tx,
+          this.dialect,
+          'compliance_history',
+          scores.map(s => historyRow(s.entityRef, day, s)),
+          {
+            chunk: 200,
+            onConflict: { columns: ['entity_ref', 'day'], merge: true },
+          },
+        );
         rowsWritten += scores.length * 2 + frameworkRows.length;
 
         // A skipped entity was saved by another evaluation meanwhile; it stays

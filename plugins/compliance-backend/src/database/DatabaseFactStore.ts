@@ -21,6 +21,7 @@ import {
   selectInChunks,
   toIso,
 } from './util';
+import { insertRows } from './insertRows';
 
 /** A row of `compliance_facts`. */
 export interface FactRow {
@@ -197,28 +198,22 @@ export class DatabaseFactStore implements FactStore {
     await retryOnConflict(() =>
       this.db.transaction(async tx => {
         await lockEntities(tx, dirty, this.dialect);
-        for (const part of chunks(upserts, 200)) {
-          const upsert = tx('compliance_facts')
-            .insert(part)
-            .onConflict(['entity_ref', 'fact_id'])
-            .merge();
-          // An older observation (a slow replica) never overwrites a newer one.
-          if (this.dialect.isSqlite || this.dialect.isPostgres) {
-            await upsert.where(
-              'compliance_facts.observed_at',
-              '<=',
-              tx.ref('excluded.observed_at'),
-            );
-          } else {
-            // MySQL: ON DUPLICATE KEY UPDATE has no WHERE, and the columns
-            // keep whole seconds, so the guard is not applied there (see
-            // the backend README, "Databases").
-            await upsert;
-          }
-        }
-        for (const part of chunks(history, 200)) {
-          await tx('compliance_fact_history').insert(part);
-        }
+        await insertRows(tx, this.dialect, 'compliance_facts', upserts, {
+          chunk: 200,
+          onConflict: {
+            columns: ['entity_ref', 'fact_id'],
+            merge: true,
+            // An older observation (a slow replica) never overwrites a
+            // newer one. MySQL: ON DUPLICATE KEY UPDATE has no WHERE, and
+            // the columns keep whole seconds, so the guard is not applied
+            // there (see the backend README, "Databases").
+            mergeWhere:
+              '"compliance_facts"."observed_at" <= excluded."observed_at"',
+          },
+        });
+        await insertRows(tx, this.dialect, 'compliance_fact_history', history, {
+          chunk: 200,
+        });
         for (const part of chunks([...dirty].sort())) {
           await tx('compliance_entities')
             .whereIn('entity_ref', part)

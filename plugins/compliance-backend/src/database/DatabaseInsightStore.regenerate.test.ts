@@ -32,7 +32,11 @@ describeOnEachDatabase('DatabaseInsightStore regeneration', setup => {
     expect((await insights.countJobs()).queued).toBe(1);
 
     // The worker asks a model and fails (billed): the cooldown starts there.
-    const claimed = await insights.claim({ owner: 'w', now: at(MIN), ...lease });
+    const claimed = await insights.claim({
+      owner: 'w',
+      now: at(MIN),
+      ...lease,
+    });
     await insights.fail(
       { id: claimed!.id, owner: 'w' },
       { error: 'invalid_output', dead: true, retryAt: at(2 * MIN) },

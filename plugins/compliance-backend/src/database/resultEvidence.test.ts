@@ -27,7 +27,14 @@ async function evaluated(stores: ComplianceStores, controlId: string) {
     statusSince: '2026-11-20T10:00:00.000Z',
   };
   await stores.evaluations.saveEvaluations(
-    [{ entityRef: ref, upsertResults: [result], deleteResults: [], changes: [] }],
+    [
+      {
+        entityRef: ref,
+        upsertResults: [result],
+        deleteResults: [],
+        changes: [],
+      },
+    ],
     [ref],
     undefined,
     new Date('2026-11-20T10:00:00Z'),
@@ -35,12 +42,14 @@ async function evaluated(stores: ComplianceStores, controlId: string) {
   return result;
 }
 
-const approvals = (value: number | undefined, at: string, message?: string) => ({
+const approvals = (
+  value: number | undefined,
+  at: string,
+  message?: string,
+) => ({
   entityRef: ref,
   factId: 'github.approvals',
-  ...(value === undefined
-    ? { unknownReason: 'error' as const }
-    : { value }),
+  ...(value === undefined ? { unknownReason: 'error' as const } : { value }),
   ...(message ? { message } : {}),
   evidence: {
     source: 'GET /repos/{owner}/{repo}',
@@ -72,15 +81,9 @@ describeOnEachDatabase('results reference their evidence', setup => {
     let shown = await read();
     expect(shown.status).toBe('fail');
     expect(shown.evidence).toEqual(first.evidence);
-    expect(evidenceHashOf(shown.evidence)).toBe(
-      evidenceHashOf(first.evidence),
-    );
+    expect(evidenceHashOf(shown.evidence)).toBe(evidenceHashOf(first.evidence));
     // The same through the campaign's per-control list.
-    const campaign = await stores.campaigns.getControlEntities(
-      'CTL',
-      {},
-      10,
-    );
+    const campaign = await stores.campaigns.getControlEntities('CTL', {}, 10);
     expect(campaign.items[0].evidence).toEqual(first.evidence);
 
     // A transient failure with a message (keeps the last good value), then

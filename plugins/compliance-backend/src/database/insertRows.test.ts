@@ -1,0 +1,112 @@
+import { createTestDatabases } from '../__testUtils__/databases';
+import { insertRows } from './insertRows';
+import { dialectOf } from './util';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())('insertRows on %s', databaseId => {
+  async function table() {
+    const knex = await databases.init(databaseId);
+    await knex.schema.createTable('t', t => {
+      t.string('k1').notNullable();
+      t.string('k2').notNullable();
+      t.text('value');
+      t.bigInteger('seen').notNullable();
+      t.boolean('flag');
+      t.primary(['k1', 'k2']);
+    });
+    const rows = async () =>
+      (await knex('t').orderBy(['k1', 'k2'])).map(r => ({
+        ...r,
+        seen: Number(r.seen),
+        flag: r.flag === null ? null : Boolean(r.flag),
+      }));
+    return { knex, dialect: dialectOf(knex), rows };
+  }
+
+  it('writes many rows in statements the database accepts, missing columns as null', async () => {
+    const { knex, dialect, rows } = await table();
+    const many = Array.from({ length: 2_500 }, (_, i) => ({
+      k1: `e${String(i).padStart(4, '0')}`,
+      k2: 'a',
+      seen: i,
+      ...(i % 2 ? { value: `v${i}`, flag: true } : {}),
+    }));
+    await insertRows(knex, dialect, 't', many, { chunk: 200 });
+    const stored = await rows();
+    expect(stored).toHaveLength(2_500);
+    expect(stored[0]).toEqual({
+      k1: 'e0000',
+      k2: 'a',
+      value: null,
+      seen: 0,
+      flag: null,
+    });
+    expect(stored[1]).toEqual({
+      k1: 'e0001',
+      k2: 'a',
+      value: 'v1',
+      seen: 1,
+      flag: true,
+    });
+    await knex.destroy();
+  });
+
+  it('keeps, merges, or merges only where the guard holds, on conflict', async () => {
+    const { knex, dialect, rows } = await table();
+    await insertRows(
+      knex,
+      dialect,
+      't',
+      [
+        { k1: 'a', k2: '1', value: 'old', seen: 10 },
+        { k1: 'b', k2: '1', value: 'old', seen: 10 },
+      ],
+      { chunk: 100 },
+    );
+    await insertRows(
+      knex,
+      dialect,
+      't',
+      [{ k1: 'a', k2: '1', value: 'ignored', seen: 99 }],
+      { chunk: 100, onConflict: { columns: ['k1', 'k2'], ignore: true } },
+    );
+    expect((await rows())[0].value).toBe('old');
+
+    const guarded = {
+      columns: ['k1', 'k2'],
+      merge: true as const,
+      mergeWhere: '"t"."seen" <= excluded."seen"',
+    };
+    await insertRows(
+      knex,
+      dialect,
+      't',
+      [
+        { k1: 'a', k2: '1', value: 'newer', seen: 11 },
+        { k1: 'b', k2: '1', value: 'older', seen: 9 },
+        { k1: 'c', k2: '1', value: 'new', seen: 1 },
+      ],
+      { chunk: 100, onConflict: guarded },
+    );
+    const stored = await rows();
+    expect(stored.map(r => r.value)).toEqual([
+      'newer',
+      // MySQL has no WHERE on ON DUPLICATE KEY UPDATE (see the README).
+      dialect.isSqlite || dialect.isPostgres ? 'old' : 'older',
+      'new',
+    ]);
+
+    await insertRows(
+      knex,
+      dialect,
+      't',
+      [{ k1: 'c', k2: '1', value: 'only value', seen: 500 }],
+      { chunk: 100, onConflict: { columns: ['k1', 'k2'], merge: ['value'] } },
+    );
+    expect((await rows())[2]).toMatchObject({ value: 'only value', seen: 1 });
+    await knex.destroy();
+  });
+});
