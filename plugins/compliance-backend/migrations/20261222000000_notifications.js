@@ -16,7 +16,9 @@ exports.up = async function up(knex) {
     table
       .string('kind', 31)
       .notNullable()
-      .comment('regression, waiver_requested, waiver_expiring, collector_failing');
+      .comment(
+        'regression, waiver_requested, waiver_expiring, collector_failing',
+      );
     table
       .string('subject', 255)
       .notNullable()

@@ -154,7 +154,9 @@ async function eachResultPage(knex, convert) {
       .where(q =>
         q
           .where('entity_ref', '>', ref)
-          .orWhere(w => w.where('entity_ref', ref).where('control_id', '>', id)),
+          .orWhere(w =>
+            w.where('entity_ref', ref).where('control_id', '>', id),
+          ),
       )
       .orderBy(['entity_ref', 'control_id'])
       .limit(PAGE)

@@ -9,7 +9,6 @@ import type {
   StatusCounts,
   UnknownReason,
 } from 'backstage-plugin-compliance-common';
-import { hashOf } from '../lib/hash';
 import { toStoredEvidence } from '../lib/evidenceRefs';
 import type {
   EntityEvaluationWrite,
@@ -48,7 +47,6 @@ interface ResultRow {
   /** JSON: references to the fact states evaluated (see `StoredEvidence`). */
   evidence: string;
   control_version: string;
-  result_hash: string;
   evaluated_at: Timestamp;
   status_since: Timestamp;
 }
@@ -74,13 +72,6 @@ function resultRow(r: ControlResult): ResultRow {
     unknown_reason: r.unknownReason ?? null,
     evidence: JSON.stringify(toStoredEvidence(r.evidence)),
     control_version: r.controlVersion,
-    result_hash: hashOf([
-      r.status,
-      r.reason,
-      r.unknownReason,
-      r.evidence,
-      r.controlVersion,
-    ]),
     evaluated_at: new Date(r.evaluatedAt),
     status_since: new Date(r.statusSince),
   };

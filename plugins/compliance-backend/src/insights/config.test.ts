@@ -105,7 +105,10 @@ describe('readInsightsConfig', () => {
       },
       /compliance\.insights\.lease \(90000 ms\) must be at least the sum of the providers' timeouts \(120000 ms for 2 providers\)/,
     ],
-    [{ regenerateCooldown: 'often' }, /compliance\.insights\.regenerateCooldown/],
+    [
+      { regenerateCooldown: 'often' },
+      /compliance\.insights\.regenerateCooldown/,
+    ],
   ])('rejects %j naming the key', (insights, message) => {
     expect(() => read(insights)).toThrow(message);
   });

@@ -56,7 +56,10 @@ export interface FindingsScore {
 
 /** Scores an insight (or draft) against a fixture's expected findings. */
 export function scoreFindings(
-  insight: Pick<InsightDraft, 'summary' | 'risks' | 'steps' | 'ciCauses' | 'trend'>,
+  insight: Pick<
+    InsightDraft,
+    'summary' | 'risks' | 'steps' | 'ciCauses' | 'trend'
+  >,
   expected: { mustCite: string[]; mustNotRisk: string[] },
 ): FindingsScore {
   const claims = [

@@ -40,8 +40,25 @@ export function toEvaluationFact(f: FactStateView): EvaluationFact {
   };
 }
 
+/**
+ * The evidence made of each fact, so that the controls using one fact share
+ * one evidence object and its reference hash is computed once. Evidence is
+ * never modified after it is made.
+ */
+const EVIDENCE_OF = new WeakMap<EvaluationFact, EvidenceFact>();
+const REF_HASH_OF = new WeakMap<EvidenceFact, string>();
+
 /** A fact as evidence of a result, as evaluation takes it. */
 export function toEvidence(fact: EvaluationFact): EvidenceFact {
+  let evidence = EVIDENCE_OF.get(fact);
+  if (!evidence) {
+    evidence = evidenceOf(fact);
+    EVIDENCE_OF.set(fact, evidence);
+  }
+  return evidence;
+}
+
+function evidenceOf(fact: EvaluationFact): EvidenceFact {
   return {
     factId: fact.factId,
     value: fact.value,
@@ -69,8 +86,13 @@ export const EVIDENCE_REF_HEX = 16;
  * source link and payload hash), people aside (resolved when reading).
  */
 export function evidenceRefHash(e: EvidenceFact): string {
-  const { people: _people, ...shown } = e;
-  return hashOf(shown).slice(0, EVIDENCE_REF_HEX);
+  let hash = REF_HASH_OF.get(e);
+  if (hash === undefined) {
+    const { people: _people, ...shown } = e;
+    hash = hashOf(shown).slice(0, EVIDENCE_REF_HEX);
+    REF_HASH_OF.set(e, hash);
+  }
+  return hash;
 }
 
 /**
@@ -79,9 +101,7 @@ export function evidenceRefHash(e: EvidenceFact): string {
  * time), a copy of any other.
  */
 export function toStoredEvidence(evidence: EvidenceFact[]): StoredEvidence[] {
-  return evidence.map(e =>
-    e.observedAt ? [e.factId, evidenceRefHash(e)] : e,
-  );
+  return evidence.map(e => (e.observedAt ? [e.factId, evidenceRefHash(e)] : e));
 }
 
 function isRef(e: unknown): e is [string, string] {
