@@ -2,7 +2,7 @@
  * Benchmark of the read path as users wait for it: through HTTP.
  *
  *   yarn bench:http [--entities 10000] [--large] [--db sqlite|postgres|both]
- *                   [--requests 200] [--days 0] [--churn 0.1]
+ *                   [--requests 200] [--days 0] [--churn 0.1] [--only summary]
  *
  * For each database, starts the compliance plugin in a Backstage test backend
  * in a CHILD process (http/backend.ts, so the backend's CPU and RSS are
@@ -52,6 +52,8 @@ const N = Number(argValue('entities', LARGE ? '100000' : '10000'));
 const REQUESTS = Number(argValue('requests', '200'));
 const DAYS = argValue('days', '0');
 const CHURN = argValue('churn', '0.1');
+/** Only the routes whose name starts with this (all by default). */
+const ONLY = argValue('only', '');
 
 const load = () => loadavg().map(l => Math.round(l * 100) / 100);
 
@@ -119,7 +121,7 @@ async function runOn(label: string, db: object) {
     console.log(line(f));
   };
   console.log(HEADER);
-  for (const [route, next] of routes) {
+  for (const [route, next] of routes.filter(([r]) => r.startsWith(ONLY))) {
     for (const c of [1, 20]) {
       const requests = c === 1 ? Math.ceil(REQUESTS / 2) : REQUESTS;
       record(await drive({ pid, base, route, next, concurrency: c, requests }));
