@@ -15,6 +15,7 @@ describe.each(databases.eachSupportedId())('insertRows on %s', databaseId => {
       t.text('value');
       t.bigInteger('seen').notNullable();
       t.boolean('flag');
+      t.timestamp('at', { useTz: true });
       t.primary(['k1', 'k2']);
     });
     const rows = async () =>
@@ -22,6 +23,7 @@ describe.each(databases.eachSupportedId())('insertRows on %s', databaseId => {
         ...r,
         seen: Number(r.seen),
         flag: r.flag === null ? null : Boolean(r.flag),
+        at: r.at === null ? null : new Date(r.at).toISOString(),
       }));
     return { knex, dialect: dialectOf(knex), rows };
   }
@@ -32,9 +34,27 @@ describe.each(databases.eachSupportedId())('insertRows on %s', databaseId => {
       k1: `e${String(i).padStart(4, '0')}`,
       k2: 'a',
       seen: i,
-      ...(i % 2 ? { value: `v${i}`, flag: true } : {}),
+      ...(i % 2
+        ? {
+            value: i === 1 ? 'it\'s "quoted", {braced}\\ ,' : `v${i}`,
+            flag: true,
+            at: new Date(Date.UTC(2026, 11, 1, 12, 30, 15, 250)),
+          }
+        : {}),
     }));
+    const statements: string[] = [];
+    knex.on('query', q => statements.push(q.sql));
     await insertRows(knex, dialect, 't', many, { chunk: 200 });
+    const inserts = statements.filter(q => q.startsWith('insert'));
+    if (dialect.isPostgres) {
+      // One array per column: 13 statements of 200 rows, a parameter per column.
+      expect(inserts).toHaveLength(13);
+      expect(inserts[0]).toContain('unnest(');
+    } else if (dialect.isSqlite) {
+      // Values lists, as many rows as 4,000 values allow.
+      expect(inserts).toHaveLength(4);
+      expect(inserts[0]).not.toContain('union all');
+    }
     const stored = await rows();
     expect(stored).toHaveLength(2_500);
     expect(stored[0]).toEqual({
@@ -43,13 +63,15 @@ describe.each(databases.eachSupportedId())('insertRows on %s', databaseId => {
       value: null,
       seen: 0,
       flag: null,
+      at: null,
     });
     expect(stored[1]).toEqual({
       k1: 'e0001',
       k2: 'a',
-      value: 'v1',
+      value: 'it\'s "quoted", {braced}\\ ,',
       seen: 1,
       flag: true,
+      at: '2026-12-01T12:30:15.250Z',
     });
     await knex.destroy();
   });
