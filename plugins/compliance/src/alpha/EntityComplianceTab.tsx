@@ -6,16 +6,15 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { complianceApiRef } from '../api';
 import { prefetchEntityData } from '../lib/entityData';
 
-// The view (and its dependencies) load while the data does; the chart
-// library as soon as the view is there (it renders the list first).
-const EntityComplianceView = lazy(() =>
-  import('../components/EntityComplianceContent/EntityComplianceContent').then(
-    m => {
-      m.prefetchCharts();
-      return { default: m.EntityComplianceView };
-    },
-  ),
-);
+// The view (and its dependencies) load while the data does, and the chart
+// library beside the view rather than after it (the view renders the list
+// first, then the trend, which then finds the library loaded).
+const EntityComplianceView = lazy(() => {
+  import('../components/Charts/Charts').catch(() => {});
+  return import(
+    '../components/EntityComplianceContent/EntityComplianceContent'
+  ).then(m => ({ default: m.EntityComplianceView }));
+});
 
 /**
  * The Compliance tab as the new frontend system mounts it. This small part
