@@ -85,14 +85,18 @@ describeOnEachDatabase('DatabaseFactStore', setup => {
   });
 
   it('keeps the last good value on a transient failure, and drops it on a permission error', async () => {
-    const { stores } = await setup();
+    const { stores, knex } = await setup();
     const { facts } = stores;
     await stores.entities.upsertEntities([snapshot('a')], new Date());
     const ref = 'component:default/a';
     const goodAt = new Date('2026-11-01T00:00:00Z');
+    const storedLastGood = async () =>
+      (await knex('compliance_facts').first('last_good_value')).last_good_value;
     await facts.writeFacts('gh', [
       { entityRef: ref, factId: 'p', value: 2, observedAt: goodAt },
     ]);
+    // A known value is its own last good value: not stored twice.
+    expect(await storedLastGood()).toBeNull();
 
     await facts.writeFacts('gh', [
       {
@@ -127,6 +131,8 @@ describeOnEachDatabase('DatabaseFactStore', setup => {
       known: false,
       unknownReason: 'insufficient_permission',
     });
+    // Kept apart while the value is unknown.
+    expect(await storedLastGood()).toBe('2');
 
     // The good value is still there for the next transient failure.
     await facts.writeFacts('gh', [

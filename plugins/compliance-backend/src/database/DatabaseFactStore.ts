@@ -40,13 +40,29 @@ export interface FactRow {
   last_observed_at?: Timestamp | null;
 }
 
+/** The columns {@link storedFact} reads (not the merge's hash and last good value). */
+export const STORED_FACT_COLUMNS = [
+  'entity_ref',
+  'fact_id',
+  'collector_id',
+  'value',
+  'unknown_reason',
+  'message',
+  'last_good_observed_at',
+  'evidence',
+  'observed_at',
+  'changed_at',
+  'last_observed_at',
+];
+
 function stateOf(row: FactRow): FactState {
   return {
     value: row.value,
     valueHash: row.value_hash,
     unknownReason: row.unknown_reason as UnknownReason | null,
     message: row.message,
-    lastGoodValue: row.last_good_value,
+    // Stored only while the value is not the last good one (see writeFacts).
+    lastGoodValue: row.last_good_value ?? row.value,
     lastGoodObservedAt: row.last_good_observed_at,
     evidence: row.evidence,
     observedAt: row.observed_at,
@@ -157,7 +173,9 @@ export class DatabaseFactStore implements FactStore {
         value_hash: next.valueHash,
         unknown_reason: next.unknownReason,
         message: next.message,
-        last_good_value: next.lastGoodValue,
+        // A known value is the last good value (mergeFact), so the column
+        // holds one only while the value is unknown: no second copy.
+        last_good_value: next.value === null ? next.lastGoodValue : null,
         last_good_observed_at: next.lastGoodObservedAt,
         evidence: next.evidence,
         observed_at: next.observedAt,
@@ -254,10 +272,9 @@ export class DatabaseFactStore implements FactStore {
     const rows = await selectInChunks(
       entityRefs,
       (part): Promise<FactRow[]> => {
-        const q = this.db<FactRow>('compliance_facts').whereIn(
-          'entity_ref',
-          part,
-        );
+        const q = this.db('compliance_facts')
+          .whereIn('entity_ref', part)
+          .select(STORED_FACT_COLUMNS);
         if (prefix) {
           q.whereRaw(likeSql('fact_id', this.dialect), [likePrefix(prefix)]);
         }

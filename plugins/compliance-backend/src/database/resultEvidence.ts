@@ -17,7 +17,7 @@ import {
   unresolvedEvidence,
 } from '../lib/evidenceRefs';
 import type { StoredFact } from './ComplianceStore';
-import { FactRow, storedFact } from './DatabaseFactStore';
+import { FactRow, STORED_FACT_COLUMNS, storedFact } from './DatabaseFactStore';
 import { Timestamp, chunks, parse, toIso } from './util';
 
 /** The columns of `compliance_fact_history` evidence is rebuilt from. */
@@ -83,7 +83,8 @@ async function readCurrentFacts(
     for (const ids of chunks(factIds)) {
       const rows: FactRow[] = await db('compliance_facts')
         .whereIn('entity_ref', part)
-        .whereIn('fact_id', ids);
+        .whereIn('fact_id', ids)
+        .select(STORED_FACT_COLUMNS);
       for (const r of rows) {
         const list = out.get(r.entity_ref) ?? [];
         list.push(storedFact(r));
