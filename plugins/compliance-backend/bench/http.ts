@@ -15,7 +15,10 @@
  * one fact a day), and the plans of the overview's page queries. Then it
  * drives the entity summary, results, history and overview routes
  * (unfiltered, owner with child groups, system, search, sort by failing, a
- * deep page) at concurrency 1 and 20, and conditional requests (the
+ * deep page), each query repeated as a team reopening the overview asks
+ * it, and the first four also in a distinct shape every time (page size,
+ * sort, order, page), so that no answer comes from the answer cache, at
+ * concurrency 1 and 20, and conditional requests (the
  * ETags of earlier answers in If-None-Match, sent through fetch as a client
  * sends them), printing p50/p95/p99, requests/s, backend CPU per request,
  * response size and the 304 rate. The last line is one JSON object.
@@ -101,6 +104,24 @@ async function runOn(label: string, db: object) {
   const entity = () =>
     `/entities/component/default/${componentName((k++ * 7919) % N)}`;
   const at = (path: string) => (): BenchRequest => ({ path });
+  // The same filter asked in a different shape each time (page size, sort,
+  // order, one of the first pages): every answer is read from the store,
+  // none from the answer cache, as when many users each ask their own.
+  const SORTS = ['score', 'coverage', 'name', 'failing'];
+  const distinct = (path: string) => {
+    let q = 0;
+    return (): BenchRequest => {
+      const i = q++;
+      const sep = path.includes('?') ? '&' : '?';
+      return {
+        path:
+          `${path}${sep}pageSize=${46 + (i % 10)}` +
+          `&sort=${SORTS[Math.floor(i / 10) % 4]}` +
+          `&order=${Math.floor(i / 40) % 2 ? 'desc' : 'asc'}` +
+          `&page=${1 + (Math.floor(i / 80) % 4)}`,
+      };
+    };
+  };
   const routes: Array<[string, () => BenchRequest]> = [
     ['summary', () => ({ path: entity() })],
     ['results', () => ({ path: `${entity()}/results` })],
@@ -114,6 +135,16 @@ async function runOn(label: string, db: object) {
       'overview deep page',
       at(`/overview?page=${Math.max(1, Math.floor(N / 50) - 1)}`),
     ],
+    ['overview distinct', distinct('/overview')],
+    [
+      'overview distinct owner',
+      distinct('/overview?owner=group:default/dept-2'),
+    ],
+    [
+      'overview distinct system',
+      distinct('/overview?system=system:default/sys-7'),
+    ],
+    ['overview distinct search', distinct('/overview?search=svc-0007')],
   ];
   const figures: RouteFigures[] = [];
   const record = (f: RouteFigures) => {

@@ -5,8 +5,14 @@ import { countOf } from './util';
 
 /**
  * Reads one overview page in the order
- * `<sort column> <order> nulls last, entity_ref asc` with queries that an
- * index on the sort column serves on SQLite and PostgreSQL alike.
+ * `<sort column> <order>, entity_ref <order>`, then the rows without a
+ * value by `entity_ref asc`, with queries that an index on
+ * `(<sort column>, entity_ref)` serves on SQLite and PostgreSQL alike.
+ *
+ * The ref breaks ties in the same direction as the sort column, so that a
+ * descending page is that index read backwards. A tie-breaker the other
+ * way sorts every tie, and a column with few values (coverage, counts)
+ * is nearly all ties: the whole table was sorted for its first page.
  *
  * A `case when <column> is null` first sort term would give that order in
  * one query, but no index matches it, so every page (and every deep page)
@@ -39,7 +45,7 @@ export async function readOverviewPage<
     base()
       .whereNotNull(col)
       .orderBy(col, filter.order)
-      .orderBy('e.entity_ref', 'asc');
+      .orderBy('e.entity_ref', filter.order);
   const unvalued = () => base().whereNull(col).orderBy('e.entity_ref', 'asc');
 
   if (filter.cursor) {
@@ -56,7 +62,7 @@ export async function readOverviewPage<
       .where(w =>
         w
           .where(col, strict, cursor.value!)
-          .orWhere('e.entity_ref', '>', cursor.ref),
+          .orWhere('e.entity_ref', strict, cursor.ref),
       )
       .limit(limit)) as Row[];
     if (head.length >= limit) return head;
@@ -74,7 +80,7 @@ export async function readOverviewPage<
             .keys()
             .whereNotNull(col)
             .orderBy(col, filter.order)
-            .orderBy('e.entity_ref', 'asc')
+            .orderBy('e.entity_ref', filter.order)
             .offset(offset)
             .limit(limit),
         );
