@@ -64,6 +64,9 @@ async function startBackend(db: object) {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      // BENCH_NODE_FLAGS: extra Node/V8 flags for the backend (memory
+      // experiments, e.g. --max-semi-space-size=8).
+      ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
       '--expose-gc',
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
@@ -115,10 +118,10 @@ async function runOn(label: string, db: object) {
       const sep = path.includes('?') ? '&' : '?';
       return {
         path:
-          `${path}${sep}pageSize=${46 + (i % 10)}` +
-          `&sort=${SORTS[Math.floor(i / 10) % 4]}` +
-          `&order=${Math.floor(i / 40) % 2 ? 'desc' : 'asc'}` +
-          `&page=${1 + (Math.floor(i / 80) % 4)}`,
+          `${path}${sep}pageSize=${41 + (i % 20)}` +
+          `&sort=${SORTS[Math.floor(i / 20) % 4]}` +
+          `&order=${Math.floor(i / 80) % 2 ? 'desc' : 'asc'}` +
+          `&page=${1 + (Math.floor(i / 160) % 4)}`,
       };
     };
   };

@@ -5,6 +5,11 @@
  * `{"ready":true,...}` with the ingestion figures, then serves until SIGTERM.
  *
  *   BENCH_DB=<knex config JSON> node http/backend.ts --entities N [--days D] [--churn C]
+ *
+ * Memory: the ready line breaks the retained RSS down into V8's spaces and
+ * the process's anonymous and file-backed memory; BENCH_SMAPS=1 prints the
+ * largest mappings and V8's heap statistics to stderr, BENCH_IDLE_MS=<ms>
+ * idles that long before measuring (V8's memory reducer runs when idle).
  */
 import {
   createBackendModule,
@@ -317,7 +322,82 @@ async function serve() {
   printSqlStats();
   // What the suite keeps, as opposed to garbage not yet collected.
   (global as { gc?: () => void }).gc?.();
+  if (process.env.BENCH_IDLE_MS) {
+    // Idle a while first, as a backend between collections is: V8 gives
+    // back the pages it kept for reuse when idle.
+    await new Promise(r => setTimeout(r, Number(process.env.BENCH_IDLE_MS)));
+    (global as { gc?: () => void }).gc?.();
+  }
   const retained = process.memoryUsage();
+  // Where the retained RSS is: V8's spaces (committed) and the process's
+  // anonymous and file-backed memory.
+  const heapSpacesMb = Object.fromEntries(
+    require('node:v8')
+      .getHeapSpaceStatistics()
+      .map((sp: { space_name: string; physical_space_size: number }) => [
+        sp.space_name.replace(/_space$/, ''),
+        mb(sp.physical_space_size),
+      ])
+      .filter(([, size]: [string, number]) => size > 0),
+  );
+  if (process.env.BENCH_SMAPS) {
+    // The largest mappings, to tell the allocator's heap from V8's.
+    const text: string = require('node:fs').readFileSync(
+      '/proc/self/smaps',
+      'utf8',
+    );
+    const maps = text.split(/\n(?=[0-9a-f]+-[0-9a-f]+ )/).map(block => ({
+      name: block.split('\n')[0].split(/\s+/).slice(5).join(' ') || '[anon]',
+      rssKb: Number(/\nRss:\s+(\d+)/.exec(block)?.[1] ?? 0),
+    }));
+    const byName = new Map<string, { kb: number; n: number }>();
+    for (const m of maps) {
+      const e = byName.get(m.name) ?? { kb: 0, n: 0 };
+      e.kb += m.rssKb;
+      e.n++;
+      byName.set(m.name, e);
+    }
+    for (const [name, e] of [...byName]
+      .sort((a, b) => b[1].kb - a[1].kb)
+      .slice(0, 8)) {
+      process.stderr.write(
+        `smaps ${Math.round(e.kb / 1024)} MB in ${e.n} mappings: ${name}\n`,
+      );
+    }
+    const stats = require('node:v8').getHeapStatistics();
+    process.stderr.write(
+      `v8 ${JSON.stringify(
+        Object.fromEntries(
+          Object.entries(stats).map(([k, v]) => [k, mb(Number(v))]),
+        ),
+      )}\n`,
+    );
+    const big = maps
+      .filter(m => m.name === '[anon]')
+      .sort((a, b) => b.rssKb - a.rssKb);
+    process.stderr.write(
+      `largest anonymous mappings (MB): ${big
+        .slice(0, 12)
+        .map(m => Math.round(m.rssKb / 1024))
+        .join(' ')}\n`,
+    );
+  }
+  const smaps = (() => {
+    try {
+      const text = require('node:fs').readFileSync(
+        '/proc/self/smaps_rollup',
+        'utf8',
+      );
+      const kb = (name: string) =>
+        Number(new RegExp(`${name}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
+      return {
+        anonMb: Math.round(kb('Anonymous') / 1024),
+        fileMb: Math.round((kb('Rss') - kb('Anonymous')) / 1024),
+      };
+    } catch {
+      return undefined;
+    }
+  })();
 
   const stores = await DatabaseComplianceStore.create({
     database: mockServices.database({ knex, migrations: { skip: true } }),
@@ -383,6 +463,8 @@ async function serve() {
       heapTotalAtStartMb: mb(started0.heapTotal),
       externalAfterGcMb: mb(retained.external),
       rssPeakMb: mb(peakRss()),
+      heapSpacesMb,
+      smaps,
       storage,
       plans,
     })}\n`,
