@@ -225,6 +225,11 @@ export interface OverviewFigures {
   distribution: Array<{ bucket: string; count: number }>;
   topFailing: Array<{ controlId: string; count: number }>;
   levels: Record<string, number>;
+  /**
+   * The entities of the unfiltered overview, when known: with `totalCount`,
+   * how selective the filter is (the store plans its page read on it).
+   */
+  universe?: number;
 }
 
 /** The overview read model: filtered, sorted pages and aggregates. */

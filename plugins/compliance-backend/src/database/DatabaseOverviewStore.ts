@@ -132,13 +132,32 @@ export function inRefSet(
 export class DatabaseOverviewStore implements OverviewStore {
   constructor(private readonly db: Knex, private readonly dialect: Dialect) {}
 
-  /** The entities that pass the filter (joined with `f` for a framework). */
-  #entities(filter: OverviewFilter): Knex.QueryBuilder {
+  /**
+   * The entities that pass the filter (joined with `f` for a framework).
+   * `bySortIndex` (SQLite): the owner and system conditions are written so
+   * that no index serves them (`+e.owner in …`), which leaves the planner
+   * the sort column's index: the page is read in index order, each row
+   * checked against the filter, instead of every row of the filter sorted.
+   */
+  #entities(
+    filter: OverviewFilter,
+    options: { bySortIndex?: boolean } = {},
+  ): Knex.QueryBuilder {
     const db = this.db;
     const q = db('compliance_entities as e');
+    const isIn = (column: string, values: string[]) => {
+      if (options.bySortIndex) {
+        q.whereRaw(`+?? in (${values.map(() => '?').join(', ')})`, [
+          column,
+          ...values,
+        ]);
+      } else {
+        q.whereIn(column, values);
+      }
+    };
     if (filter.owners)
-      q.whereIn('e.owner', filter.owners.length ? filter.owners : ['']);
-    if (filter.system?.length) q.whereIn('e.system', filter.system);
+      isIn('e.owner', filter.owners.length ? filter.owners : ['']);
+    if (filter.system?.length) isIn('e.system', filter.system);
     if (filter.kind?.length) {
       q.whereIn(
         'e.kind',
@@ -250,18 +269,40 @@ export class DatabaseOverviewStore implements OverviewStore {
     };
   }
 
+  /**
+   * Whether an owner or system page is read by walking the sort column's
+   * index (SQLite). SQLite serves `owner in (…)` from the owner index and
+   * then sorts every entity of the filter for each page: a department of
+   * 20,000 entities cost 50 ms a page. Walking the sort index instead
+   * reads about (offset + page) ÷ selectivity rows, which is cheaper while
+   * that is fewer than the filter's entities. PostgreSQL's planner weighs
+   * the limit itself.
+   */
+  #bySortIndex(filter: OverviewFilter, figures?: OverviewFigures): boolean {
+    if (!this.dialect.isSqlite || filter.cursor || filter.framework) {
+      return false;
+    }
+    if (!filter.owners?.length && !filter.system?.length) return false;
+    const matched = figures?.totalCount ?? 0;
+    const universe = figures?.universe ?? 0;
+    if (matched <= 0 || universe <= 0) return false;
+    const rows = filter.page * filter.pageSize + 1;
+    return (rows * universe) / matched < matched;
+  }
+
   async getOverview(filter: OverviewFilter, precomputed?: OverviewFigures) {
     const db = this.db;
     const columns = filter.framework
       ? { score: 'f.score', coverage: 'f.coverage' }
       : { score: 'e.score', coverage: 'e.coverage' };
     const sortCol = SORT_COLUMNS[filter.sort](columns);
+    const read = { bySortIndex: this.#bySortIndex(filter, precomputed) };
 
     // The columns of a row: never the entity snapshot; the categories and
     // frameworks (summary_json) only when asked for.
     const pageQuery = readOverviewPage<PageRow>({
       base: () => {
-        const q = this.#entities(filter)
+        const q = this.#entities(filter, read)
           .select(ROW_COLUMNS.map(c => `e.${c}`))
           .select({ sort_value: db.raw(sortCol) })
           .select(
@@ -274,16 +315,17 @@ export class DatabaseOverviewStore implements OverviewStore {
         }
         return q;
       },
-      keys: () => this.#entities(filter).select('e.entity_ref'),
+      keys: () => this.#entities(filter, read).select('e.entity_ref'),
       sortColumn: sortCol,
       filter,
     });
     const bucket = scoreBucketSql(columns.score);
 
     if (precomputed) {
+      const { universe: _universe, ...figures } = precomputed;
       return {
         ...this.#page(await pageQuery, filter),
-        ...precomputed,
+        ...figures,
       };
     }
 

@@ -252,4 +252,74 @@ describe('overview order on SQLite', () => {
       await knex.destroy();
     }
   });
+
+  it('reads an owner page along the sort index when the filter is broad, in the same order', async () => {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    try {
+      const stores = await DatabaseComplianceStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+      });
+      const rows = corpus();
+      await write(stores, rows);
+      const owners = ['group:default/t1', 'group:default/t2'];
+      const mine = rows.filter(w => w.owner && owners.includes(w.owner));
+      // The figures the read model hands over for a common filter.
+      const figures = {
+        totalCount: mine.length,
+        universe: rows.length,
+        distribution: [],
+        topFailing: [],
+        levels: {},
+      };
+      const statements: Array<{ sql: string; bindings: Knex.RawBinding[] }> =
+        [];
+      knex.on('query', q => statements.push(q));
+      for (const sort of ['score', 'coverage', 'failing'] as const) {
+        for (const order of ['asc', 'desc'] as const) {
+          const expected = expectedOrder(mine, sort, order);
+          const names: string[] = [];
+          for (let page = 1; page <= 4; page++) {
+            statements.length = 0;
+            const res = await stores.overview.getOverview(
+              { owners, sort, order, page, pageSize: 4 },
+              figures,
+            );
+            names.push(...res.items.map(i => i.name));
+            if (page > 1) continue;
+            // The first page of a broad filter: along the sort index,
+            // nothing sorted.
+            const [first] = statements.filter(q => /order by/i.test(q.sql));
+            const plan = (
+              (await knex.raw(
+                `explain query plan ${first.sql}`,
+                first.bindings,
+              )) as Array<{ detail: string }>
+            )
+              .map(r => r.detail)
+              .join('; ');
+            expect({ sort, order, plan }).toEqual({
+              sort,
+              order,
+              plan: expect.stringMatching(
+                /USING (COVERING )?INDEX compliance_entities_(score|coverage|fail_count)_ref_idx/,
+              ),
+            });
+            expect(plan).not.toMatch(/TEMP B-TREE/);
+          }
+          // Later pages go back to the owner index; every page agrees.
+          expect({ sort, order, names }).toEqual({
+            sort,
+            order,
+            names: expected,
+          });
+        }
+      }
+    } finally {
+      await knex.destroy();
+    }
+  });
 });

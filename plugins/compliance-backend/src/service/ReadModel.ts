@@ -61,8 +61,11 @@ export class ReadModel {
       this.#parsed = stored;
       if (!stored) return undefined;
     }
-    const aggregate = commonAggregate(filter, this.#parsed!.aggregates);
-    return aggregate ? figuresOf(aggregate) : undefined;
+    const { aggregates } = this.#parsed!;
+    const aggregate = commonAggregate(filter, aggregates);
+    return aggregate
+      ? { ...figuresOf(aggregate), universe: aggregates.all.totalCount }
+      : undefined;
   }
 }
 
