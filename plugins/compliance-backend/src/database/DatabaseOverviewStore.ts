@@ -65,6 +65,17 @@ const SORT_COLUMNS: Record<
   failing: () => 'e.fail_count',
 };
 
+/** The index of each sort column with the ref (migration 20261223). */
+const SORT_INDEXES: Record<string, string> = {
+  'e.score': 'compliance_entities_score_ref_idx',
+  'e.coverage': 'compliance_entities_coverage_ref_idx',
+  'e.name': 'compliance_entities_name_ref_idx',
+  'e.level': 'compliance_entities_level_ref_idx',
+  'e.fail_count': 'compliance_entities_fail_count_ref_idx',
+  'e.evaluated_at': 'compliance_entities_evaluated_at_ref_idx',
+  'e.owner': 'compliance_entities_owner_ref_idx',
+};
+
 /** The columns of `compliance_entities` an overview row is built from. */
 const ROW_COLUMNS = [
   'entity_ref',
@@ -134,30 +145,27 @@ export class DatabaseOverviewStore implements OverviewStore {
 
   /**
    * The entities that pass the filter (joined with `f` for a framework).
-   * `bySortIndex` (SQLite): the owner and system conditions are written so
-   * that no index serves them (`+e.owner in …`), which leaves the planner
-   * the sort column's index: the page is read in index order, each row
-   * checked against the filter, instead of every row of the filter sorted.
+   * `sortIndex` (SQLite): the rows are read through that index (`indexed
+   * by`), in its order, each checked against the filter, instead of found
+   * through the owner or system index and all sorted.
    */
   #entities(
     filter: OverviewFilter,
-    options: { bySortIndex?: boolean } = {},
+    options: { sortIndex?: string } = {},
   ): Knex.QueryBuilder {
     const db = this.db;
-    const q = db('compliance_entities as e');
-    const isIn = (column: string, values: string[]) => {
-      if (options.bySortIndex) {
-        q.whereRaw(`+?? in (${values.map(() => '?').join(', ')})`, [
-          column,
-          ...values,
-        ]);
-      } else {
-        q.whereIn(column, values);
-      }
-    };
+    const q: Knex.QueryBuilder = options.sortIndex
+      ? db.from(
+          db.raw('?? as ?? indexed by ??', [
+            'compliance_entities',
+            'e',
+            options.sortIndex,
+          ]),
+        )
+      : db('compliance_entities as e');
     if (filter.owners)
-      isIn('e.owner', filter.owners.length ? filter.owners : ['']);
-    if (filter.system?.length) isIn('e.system', filter.system);
+      q.whereIn('e.owner', filter.owners.length ? filter.owners : ['']);
+    if (filter.system?.length) q.whereIn('e.system', filter.system);
     if (filter.kind?.length) {
       q.whereIn(
         'e.kind',
@@ -270,24 +278,33 @@ export class DatabaseOverviewStore implements OverviewStore {
   }
 
   /**
-   * Whether an owner or system page is read by walking the sort column's
-   * index (SQLite). SQLite serves `owner in (…)` from the owner index and
-   * then sorts every entity of the filter for each page: a department of
-   * 20,000 entities cost 50 ms a page. Walking the sort index instead
-   * reads about (offset + page) ÷ selectivity rows, which is cheaper while
-   * that is fewer than the filter's entities. PostgreSQL's planner weighs
-   * the limit itself.
+   * The index an owner or system page is read along (SQLite), or none.
+   * SQLite serves `owner in (…)` from the owner index and then sorts every
+   * entity of the filter for each page: a department of 20,000 entities
+   * cost 50 ms a page, and its planner, blind to the limit, may even sort
+   * the whole table. Walking the sort column's index instead reads about
+   * (offset + page) ÷ selectivity rows, cheaper while that is fewer than
+   * the filter's entities. Only for a filter of at least a tenth of the
+   * overview: when its entities cluster at the far end of the sort (a
+   * system whose services all fail the most), the walk reads up to the
+   * whole index, at most ten times what sorting the filter costs.
+   * PostgreSQL's planner weighs the limit itself.
    */
-  #bySortIndex(filter: OverviewFilter, figures?: OverviewFigures): boolean {
-    if (!this.dialect.isSqlite || filter.cursor || filter.framework) {
-      return false;
-    }
-    if (!filter.owners?.length && !filter.system?.length) return false;
+  #sortIndex(
+    filter: OverviewFilter,
+    sortColumn: string,
+    figures?: OverviewFigures,
+  ): string | undefined {
+    const index = SORT_INDEXES[sortColumn];
+    if (!index || !this.dialect.isSqlite || filter.cursor) return undefined;
+    if (!filter.owners?.length && !filter.system?.length) return undefined;
     const matched = figures?.totalCount ?? 0;
     const universe = figures?.universe ?? 0;
-    if (matched <= 0 || universe <= 0) return false;
+    if (matched <= 0 || universe <= 0 || matched * 10 < universe) {
+      return undefined;
+    }
     const rows = filter.page * filter.pageSize + 1;
-    return (rows * universe) / matched < matched;
+    return (rows * universe) / matched < matched ? index : undefined;
   }
 
   async getOverview(filter: OverviewFilter, precomputed?: OverviewFigures) {
@@ -296,26 +313,33 @@ export class DatabaseOverviewStore implements OverviewStore {
       ? { score: 'f.score', coverage: 'f.coverage' }
       : { score: 'e.score', coverage: 'e.coverage' };
     const sortCol = SORT_COLUMNS[filter.sort](columns);
-    const read = { bySortIndex: this.#bySortIndex(filter, precomputed) };
+    const read = {
+      sortIndex: filter.framework
+        ? undefined
+        : this.#sortIndex(filter, sortCol, precomputed),
+    };
 
     // The columns of a row: never the entity snapshot; the categories and
     // frameworks (summary_json) only when asked for.
+    const withColumns = (q: Knex.QueryBuilder) => {
+      q.select(ROW_COLUMNS.map(c => `e.${c}`))
+        .select({ sort_value: db.raw(sortCol) })
+        .select(
+          filter.categories
+            ? 'e.summary_json'
+            : briefSummarySelect(db, this.dialect, 'e'),
+        );
+      if (filter.framework) {
+        q.select({ f_score: 'f.score', f_coverage: 'f.coverage' });
+      }
+      return q;
+    };
     const pageQuery = readOverviewPage<PageRow>({
-      base: () => {
-        const q = this.#entities(filter, read)
-          .select(ROW_COLUMNS.map(c => `e.${c}`))
-          .select({ sort_value: db.raw(sortCol) })
-          .select(
-            filter.categories
-              ? 'e.summary_json'
-              : briefSummarySelect(db, this.dialect, 'e'),
-          );
-        if (filter.framework) {
-          q.select({ f_score: 'f.score', f_coverage: 'f.coverage' });
-        }
-        return q;
-      },
+      base: () => withColumns(this.#entities(filter, read)),
       keys: () => this.#entities(filter, read).select('e.entity_ref'),
+      ...(read.sortIndex
+        ? { plain: () => withColumns(this.#entities(filter)) }
+        : {}),
       sortColumn: sortCol,
       filter,
     });

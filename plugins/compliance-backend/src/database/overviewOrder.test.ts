@@ -322,4 +322,55 @@ describe('overview order on SQLite', () => {
       await knex.destroy();
     }
   });
+
+  it("reads one owner's page by score from the owner index in order, both directions", async () => {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    try {
+      const stores = await DatabaseComplianceStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+      });
+      const rows = corpus();
+      await write(stores, rows);
+      const owners = ['group:default/t1'];
+      const mine = rows.filter(w => w.owner === owners[0]);
+      const statements: Array<{ sql: string; bindings: Knex.RawBinding[] }> =
+        [];
+      knex.on('query', q => statements.push(q));
+      for (const order of ['asc', 'desc'] as const) {
+        statements.length = 0;
+        const res = await stores.overview.getOverview({
+          owners,
+          sort: 'score',
+          order,
+          page: 1,
+          pageSize: 50,
+        });
+        expect(res.items.map(i => i.name)).toEqual(
+          expectedOrder(mine, 'score', order),
+        );
+        const [first] = statements.filter(q => /order by/i.test(q.sql));
+        const plan = (
+          (await knex.raw(
+            `explain query plan ${first.sql}`,
+            first.bindings,
+          )) as Array<{ detail: string }>
+        )
+          .map(r => r.detail)
+          .join('; ');
+        expect({ order, plan }).toEqual({
+          order,
+          plan: expect.stringContaining(
+            'INDEX compliance_entities_owner_score_ref_idx',
+          ),
+        });
+        expect(plan).not.toMatch(/TEMP B-TREE/);
+      }
+    } finally {
+      await knex.destroy();
+    }
+  });
 });

@@ -25,14 +25,17 @@ import { countOf } from './util';
  * `base` returns the filtered query with the row columns selected, `keys`
  * the same with only `e.entity_ref`: an offset page skips rows through the
  * keys alone (an index-only scan where the database has one) and reads the
- * columns of the page's rows only. The result holds up to `pageSize + 1`
- * rows (one more tells whether more follow).
+ * columns of the page's rows only. `plain`, when `base` and `keys` are
+ * bound to the sort index, is `base` free to use any index: it reads the
+ * rows of the page's keys and counts. The result holds up to
+ * `pageSize + 1` rows (one more tells whether more follow).
  */
 export async function readOverviewPage<
   Row extends { entity_ref: string },
 >(options: {
   base: () => Knex.QueryBuilder;
   keys: () => Knex.QueryBuilder;
+  plain?: () => Knex.QueryBuilder;
   sortColumn: string;
   filter: Pick<
     OverviewFilter,
@@ -40,6 +43,7 @@ export async function readOverviewPage<
   >;
 }): Promise<Row[]> {
   const { base, sortColumn: col, filter } = options;
+  const plain = options.plain ?? base;
   const limit = filter.pageSize + 1;
   const valued = () =>
     base()
@@ -75,7 +79,7 @@ export async function readOverviewPage<
     offset === 0
       ? ((await valued().limit(limit)) as Row[])
       : await rowsOf<Row>(
-          base,
+          plain,
           await options
             .keys()
             .whereNotNull(col)
@@ -89,7 +93,7 @@ export async function readOverviewPage<
   // or before it (then skip what the offset left over after them).
   let tailOffset = 0;
   if (head.length === 0 && offset > 0) {
-    const valuedCount = await base()
+    const valuedCount = await plain()
       .clearSelect()
       .whereNotNull(col)
       .count({ n: '*' })
