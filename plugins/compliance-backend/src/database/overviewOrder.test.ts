@@ -196,21 +196,50 @@ describeOnEachDatabase('overview order', setup => {
   });
 });
 
+type Statement = { sql: string; bindings: Knex.RawBinding[] };
+
+/**
+ * An in-memory SQLite store holding the corpus, with the statements it
+ * runs recorded; closed after `fn`.
+ */
+async function withSqlite(
+  fn: (context: {
+    stores: Awaited<ReturnType<typeof DatabaseComplianceStore.create>>;
+    rows: Written[];
+    statements: Statement[];
+    planOf: (statement: Statement) => Promise<string>;
+  }) => Promise<void>,
+) {
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  try {
+    const stores = await DatabaseComplianceStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    const rows = corpus();
+    await write(stores, rows);
+    const statements: Statement[] = [];
+    knex.on('query', q => statements.push(q));
+    const planOf = async ({ sql, bindings }: Statement) =>
+      (
+        (await knex.raw(`explain query plan ${sql}`, bindings)) as Array<{
+          detail: string;
+        }>
+      )
+        .map(r => r.detail)
+        .join('; ');
+    await fn({ stores, rows, statements, planOf });
+  } finally {
+    await knex.destroy();
+  }
+}
+
 describe('overview order on SQLite', () => {
   it('pages from the sort column index instead of sorting the whole table', async () => {
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: ':memory:',
-      useNullAsDefault: true,
-    });
-    try {
-      const stores = await DatabaseComplianceStore.create({
-        database: mockServices.database({ knex, migrations: { skip: false } }),
-      });
-      await write(stores, corpus());
-      const statements: Array<{ sql: string; bindings: Knex.RawBinding[] }> =
-        [];
-      knex.on('query', q => statements.push(q));
+    await withSqlite(async ({ stores, statements, planOf }) => {
       for (const sort of SORTS) {
         for (const order of ['asc', 'desc'] as const) {
           statements.length = 0;
@@ -222,17 +251,11 @@ describe('overview order on SQLite', () => {
             pageSize: 4,
           });
           const pages = statements.filter(
-            s => /order by/i.test(s.sql) && !/group by/i.test(s.sql),
+            q => /order by/i.test(q.sql) && !/group by/i.test(q.sql),
           );
           expect(pages.length).toBeGreaterThan(0);
-          for (const { sql, bindings } of pages) {
-            const plan = (
-              (await knex.raw(`explain query plan ${sql}`, bindings)) as Array<{
-                detail: string;
-              }>
-            )
-              .map(r => r.detail)
-              .join('; ');
+          for (const page of pages) {
+            const plan = await planOf(page);
             // An index gives the whole order, both directions: nothing is
             // sorted, not even the ties (with few values, nearly all rows).
             expect({ sort, order, plan }).toEqual({
@@ -248,23 +271,11 @@ describe('overview order on SQLite', () => {
           }
         }
       }
-    } finally {
-      await knex.destroy();
-    }
+    });
   });
 
   it('reads an owner page along the sort index when the filter is broad, in the same order', async () => {
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: ':memory:',
-      useNullAsDefault: true,
-    });
-    try {
-      const stores = await DatabaseComplianceStore.create({
-        database: mockServices.database({ knex, migrations: { skip: false } }),
-      });
-      const rows = corpus();
-      await write(stores, rows);
+    await withSqlite(async ({ stores, rows, statements, planOf }) => {
       const owners = ['group:default/t1', 'group:default/t2'];
       const mine = rows.filter(w => w.owner && owners.includes(w.owner));
       // The figures the read model hands over for a common filter.
@@ -275,12 +286,8 @@ describe('overview order on SQLite', () => {
         topFailing: [],
         levels: {},
       };
-      const statements: Array<{ sql: string; bindings: Knex.RawBinding[] }> =
-        [];
-      knex.on('query', q => statements.push(q));
       for (const sort of ['score', 'coverage', 'failing'] as const) {
         for (const order of ['asc', 'desc'] as const) {
-          const expected = expectedOrder(mine, sort, order);
           const names: string[] = [];
           for (let page = 1; page <= 4; page++) {
             statements.length = 0;
@@ -292,15 +299,9 @@ describe('overview order on SQLite', () => {
             if (page > 1) continue;
             // The first page of a broad filter: along the sort index,
             // nothing sorted.
-            const [first] = statements.filter(q => /order by/i.test(q.sql));
-            const plan = (
-              (await knex.raw(
-                `explain query plan ${first.sql}`,
-                first.bindings,
-              )) as Array<{ detail: string }>
-            )
-              .map(r => r.detail)
-              .join('; ');
+            const plan = await planOf(
+              statements.find(q => /order by/i.test(q.sql))!,
+            );
             expect({ sort, order, plan }).toEqual({
               sort,
               order,
@@ -314,32 +315,17 @@ describe('overview order on SQLite', () => {
           expect({ sort, order, names }).toEqual({
             sort,
             order,
-            names: expected,
+            names: expectedOrder(mine, sort, order),
           });
         }
       }
-    } finally {
-      await knex.destroy();
-    }
+    });
   });
 
   it("reads one owner's page by score from the owner index in order, both directions", async () => {
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: ':memory:',
-      useNullAsDefault: true,
-    });
-    try {
-      const stores = await DatabaseComplianceStore.create({
-        database: mockServices.database({ knex, migrations: { skip: false } }),
-      });
-      const rows = corpus();
-      await write(stores, rows);
+    await withSqlite(async ({ stores, rows, statements, planOf }) => {
       const owners = ['group:default/t1'];
       const mine = rows.filter(w => w.owner === owners[0]);
-      const statements: Array<{ sql: string; bindings: Knex.RawBinding[] }> =
-        [];
-      knex.on('query', q => statements.push(q));
       for (const order of ['asc', 'desc'] as const) {
         statements.length = 0;
         const res = await stores.overview.getOverview({
@@ -352,15 +338,9 @@ describe('overview order on SQLite', () => {
         expect(res.items.map(i => i.name)).toEqual(
           expectedOrder(mine, 'score', order),
         );
-        const [first] = statements.filter(q => /order by/i.test(q.sql));
-        const plan = (
-          (await knex.raw(
-            `explain query plan ${first.sql}`,
-            first.bindings,
-          )) as Array<{ detail: string }>
-        )
-          .map(r => r.detail)
-          .join('; ');
+        const plan = await planOf(
+          statements.find(q => /order by/i.test(q.sql))!,
+        );
         expect({ order, plan }).toEqual({
           order,
           plan: expect.stringContaining(
@@ -369,8 +349,6 @@ describe('overview order on SQLite', () => {
         });
         expect(plan).not.toMatch(/TEMP B-TREE/);
       }
-    } finally {
-      await knex.destroy();
-    }
+    });
   });
 });
