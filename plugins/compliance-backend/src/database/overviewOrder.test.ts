@@ -322,32 +322,37 @@ describe('overview order on SQLite', () => {
     });
   });
 
-  it("reads one owner's page by score from the owner index in order, both directions", async () => {
+  it("reads one owner's page by score or by failing from the owner's indexes in order, both directions", async () => {
     await withSqlite(async ({ stores, rows, statements, planOf }) => {
       const owners = ['group:default/t1'];
       const mine = rows.filter(w => w.owner === owners[0]);
-      for (const order of ['asc', 'desc'] as const) {
-        statements.length = 0;
-        const res = await stores.overview.getOverview({
-          owners,
-          sort: 'score',
-          order,
-          page: 1,
-          pageSize: 50,
-        });
-        expect(res.items.map(i => i.name)).toEqual(
-          expectedOrder(mine, 'score', order),
-        );
-        const plan = await planOf(
-          statements.find(q => /order by/i.test(q.sql))!,
-        );
-        expect({ order, plan }).toEqual({
-          order,
-          plan: expect.stringContaining(
-            'INDEX compliance_entities_owner_score_ref_idx',
-          ),
-        });
-        expect(plan).not.toMatch(/TEMP B-TREE/);
+      const INDEX = {
+        score: 'compliance_entities_owner_score_ref_idx',
+        failing: 'compliance_entities_owner_failing_ref_idx',
+      };
+      for (const sort of ['score', 'failing'] as const) {
+        for (const order of ['asc', 'desc'] as const) {
+          statements.length = 0;
+          const res = await stores.overview.getOverview({
+            owners,
+            sort,
+            order,
+            page: 1,
+            pageSize: 50,
+          });
+          expect(res.items.map(i => i.name)).toEqual(
+            expectedOrder(mine, sort, order),
+          );
+          const plan = await planOf(
+            statements.find(q => /order by/i.test(q.sql))!,
+          );
+          expect({ sort, order, plan }).toEqual({
+            sort,
+            order,
+            plan: expect.stringContaining(`INDEX ${INDEX[sort]}`),
+          });
+          expect(plan).not.toMatch(/TEMP B-TREE/);
+        }
       }
     });
   });
